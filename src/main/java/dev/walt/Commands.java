@@ -1,0 +1,36 @@
+package dev.walt;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.ToIntFunction;
+
+/**
+ * Subcommands of the executable jar that run without the HTTP server ({@code generate}, {@code bench},
+ * {@code train}, {@code eval}, ...). Each feature registers its commands in {@link #COMMANDS}.
+ */
+final class Commands {
+
+  /** name -> entry point taking the remaining arguments and returning the exit status. */
+  private static final Map<String, ToIntFunction<String[]>> COMMANDS = new TreeMap<>();
+
+  static {
+    COMMANDS.put("help", Commands::help);
+  }
+
+  private Commands() {}
+
+  static boolean isCommand(String[] args) {
+    return args.length > 0 && COMMANDS.containsKey(args[0]);
+  }
+
+  static int run(String[] args) {
+    return COMMANDS.get(args[0]).applyAsInt(Arrays.copyOfRange(args, 1, args.length));
+  }
+
+  private static int help(String[] args) {
+    System.out.println("usage: java -jar walt.jar [" + String.join(" | ", COMMANDS.keySet()) + "] [options]");
+    System.out.println("with no command the service starts (HTTP API and worker pool)");
+    return 0;
+  }
+}
