@@ -1,0 +1,40 @@
+package dev.walt.jobs;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the API does with jobs. Every lookup is scoped by tenant: a job of another tenant does not
+ * exist for the caller.
+ */
+public interface VideoJobs {
+
+  /** Inserts a queued job and wakes idle workers (NOTIFY after commit). */
+  Job create(UUID jobId, NewJob request);
+
+  Optional<Job> find(UUID tenantId, UUID jobId);
+
+  /**
+   * A page of the tenant's jobs, newest first.
+   *
+   * @param after the id of the last job of the previous page (the cursor), or null for the first page
+   */
+  List<Job> list(UUID tenantId, @Nullable JobStatus status, @Nullable UUID after, int limit);
+
+  /**
+   * Cancels a queued job at once; asks a running one to stop at its next step. A finished job is
+   * returned unchanged.
+   */
+  Optional<Job> cancel(UUID tenantId, UUID jobId);
+
+  /** Removes the job and its stored objects; false when there is no such job for the tenant. */
+  boolean delete(UUID tenantId, UUID jobId);
+
+  /** Number of queued jobs that will be claimed before this one (0 = next), or -1 when not queued. */
+  long queuePosition(Job job);
+
+  /** Queued and running jobs created with the given API key (for the per-key active-job limit). */
+  int activeJobs(UUID apiKeyId);
+}
