@@ -176,7 +176,7 @@ public class ImageDecoder {
       if (frame == null || frame.image == null) {
         throw new ImageRejectedException(CORRUPT, "the WebP image has no decodable picture");
       }
-      return Frames.toImage(frame);
+      return Frames.toImage(frame, 4);
     } catch (IOException | RuntimeException e) {
       if (e instanceof ImageRejectedException rejected) {
         throw rejected;

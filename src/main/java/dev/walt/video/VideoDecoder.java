@@ -57,7 +57,9 @@ public class VideoDecoder {
     Frames.init();
     try (grabber) {
       grabber.setCloseInputStream(true);
-      grabber.setImageMode(org.bytedeco.javacv.FrameGrabber.ImageMode.COLOR); // BGR24 frames
+      grabber.setImageMode(org.bytedeco.javacv.FrameGrabber.ImageMode.COLOR);
+      grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+      grabber.setImageScalingFlags(Frames.SCALING_FLAGS);
       grabber.start();
       int streamIndex = grabber.getVideoStream();
       if (streamIndex < 0) {
@@ -78,7 +80,7 @@ public class VideoDecoder {
           throw new UncheckedIOException(
               new IOException(source + " has more than " + maxFrames + " frames"));
         }
-        frames.add(Frames.toImage(frame));
+        frames.add(Frames.toImage(frame, 3));
       }
       if (frames.isEmpty()) {
         throw new UncheckedIOException(new IOException("no frame could be decoded from " + source));

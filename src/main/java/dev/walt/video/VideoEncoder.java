@@ -163,6 +163,7 @@ public class VideoEncoder {
 
   private void configure(FFmpegFrameRecorder recorder, int fps, Container container) {
     recorder.setFrameRate(fps);
+    recorder.setImageScalingFlags(Frames.SCALING_FLAGS);
     recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
     recorder.setVideoBitrate(0); // constant quality, no bitrate target
     recorder.setGopSize(Math.max(1, 2 * fps)); // a keyframe every 2 s (JavaCV's default is 12 frames)
