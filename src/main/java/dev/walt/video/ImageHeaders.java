@@ -35,6 +35,9 @@ final class ImageHeaders {
   /** Sniffs the format and reads the size; refuses unknown formats and malformed headers. */
   static ImageHeader read(byte[] data) {
     ImageFormat format = sniff(data);
+    if (format == null && looksCut(data)) {
+      throw corrupt("the image is truncated inside its signature");
+    }
     if (format == null) {
       throw new ImageRejectedException(
           UNSUPPORTED_FORMAT, describeUnknown(data) + "; only PNG, JPEG and WebP images are accepted");
@@ -226,6 +229,14 @@ final class ImageHeaders {
       throw corrupt("WebP lossy header declares an invalid size " + width + "x" + height);
     }
     return new ImageHeader(ImageFormat.WEBP, width, height);
+  }
+
+  /** A PNG signature cut short, or a RIFF header cut before its form type. */
+  private static boolean looksCut(byte[] data) {
+    if (data.length >= 2 && data.length < PNG_SIGNATURE.length) {
+      return startsWith(PNG_SIGNATURE, 0, data);
+    }
+    return data.length < 12 && startsWith(data, 0, ascii("RIFF"));
   }
 
   private static String describeUnknown(byte[] data) {

@@ -159,6 +159,7 @@ final class TestMedia {
   static byte[] webp(BufferedImage image, boolean lossless, boolean alpha) throws IOException {
     int width = image.getWidth();
     int height = image.getHeight();
+    Frames.init(); // FFmpeg log level
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(out, width, height, 0);
         Frame frame = new Frame(width, height, Frame.DEPTH_UBYTE, 4)) {
