@@ -134,6 +134,75 @@ final class ImageHeaders {
     }
   }
 
+  /**
+   * The EXIF orientation (1..8, 1 = as stored) of a JPEG that {@link #read} accepted: tag 0x0112 of
+   * IFD0 in an APP1 "Exif" segment before the frame header. Anything missing, malformed or out of range
+   * counts as 1; a damaged EXIF block never refuses an image.
+   */
+  static int jpegOrientation(byte[] data) {
+    int pos = 2;
+    while (pos + 4 <= data.length && u8(data, pos) == 0xff) {
+      while (pos < data.length && u8(data, pos) == 0xff) {
+        pos++;
+      }
+      if (pos + 3 > data.length) {
+        return 1;
+      }
+      int marker = u8(data, pos++);
+      if (marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+        continue;
+      }
+      if (isStartOfFrame(marker) || marker == 0xda || marker == 0xd9) {
+        return 1;
+      }
+      int length = u16(data, pos);
+      if (length < 2 || pos + length > data.length) {
+        return 1;
+      }
+      if (marker == 0xe1 && length >= 8 && startsWith(data, pos + 2, ascii("Exif\0\0"))) {
+        int orientation = exifOrientation(data, pos + 8, pos + length);
+        if (orientation != 0) {
+          return orientation;
+        }
+      }
+      pos += length;
+    }
+    return 1;
+  }
+
+  /** Orientation from the TIFF structure in {@code data[tiff, end)}, or 0 when absent or invalid. */
+  private static int exifOrientation(byte[] data, int tiff, int end) {
+    if (tiff + 8 > end) {
+      return 0;
+    }
+    boolean little;
+    if (startsWith(data, tiff, ascii("II*\0"))) {
+      little = true;
+    } else if (startsWith(data, tiff, ascii("MM\0*"))) {
+      little = false;
+    } else {
+      return 0;
+    }
+    long ifd = tiff + (little ? le32(data, tiff + 4) : be32(data, tiff + 4));
+    if (ifd + 2 > end) {
+      return 0;
+    }
+    int entries = little ? u16le(data, (int) ifd) : u16(data, (int) ifd);
+    for (int i = 0; i < entries; i++) {
+      int entry = (int) ifd + 2 + 12 * i;
+      if (entry + 12 > end) {
+        return 0;
+      }
+      int tag = little ? u16le(data, entry) : u16(data, entry);
+      int type = little ? u16le(data, entry + 2) : u16(data, entry + 2);
+      if (tag == 0x0112 && type == 3) { // Orientation, SHORT
+        int value = little ? u16le(data, entry + 8) : u16(data, entry + 8);
+        return value >= 1 && value <= 8 ? value : 0;
+      }
+    }
+    return 0;
+  }
+
   private static boolean isStartOfFrame(int marker) {
     return marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc;
   }

@@ -117,6 +117,56 @@ class ImageDecoderTest {
     assertThat(TestMedia.psnr(white, image.getSubimage(40, 0, 24, 32))).isGreaterThan(40);
   }
 
+  @Test
+  void jpegExifOrientationIsAppliedSoTheImageShowsUpright() throws IOException {
+    // stored 40x20: left half red, right half blue
+    BufferedImage stored = TestMedia.solid(40, 20, Color.RED);
+    java.awt.Graphics2D g = stored.createGraphics();
+    g.setColor(Color.BLUE);
+    g.fillRect(20, 0, 20, 20);
+    g.dispose();
+    byte[] plain = jpeg(stored, 0.95f);
+
+    // orientation -> (displayed width, height, colour at the displayed top-left, at the bottom-right)
+    int[][] expectations = {
+      {1, 40, 20, 0xff0000, 0x0000ff},
+      {2, 40, 20, 0x0000ff, 0xff0000},
+      {3, 40, 20, 0x0000ff, 0xff0000},
+      {4, 40, 20, 0xff0000, 0x0000ff},
+      {5, 20, 40, 0xff0000, 0x0000ff},
+      {6, 20, 40, 0xff0000, 0x0000ff},
+      {7, 20, 40, 0x0000ff, 0xff0000},
+      {8, 20, 40, 0x0000ff, 0xff0000},
+    };
+    for (int[] e : expectations) {
+      for (boolean little : new boolean[] {true, false}) {
+        byte[] jpeg = withExifOrientation(plain, e[0], little);
+        BufferedImage image = decoder.decode(jpeg);
+        assertThat(decoder.inspect(jpeg)).isEqualTo(new ImageHeader(ImageFormat.JPEG, e[1], e[2]));
+        assertThat(image.getWidth()).as("orientation %d width", e[0]).isEqualTo(e[1]);
+        assertThat(image.getHeight()).as("orientation %d height", e[0]).isEqualTo(e[2]);
+        assertNear(image.getRGB(2, 2), e[3], "orientation " + e[0] + " top-left");
+        assertNear(image.getRGB(e[1] - 3, e[2] - 3), e[4], "orientation " + e[0] + " bottom-right");
+      }
+    }
+    // rotate 90 clockwise (6) puts the stored top-left pixel at the displayed top-right
+    stored.setRGB(0, 0, 0x00ff00);
+    stored.setRGB(1, 0, 0x00ff00);
+    stored.setRGB(0, 1, 0x00ff00);
+    stored.setRGB(1, 1, 0x00ff00);
+    BufferedImage rotated = decoder.decode(withExifOrientation(jpeg(stored, 1f), 6, false));
+    assertThat((rotated.getRGB(19, 0) >> 8) & 0xff).isGreaterThan(128);
+  }
+
+  @Test
+  void damagedExifIsIgnoredNotFatal() throws IOException {
+    byte[] jpeg = withExifOrientation(jpeg(picture, 0.9f), 6, true);
+    int exif = indexOf(jpeg, "Exif".getBytes(StandardCharsets.US_ASCII));
+    jpeg[exif + 6] = 'X'; // byte order mark broken
+
+    assertThat(decoder.decode(jpeg).getWidth()).isEqualTo(200);
+  }
+
   // ---- sniffing ----------------------------------------------------------------------------------
 
   @Test
@@ -330,6 +380,38 @@ class ImageDecoderTest {
     } finally {
       writer.dispose();
     }
+    return out.toByteArray();
+  }
+
+  private static void assertNear(int actual, int expected, String what) {
+    for (int shift = 0; shift <= 16; shift += 8) {
+      assertThat(Math.abs(((actual >> shift) & 0xff) - ((expected >> shift) & 0xff)))
+          .as("%s: %06x vs %06x", what, actual & 0xffffff, expected)
+          .isLessThan(40);
+    }
+  }
+
+  /** {@code jpeg} with an APP1 Exif segment holding only IFD0's Orientation, after the APP0 segment. */
+  static byte[] withExifOrientation(byte[] jpeg, int orientation, boolean littleEndian) {
+    ByteBuffer tiff = ByteBuffer.allocate(8 + 2 + 12 + 4).order(littleEndian ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+    tiff.put(littleEndian ? (byte) 'I' : (byte) 'M').put(littleEndian ? (byte) 'I' : (byte) 'M');
+    tiff.putShort((short) 42).putInt(8); // IFD0 right after the header
+    tiff.putShort((short) 1); // one entry
+    tiff.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
+    tiff.putInt(0); // no next IFD
+    byte[] payload = tiff.array();
+    ByteArrayOutputStream segment = new ByteArrayOutputStream();
+    segment.writeBytes(new byte[] {(byte) 0xff, (byte) 0xe1});
+    int length = 2 + 6 + payload.length;
+    segment.writeBytes(new byte[] {(byte) (length >> 8), (byte) length});
+    segment.writeBytes(new byte[] {'E', 'x', 'i', 'f', 0, 0});
+    segment.writeBytes(payload);
+    int app0Length = ((jpeg[4] & 0xff) << 8) | (jpeg[5] & 0xff);
+    int insertAt = (jpeg[3] & 0xff) == 0xe0 ? 4 + app0Length : 2;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(jpeg, 0, insertAt);
+    out.writeBytes(segment.toByteArray());
+    out.write(jpeg, insertAt, jpeg.length - insertAt);
     return out.toByteArray();
   }
 

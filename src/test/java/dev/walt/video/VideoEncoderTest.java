@@ -184,6 +184,40 @@ class VideoEncoderTest {
   }
 
   @Test
+  void everyCallReleasesItsNativeMemory() throws IOException {
+    Clip clip = TestMedia.movingPattern(96, 64, 6, 24);
+    byte[] webp = TestMedia.webp(clip.frames().get(0), false, true);
+    ImageDecoder images = new ImageDecoder(VideoSettings.defaults());
+    Runnable everything =
+        () -> {
+          decoder.decode(encoder.encodeMp4(clip));
+          decoder.decode(encoder.previewWebm(clip));
+          images.decode(webp);
+        };
+    everything.run(); // first use may set up lasting native state
+
+    long bytes = org.bytedeco.javacpp.Pointer.totalBytes();
+    long count = org.bytedeco.javacpp.Pointer.totalCount();
+    for (int i = 0; i < 5; i++) {
+      everything.run();
+    }
+
+    // JavaCPP counts what it allocated and has not freed yet; with every frame, recorder and grabber
+    // closed when its call returns, nothing is left for the garbage collector to find
+    assertThat(org.bytedeco.javacpp.Pointer.totalBytes()).isEqualTo(bytes);
+    assertThat(org.bytedeco.javacpp.Pointer.totalCount()).isEqualTo(count);
+  }
+
+  @Test
+  void aFailedEncodeLeavesNoFileBehind(@TempDir Path dir) {
+    Path target = dir.resolve("missing-folder").resolve("out.mp4");
+
+    assertThatThrownBy(() -> encoder.encodeMp4(TestMedia.movingPattern(32, 32, 2, 24), target))
+        .isInstanceOf(UncheckedIOException.class);
+    assertThat(target).doesNotExist();
+  }
+
+  @Test
   void garbageIsNotAVideo() {
     byte[] garbage = "this is not a video at all".getBytes(StandardCharsets.US_ASCII);
 
