@@ -16,6 +16,9 @@ final class ImageHeaders {
 
   private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
+  /** Most scans accepted in a JPEG (libjpeg-turbo's tools suggest a limit of this order). */
+  static final int MAX_JPEG_SCANS = 256;
+
   private ImageHeaders() {}
 
   /** The format from the magic bytes, or {@code null}. */
@@ -128,6 +131,11 @@ final class ImageHeaders {
         if (width == 0 || height == 0) {
           throw corrupt("JPEG frame header declares an invalid size " + width + "x" + height);
         }
+        int scans = countScans(data, pos + length);
+        if (scans > MAX_JPEG_SCANS) {
+          throw corrupt(
+              "JPEG has " + scans + " scans; at most " + MAX_JPEG_SCANS + " are accepted");
+        }
         return new ImageHeader(ImageFormat.JPEG, width, height);
       }
       pos += length;
@@ -201,6 +209,21 @@ final class ImageHeaders {
       }
     }
     return 0;
+  }
+
+  /**
+   * Start-of-scan markers from {@code from} on. Entropy-coded data stuffs every 0xFF with 0x00, so FF DA
+   * only occurs as a real marker. Progressive files have about ten scans; thousands of tiny ones are a
+   * known way to make a small file take minutes to decode.
+   */
+  private static int countScans(byte[] data, int from) {
+    int scans = 0;
+    for (int i = from; i + 1 < data.length; i++) {
+      if (data[i] == (byte) 0xff && data[i + 1] == (byte) 0xda) {
+        scans++;
+      }
+    }
+    return scans;
   }
 
   private static boolean isStartOfFrame(int marker) {

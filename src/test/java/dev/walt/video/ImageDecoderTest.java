@@ -247,6 +247,58 @@ class ImageDecoderTest {
   }
 
   @Test
+  void compressedTextChunksAreNotInflated() throws IOException {
+    // 256 MB of zeros as a zTXt chunk: about 250 kB on the wire, well under the byte limit
+    byte[] png = png(TestMedia.solid(8, 8, Color.ORANGE));
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    text.writeBytes("Comment".getBytes(StandardCharsets.US_ASCII));
+    text.writeBytes(new byte[] {0, 0}); // keyword terminator, compression method 0
+    Deflater deflater = new Deflater(9);
+    byte[] zeros = new byte[1 << 20];
+    byte[] buffer = new byte[1 << 16];
+    for (int i = 0; i < 256; i++) {
+      deflater.setInput(zeros);
+      while (!deflater.needsInput()) {
+        text.write(buffer, 0, deflater.deflate(buffer));
+      }
+    }
+    deflater.finish();
+    while (!deflater.finished()) {
+      text.write(buffer, 0, deflater.deflate(buffer));
+    }
+    deflater.end();
+    ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+    bomb.write(png, 0, 33); // signature and IHDR
+    chunk(bomb, "zTXt", text.toByteArray());
+    bomb.write(png, 33, png.length - 33);
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long thread = Thread.currentThread().getId();
+
+    long before = threads.getThreadAllocatedBytes(thread);
+    BufferedImage image = decoder.decode(bomb.toByteArray());
+    long allocated = threads.getThreadAllocatedBytes(thread) - before;
+
+    assertThat(bomb.size()).isLessThan(1 << 20);
+    assertThat(image.getRGB(4, 4) & 0xffffff).isEqualTo(Color.ORANGE.getRGB() & 0xffffff);
+    assertThat(allocated).as("bytes allocated").isLessThan(32L << 20);
+  }
+
+  @Test
+  void jpegWithThousandsOfScansIsRefused() throws IOException {
+    byte[] jpeg = jpeg(picture, 0.9f);
+    int eoi = jpeg.length - 2;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(jpeg, 0, eoi);
+    for (int i = 0; i < ImageHeaders.MAX_JPEG_SCANS; i++) {
+      out.writeBytes(new byte[] {(byte) 0xff, (byte) 0xda, 0, 8, 1, 1, 0, 0, 63, 0});
+    }
+    out.write(jpeg, eoi, 2);
+
+    assertRejected(() -> decoder.decode(out.toByteArray()), Reason.CORRUPT).hasMessageContaining("scans");
+  }
+
+  @Test
   void jpegDeclaringHugeDimensionsIsRefused() throws IOException {
     byte[] jpeg = jpeg(picture, 0.9f);
     int sof = indexOfMarker(jpeg, 0xc0);
