@@ -392,6 +392,9 @@ final class ImageHeaders {
   }
 
   private static long be32(byte[] data, int offset) {
-    return ((long) u8(data, offset) << 24) | (u8(data, offset + 1) << 16) | (u8(data, offset + 2) << 8) | u8(data, offset + 3);
+    return ((long) u8(data, offset) << 24)
+        | (u8(data, offset + 1) << 16)
+        | (u8(data, offset + 2) << 8)
+        | u8(data, offset + 3);
   }
 }

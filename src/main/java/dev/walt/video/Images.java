@@ -36,10 +36,12 @@ public final class Images {
     int cropHeight;
     if ((long) sourceWidth * height > (long) sourceHeight * width) { // source is wider than the target
       cropHeight = sourceHeight;
-      cropWidth = (int) Math.max(1, Math.min(sourceWidth, Math.round((double) sourceHeight * width / height)));
+      long exact = Math.round((double) sourceHeight * width / height);
+      cropWidth = (int) Math.max(1, Math.min(sourceWidth, exact));
     } else {
       cropWidth = sourceWidth;
-      cropHeight = (int) Math.max(1, Math.min(sourceHeight, Math.round((double) sourceWidth * height / width)));
+      long exact = Math.round((double) sourceWidth * height / width);
+      cropHeight = (int) Math.max(1, Math.min(sourceHeight, exact));
     }
     int x = (sourceWidth - cropWidth) / 2;
     int y = (sourceHeight - cropHeight) / 2;

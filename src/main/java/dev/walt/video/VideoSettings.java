@@ -61,6 +61,7 @@ public record VideoSettings(
 
   /** The defaults, for use without Spring (the same values as the {@code @DefaultValue}s). */
   public static VideoSettings defaults() {
-    return new VideoSettings(DataSize.ofMegabytes(10), 4096L * 4096L, 18, "veryfast", 512, 0.88f, 256, 48, 34);
+    return new VideoSettings(
+        DataSize.ofMegabytes(10), 4096L * 4096L, 18, "veryfast", 512, 0.88f, 256, 48, 34);
   }
 }

@@ -112,7 +112,8 @@ class ImageDecoderTest {
     BufferedImage image = decoder.decode(webp);
 
     assertThat(decoder.inspect(webp)).isEqualTo(new ImageHeader(ImageFormat.WEBP, 64, 32));
-    assertThat(TestMedia.psnr(red.getSubimage(0, 0, 24, 32), image.getSubimage(0, 0, 24, 32))).isGreaterThan(30);
+    BufferedImage opaque = image.getSubimage(0, 0, 24, 32);
+    assertThat(TestMedia.psnr(red.getSubimage(0, 0, 24, 32), opaque)).isGreaterThan(30);
     BufferedImage white = TestMedia.solid(24, 32, Color.WHITE);
     assertThat(TestMedia.psnr(white, image.getSubimage(40, 0, 24, 32))).isGreaterThan(40);
   }
@@ -322,8 +323,10 @@ class ImageDecoderTest {
     int vp8 = indexOf(extended, "VP8 ".getBytes(StandardCharsets.US_ASCII)) + 8;
     le.putShort(vp8 + 6, (short) 16383).putShort(vp8 + 8, (short) 16383);
 
-    assertRejected(() -> decoder.decode(lossless), Reason.TOO_MANY_PIXELS).hasMessageContaining("16384x16384");
-    assertRejected(() -> decoder.decode(extended), Reason.TOO_MANY_PIXELS).hasMessageContaining("16383x16383");
+    assertRejected(() -> decoder.decode(lossless), Reason.TOO_MANY_PIXELS)
+        .hasMessageContaining("16384x16384");
+    assertRejected(() -> decoder.decode(extended), Reason.TOO_MANY_PIXELS)
+        .hasMessageContaining("16383x16383");
   }
 
   @Test
@@ -392,7 +395,8 @@ class ImageDecoderTest {
     byte[] cmyk = jpeg(picture, 0.9f);
     cmyk[indexOfMarker(cmyk, 0xc0) + 9] = 4; // component count
 
-    assertRejected(() -> decoder.decode(animated), Reason.UNSUPPORTED_FORMAT).hasMessageContaining("animated");
+    assertRejected(() -> decoder.decode(animated), Reason.UNSUPPORTED_FORMAT)
+        .hasMessageContaining("animated");
     assertRejected(() -> decoder.decode(cmyk), Reason.UNSUPPORTED_FORMAT).hasMessageContaining("CMYK");
   }
 
@@ -445,11 +449,15 @@ class ImageDecoderTest {
 
   /** {@code jpeg} with an APP1 Exif segment holding only IFD0's Orientation, after the APP0 segment. */
   static byte[] withExifOrientation(byte[] jpeg, int orientation, boolean littleEndian) {
-    ByteBuffer tiff = ByteBuffer.allocate(8 + 2 + 12 + 4).order(littleEndian ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+    ByteBuffer tiff =
+        ByteBuffer.allocate(8 + 2 + 12 + 4)
+            .order(littleEndian ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
     tiff.put(littleEndian ? (byte) 'I' : (byte) 'M').put(littleEndian ? (byte) 'I' : (byte) 'M');
     tiff.putShort((short) 42).putInt(8); // IFD0 right after the header
     tiff.putShort((short) 1); // one entry
-    tiff.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
+    // tag Orientation, type SHORT, count 1, value in the first two bytes of the value field
+    tiff.putShort((short) 0x0112).putShort((short) 3).putInt(1);
+    tiff.putShort((short) orientation).putShort((short) 0);
     tiff.putInt(0); // no next IFD
     byte[] payload = tiff.array();
     ByteArrayOutputStream segment = new ByteArrayOutputStream();

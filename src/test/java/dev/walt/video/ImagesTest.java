@@ -161,6 +161,7 @@ class ImagesTest {
   void targetSizeMustBePositive() {
     BufferedImage source = new BufferedImage(4, 4, BufferedImage.TYPE_3BYTE_BGR);
 
-    assertThatThrownBy(() -> Images.resizeAndCenterCrop(source, 0, 4)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Images.resizeAndCenterCrop(source, 0, 4))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

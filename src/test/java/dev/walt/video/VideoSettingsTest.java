@@ -27,7 +27,11 @@ class VideoSettingsTest {
   @Test
   void propertiesBindWithUnits() {
     VideoSettings settings =
-        bind(Map.of("walt.video.max-image-size", "2MB", "walt.video.h264-crf", "20", "walt.video.h264-preset", "fast"));
+        bind(
+            Map.of(
+                "walt.video.max-image-size", "2MB",
+                "walt.video.h264-crf", "20",
+                "walt.video.h264-preset", "fast"));
 
     assertThat(settings.maxImageSize()).isEqualTo(DataSize.ofMegabytes(2));
     assertThat(settings.h264Crf()).isEqualTo(20);
