@@ -112,6 +112,7 @@ final class ImageHeaders {
         if (length < 8) {
           throw corrupt("JPEG frame header is too short");
         }
+        int precision = u8(data, pos + 2);
         int height = u16(data, pos + 3);
         int width = u16(data, pos + 5);
         int components = u8(data, pos + 7);
@@ -122,6 +123,11 @@ final class ImageHeaders {
                   + " (SOF 0x"
                   + Integer.toHexString(marker)
                   + "); save it as a standard JPEG");
+        }
+        if (precision != 8) {
+          throw new ImageRejectedException(
+              UNSUPPORTED_FORMAT,
+              "JPEG with " + precision + "-bit samples is not supported; save it with 8 bits");
         }
         if (components != 1 && components != 3) {
           throw new ImageRejectedException(

@@ -203,6 +203,30 @@ class ImageDecoderTest {
     assertRejected(() -> decoder.decode(new byte[0]), Reason.EMPTY);
   }
 
+  @Test
+  void concurrentDecodesAreIndependent() throws Exception {
+    BufferedImage[] sources = new BufferedImage[8];
+    byte[][] files = new byte[8][];
+    for (int i = 0; i < 8; i++) {
+      sources[i] = TestMedia.patternFrame(64 + 8 * i, 48 + 4 * i, i, 8);
+      files[i] = i % 2 == 0 ? TestMedia.webp(sources[i], true, false) : png(sources[i]);
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      java.util.List<java.util.concurrent.Future<BufferedImage>> results = new java.util.ArrayList<>();
+      for (int round = 0; round < 4; round++) {
+        for (byte[] file : files) {
+          results.add(pool.submit(() -> decoder.decode(file)));
+        }
+      }
+      for (int i = 0; i < results.size(); i++) {
+        assertThat(TestMedia.psnr(sources[i % 8], results.get(i).get())).isInfinite();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   // ---- limits ------------------------------------------------------------------------------------
 
   @Test
@@ -389,12 +413,16 @@ class ImageDecoderTest {
   }
 
   @Test
-  void animatedWebpAndCmykJpegAreUnsupported() throws IOException {
+  void animatedWebpAndCmykOrTwelveBitJpegAreUnsupported() throws IOException {
     byte[] animated = TestMedia.webp(TestMedia.solid(64, 32, Color.RED), false, true);
     animated[20] |= 0x02; // VP8X animation flag
     byte[] cmyk = jpeg(picture, 0.9f);
     cmyk[indexOfMarker(cmyk, 0xc0) + 9] = 4; // component count
+    byte[] twelveBit = jpeg(picture, 0.9f);
+    twelveBit[indexOfMarker(twelveBit, 0xc0) + 4] = 12; // sample precision
 
+    assertRejected(() -> decoder.decode(twelveBit), Reason.UNSUPPORTED_FORMAT)
+        .hasMessageContaining("12-bit");
     assertRejected(() -> decoder.decode(animated), Reason.UNSUPPORTED_FORMAT)
         .hasMessageContaining("animated");
     assertRejected(() -> decoder.decode(cmyk), Reason.UNSUPPORTED_FORMAT).hasMessageContaining("CMYK");
