@@ -55,7 +55,11 @@ final class ResBlock extends FixedShapeBlock implements VideoLayer {
   @Override
   public long flops(Shape in) {
     Shape mid = conv1.outputShape(in);
-    return conv1.flops(in) + conv2.flops(mid) + (skip == null ? 0 : skip.flops(in));
+    return norm1.flops(in)
+        + conv1.flops(in)
+        + norm2.flops(mid)
+        + conv2.flops(mid)
+        + (skip == null ? 0 : skip.flops(in));
   }
 
   @Override
