@@ -38,6 +38,18 @@ public abstract class FixedShapeBlock extends AbstractBlock {
     initialize(manager, DataType.FLOAT32, new Shape(1));
   }
 
+  /**
+   * The value of {@code parameter} reshaped to {@code shape}, as a view owned by {@code like}'s manager
+   * (a reshape made from the parameter would otherwise belong to the model's manager and live as long
+   * as the model).
+   */
+  protected static NDArray value(
+      ParameterStore store, Parameter parameter, NDArray like, boolean training, long... shape) {
+    NDArray view = value(store, parameter, like, training).reshape(shape);
+    view.attach(like.getManager());
+    return view;
+  }
+
   /** The value of {@code parameter} on the device of {@code like}. */
   protected static NDArray value(
       ParameterStore store, Parameter parameter, NDArray like, boolean training) {

@@ -103,8 +103,8 @@ public final class GroupNorm extends FixedShapeBlock implements VideoLayer {
     long[] affine = new long[shape.dimension()];
     java.util.Arrays.fill(affine, 1);
     affine[1] = channels;
-    NDArray gamma = value(store, weight, x, training).reshape(affine);
-    NDArray beta = value(store, bias, x, training).reshape(affine);
+    NDArray gamma = value(store, weight, x, training, affine);
+    NDArray beta = value(store, bias, x, training, affine);
     return normalised.mul(gamma).add(beta);
   }
 

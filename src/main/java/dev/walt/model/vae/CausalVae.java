@@ -190,7 +190,7 @@ public final class CausalVae extends FixedShapeBlock implements VideoAutoencoder
 
   private NDArray channelVector(ParameterStore store, Parameter parameter, NDArray like) {
     // (c) -> (1, c, 1, 1, 1)
-    return value(store, parameter, like, false).reshape(1, config.latentChannels(), 1, 1, 1);
+    return value(store, parameter, like, false, 1, config.latentChannels(), 1, 1, 1);
   }
 
   private void checkVideo(Shape s) {

@@ -2,6 +2,7 @@ package dev.walt.model.vae;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
@@ -13,6 +14,7 @@ import dev.walt.model.nn.Ops;
 import dev.walt.model.nn.VideoLayer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,13 +39,41 @@ abstract class ConvStack extends FixedShapeBlock implements VideoLayer {
     convOut = addChildBlock("conv_out", CausalConv3d.cube(channels, outChannels, 3));
   }
 
+  /**
+   * Runs the stack. In inference every layer runs in its own sub-manager that is closed once its
+   * output exists, so the peak memory is that of one layer, not of the whole stack (a decode at high
+   * resolution would otherwise keep every activation until the caller's scope closes). In training
+   * the activations are kept for the backward pass.
+   */
   @Override
   public NDArray forward(ParameterStore store, NDArray x, boolean training) {
+    if (training) {
+      NDArray h = x;
+      for (VideoLayer layer : layers) {
+        h = layer.forward(store, h, true);
+      }
+      return head().forward(store, Ops.silu(norm().forward(store, h, true)), true);
+    }
+    NDManager owner = x.getManager();
     NDArray h = x;
     for (VideoLayer layer : layers) {
-      h = layer.forward(store, h, training);
+      h = inScope(owner, x, h, in -> layer.forward(store, in, false));
     }
-    return head().forward(store, Ops.silu(norm().forward(store, h, training)), training);
+    return inScope(owner, x, h, in -> head().forward(store, Ops.silu(norm().forward(store, in, false)), false));
+  }
+
+  /** Applies {@code step} to {@code in} in a sub-manager; {@code in} dies there unless it is the input. */
+  private static NDArray inScope(NDManager owner, NDArray input, NDArray in, UnaryOperator<NDArray> step) {
+    try (NDManager scope = owner.newSubManager()) {
+      if (in == input) {
+        in.tempAttach(scope);
+      } else {
+        in.attach(scope);
+      }
+      NDArray out = step.apply(in);
+      out.attach(owner);
+      return out;
+    }
   }
 
   @Override

@@ -173,6 +173,7 @@ class DdimSamplerTest {
           new SamplerSettings(4, 0.5, 1, true), 1, step -> estimates.add(step.x0Estimate()), () -> false);
       assertThat(sample.isReleased()).isFalse();
       assertThat(sample.getManager()).isSameAs(job);
+      assertThat(job.getManagedArrays()).containsExactly(sample);
       // estimates of finished steps were closed with their step, apart from the last one kept for
       // self-conditioning until the run ended
       assertThat(estimates).hasSize(4).allMatch(NDArray::isReleased);

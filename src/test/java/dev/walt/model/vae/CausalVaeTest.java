@@ -161,6 +161,20 @@ class CausalVaeTest {
   }
 
   @Test
+  void inferenceLeavesOnlyItsResultBehind() {
+    int modelArrays = manager.getManagedArrays().size();
+    try (NDManager job = manager.newSubManager()) {
+      NDArray clip = job.randomUniform(-1f, 1f, new Shape(1, 3, 5, 8, 8));
+      NDArray latent = vae.encode(clip);
+      NDArray decoded = vae.decode(latent);
+      // the clip, the latent and the decoded video, plus the few small arrays of the latent
+      // normalisation (raw latent, its differences, two channel vectors per direction)
+      assertThat(job.getManagedArrays()).contains(clip, latent, decoded).hasSizeLessThanOrEqualTo(12);
+    }
+    assertThat(manager.getManagedArrays()).hasSize(modelArrays);
+  }
+
+  @Test
   void rejectsFrameCountsThatDoNotCompress() {
     assertThatThrownBy(() -> vae.encode(manager.zeros(new Shape(1, 3, 4, 16, 16))))
         .isInstanceOf(IllegalArgumentException.class)
