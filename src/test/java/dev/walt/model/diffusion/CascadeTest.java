@@ -63,9 +63,15 @@ class CascadeTest {
   void progressRunsMonotonicallyFromZeroToHundredOverEveryStepOfEveryStage() {
     Cascade cascade = threeStages(RANDOM, RANDOM, RANDOM, vae);
     List<CascadeProgress> reports = new ArrayList<>();
-    NDArray video = cascade.generate(manager, request(2, null, 1), reports::add, () -> false);
-    // 9 frames, then 9 - 5 = 4 more; the last stage's size
-    assertThat(video.getShape()).isEqualTo(new Shape(1, 3, 13, 32, 32));
+    int modelArrays = manager.getManagedArrays().size();
+    try (NDManager job = manager.newSubManager()) {
+      NDArray video = cascade.generate(job, request(2, null, 1), reports::add, () -> false);
+      // 9 frames, then 9 - 5 = 4 more; the last stage's size
+      assertThat(video.getShape()).isEqualTo(new Shape(1, 3, 13, 32, 32));
+      // every temporary of every step, stage and segment is gone
+      assertThat(job.getManagedArrays()).containsExactly(video);
+    }
+    assertThat(manager.getManagedArrays()).hasSize(modelArrays);
     // start + 2 segments x (3 + 2 + 2) steps + end
     assertThat(reports).hasSize(16);
     assertThat(reports.get(0).percent()).isEqualTo(0.0);
