@@ -17,18 +17,27 @@ import org.jspecify.annotations.Nullable;
  *
  * <ol>
  *   <li>v = denoiser(x_t); with guidance scale s and text, {@code v = v_uncond + s (v_cond - v_uncond)}
- *       (Ho and Salimans 2022, eq. 6, applied to v);
+ *       (Ho and Salimans 2022, eq. 6 with s = 1 + w, applied to v); the unconditional branch gets the
+ *       null text tokens and every other condition unchanged;
  *   <li>{@code x0 = alpha_t x_t - sigma_t v}, {@code eps = sigma_t x_t + alpha_t v} (Salimans and Ho
  *       2022); at the first, zero-SNR step (trailing spacing) this gives {@code x0 = -v}, {@code eps =
  *       x_t} exactly;
- *   <li>known frames (frame conditioning) replace their part of the x0 estimate;
+ *   <li>known frames (frame conditioning) replace their part of the x0 estimate (the denoiser also
+ *       receives them as {@code frameCondition} / {@code frameMask}); this x0 estimate is what the
+ *       listener sees and, with self-conditioning, what the next step receives as {@code
+ *       selfCondition} (zeros, i.e. null, at the first step);
  *   <li>eq. 12: {@code x_{t'} = sqrt(alphaBar_{t'}) x0 + sqrt(1 - alphaBar_{t'} - sigma^2) eps +
  *       sigma z} with eq. 16: {@code sigma = eta sqrt((1 - alphaBar_{t'}) / (1 - alphaBar_t))
  *       sqrt(1 - alphaBar_t / alphaBar_{t'})}.
  * </ol>
  *
+ * <p>Randomness: the initial noise and, for eta > 0, each step's noise come from one {@link
+ * GaussianNoise} seeded by the caller, so a seed gives bit-identical samples on the same engine.
+ *
  * <p>Memory: every step's arrays live in a sub-manager closed at the end of the step; only x_t and the
- * x0 estimate (for self-conditioning) survive into the next step. Nothing is copied to the host.
+ * x0 estimate (for self-conditioning) survive into the next step. Nothing is copied to the host. The
+ * array a {@link Denoiser} returns is taken over by the step (attached to its manager); a denoiser
+ * should derive its temporaries from its inputs (whose manager is the step's) so they die there too.
  */
 public final class DdimSampler {
 
