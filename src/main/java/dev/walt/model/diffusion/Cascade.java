@@ -135,7 +135,8 @@ public final class Cascade {
               // (B, c, T', H', W') -> (B, 3, frames, H, W)
               NDArray video = stage.vae().decode(latent);
               if (continues) {
-                NDArray tail = video.get(":, :, " + (request.frames() - overlap) + ":");
+                // a copy, so the rest of the decoded video can be freed now
+                NDArray tail = video.get(":, :, " + (request.frames() - overlap) + ":").duplicate();
                 tail.attach(work);
                 tails[k] = tail;
               }
@@ -143,6 +144,8 @@ public final class Cascade {
                 NDArray piece = segment == 0 ? video : video.get(":, :, " + overlap + ":");
                 piece.attach(work);
                 pieces.add(piece);
+              } else {
+                video.close();
               }
             }
             previousLatent = latent;
