@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -101,7 +102,7 @@ public final class GroupNorm extends FixedShapeBlock implements VideoLayer {
     NDArray variance = centred.square().sum(axes, true).div(count);
     NDArray normalised = centred.div(variance.add(eps).sqrt()).reshape(shape);
     long[] affine = new long[shape.dimension()];
-    java.util.Arrays.fill(affine, 1);
+    Arrays.fill(affine, 1);
     affine[1] = channels;
     NDArray gamma = value(store, weight, x, training, affine);
     NDArray beta = value(store, bias, x, training, affine);

@@ -139,8 +139,7 @@ class CascadeTest {
     assertThat(maxAbs(conditions.get(0).get(":, :, 0:1").sub(imageLatent))).isLessThan(1e-6f);
     assertThat(maxAbs(conditions.get(0).get(":, :, 1:"))).isEqualTo(0f);
     // segment 1 samples x0 = target but keeps the known first latent frame (the image's)
-    NDArray firstSegmentLatent = target.get(":, :, 1:").concat(imageLatent, 2);
-    firstSegmentLatent = imageLatent.concat(target.get(":, :, 1:"), 2);
+    NDArray firstSegmentLatent = imageLatent.concat(target.get(":, :, 1:"), 2);
     NDArray firstSegment = vae.decode(firstSegmentLatent);
     NDArray expectedKnown = vae.encode(firstSegment.get(":, :, 4:9"));
     assertThat(maxAbs(conditions.get(2).get(":, :, 0:2").sub(expectedKnown))).isLessThan(1e-3f);

@@ -2,6 +2,7 @@ package dev.walt.model.diffusion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -65,7 +66,7 @@ class SuperResolutionStageTest {
     double signal = Math.sqrt(schedule.augmentationAlphaBar(0.5));
     double sigma = Math.sqrt(1 - schedule.augmentationAlphaBar(0.5));
     for (int i = 0; i < half.length; i++) {
-      assertThat((double) half[i]).isCloseTo(signal * clean[i] + sigma * noise[i], org.assertj.core.api.Assertions.within(1e-5));
+      assertThat((double) half[i]).isCloseTo(signal * clean[i] + sigma * noise[i], within(1e-5));
     }
     assertThat(levels).contains(1f, 0.5f);
   }

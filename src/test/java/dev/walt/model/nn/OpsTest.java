@@ -1,6 +1,7 @@
 package dev.walt.model.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -60,7 +61,7 @@ class OpsTest {
     float[] y = Ops.silu(x).toFloatArray();
     float[] xs = {-2f, 0f, 1f, 3f};
     for (int i = 0; i < xs.length; i++) {
-      assertThat((double) y[i]).isCloseTo(xs[i] / (1 + Math.exp(-xs[i])), org.assertj.core.api.Assertions.within(1e-6));
+      assertThat((double) y[i]).isCloseTo(xs[i] / (1 + Math.exp(-xs[i])), within(1e-6));
     }
     assertThat(Ops.silu(x.toType(DataType.FLOAT32, false)).getDataType()).isEqualTo(DataType.FLOAT32);
   }
