@@ -68,6 +68,9 @@ public final class Checkpoints {
   /** Reads {@code dir/config.json} as {@code type}. */
   public static <T> T readConfig(Path dir, Class<T> type) throws IOException {
     Path file = dir.resolve(CONFIG_FILE);
+    if (!Files.isRegularFile(file)) {
+      throw new CheckpointException(CONFIG_FILE, "file not found in " + dir.toAbsolutePath());
+    }
     try (InputStream in = Files.newInputStream(file)) {
       return JSON.readValue(in, type);
     } catch (JacksonException e) {
@@ -118,10 +121,13 @@ public final class Checkpoints {
     String name = file.getFileName().toString();
     Map<String, Parameter> parameters = ParameterNames.of(block);
     try (NDManager cpu = NDManager.newBaseManager(Device.cpu())) {
+      if (!Files.isRegularFile(file)) {
+        throw new CheckpointException(name, "file not found in " + file.toAbsolutePath().getParent());
+      }
       NDList decoded;
       try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
         decoded = NDList.decode(cpu, in);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | IOException e) {
         throw new CheckpointException(name, "corrupted or not a safetensors file (" + e.getMessage() + ")", e);
       }
       Map<String, NDArray> tensors = new LinkedHashMap<>();

@@ -164,6 +164,16 @@ class CheckpointsTest {
   }
 
   @Test
+  void aMissingFileIsNamed() {
+    assertThatThrownBy(() -> Checkpoints.readWeights(dir.resolve("sr1.safetensors"), vae(1)))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageStartingWith("checkpoint sr1.safetensors: file not found in ");
+    assertThatThrownBy(() -> Checkpoints.readConfig(dir, VaeConfig.class))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageStartingWith("checkpoint config.json: file not found in ");
+  }
+
+  @Test
   void configRecordsRoundTrip() throws IOException {
     Checkpoints.writeConfig(dir, TINY);
     assertThat(Files.readString(dir.resolve("config.json"))).contains("\"channelMultipliers\"");
