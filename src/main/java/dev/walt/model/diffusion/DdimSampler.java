@@ -84,6 +84,7 @@ public final class DdimSampler {
       long seed,
       SamplingListener listener,
       BooleanSupplier cancelled) {
+    validate(shape, conditioning);
     GaussianNoise noise = new GaussianNoise(seed);
     int[] timesteps = schedule.samplingTimesteps(settings.steps());
     try (NDManager run = manager.newSubManager()) {
@@ -138,6 +139,21 @@ public final class DdimSampler {
       }
       x.attach(manager);
       return x;
+    }
+  }
+
+  private static void validate(Shape shape, Conditioning c) {
+    if (shape.dimension() != 5) {
+      throw new IllegalArgumentException("latents are (B, C, T, H, W), got " + shape);
+    }
+    NDArray frames = c.frameCondition();
+    NDArray mask = c.frameMask();
+    if (frames != null && !frames.getShape().equals(shape)) {
+      throw new IllegalArgumentException("frameCondition must be " + shape + ", got " + frames.getShape());
+    }
+    if (mask != null && !mask.getShape().equals(new Shape(shape.get(0), shape.get(2)))) {
+      throw new IllegalArgumentException(
+          "frameMask must be (" + shape.get(0) + ", " + shape.get(2) + "), got " + mask.getShape());
     }
   }
 

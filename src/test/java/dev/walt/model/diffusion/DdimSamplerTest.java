@@ -138,6 +138,17 @@ class DdimSamplerTest {
   }
 
   @Test
+  void rejectsMisshapedFrameConditioning() {
+    NDArray condition = manager.zeros(SHAPE);
+    NDArray mask = manager.zeros(new Shape(2, 4));
+    assertThatThrownBy(() -> sampler.sample(manager, input -> input.noisy(), SHAPE,
+            Conditioning.none().withFrames(condition, mask), new SamplerSettings(1, 0, 1, false), 1,
+            SamplingListener.NONE, () -> false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("frameMask must be (2, 5), got (2, 4)");
+  }
+
+  @Test
   void theSameSeedGivesBitIdenticalSamplesAndAnotherSeedDoesNot() {
     Denoiser random = input -> input.noisy().mul(0.3f).add(input.timesteps().reshape(2, 1, 1, 1, 1).div(1000f));
     SamplerSettings settings = new SamplerSettings(6, 0.8, 1, true);
