@@ -89,7 +89,10 @@ public final class PositionEmbedding extends AbstractBlock {
       timeB =
           images == b
               ? first
-              : NDArrays.where(manager.create(imageSet).reshape(b, 1, 1, 1, 1), first, timeB);
+              : NDArrays.where(
+                  manager.create(imageSet).reshape(b, 1, 1, 1, 1).broadcast(b, t, 1, 1, d),
+                  first.broadcast(b, t, 1, 1, d),
+                  timeB.broadcast(b, t, 1, 1, d));
     }
     return x.add(space.reshape(1, 1, h, w, d)).add(timeB);
   }

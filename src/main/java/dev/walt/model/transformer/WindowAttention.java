@@ -191,15 +191,20 @@ public final class WindowAttention extends AbstractBlock {
    * @return (B, nWin, h, N, dh)
    */
   static NDArray attend(NDArray q, NDArray k, NDArray v, @Nullable NDArray bias) {
+    return attend(q, k, v, bias, SCORE_CHUNK_ELEMENTS);
+  }
+
+  /** {@link #attend(NDArray, NDArray, NDArray, NDArray)} with an explicit chunk size in score elements. */
+  static NDArray attend(NDArray q, NDArray k, NDArray v, @Nullable NDArray bias, long chunkElements) {
     Shape qs = q.getShape();
     long n = qs.get(3);
     long keys = k.getShape().get(3);
     long perQuery = qs.get(0) * qs.get(1) * qs.get(2) * keys;
     NDArray kT = k.transpose(0, 1, 2, 4, 3); // (B, nWin, h, dh, M)
-    if (perQuery * n <= SCORE_CHUNK_ELEMENTS) {
+    if (perQuery * n <= chunkElements) {
       return attendChunk(q, kT, v, bias);
     }
-    long chunk = Math.max(1, SCORE_CHUNK_ELEMENTS / perQuery);
+    long chunk = Math.max(1, chunkElements / perQuery);
     NDList parts = new NDList();
     for (long start = 0; start < n; start += chunk) {
       long end = Math.min(n, start + chunk);
@@ -283,13 +288,14 @@ public final class WindowAttention extends AbstractBlock {
       }
       if (images > 0) {
         NDArray frameMask = constant("frames", win, manager.getDevice(), () -> frameMask(win)); // (1, 1, 1, N, N)
+        Shape perSample = new Shape(batch, 1, 1, n, n);
         NDArray identity =
             images == batch
                 ? frameMask
                 : NDArrays.where(
-                    manager.create(imageSet).reshape(batch, 1, 1, 1, 1),
-                    frameMask,
-                    manager.zeros(new Shape(1, 1, 1, 1, 1)));
+                    manager.create(imageSet).reshape(batch, 1, 1, 1, 1).broadcast(perSample),
+                    frameMask.broadcast(perSample),
+                    manager.zeros(perSample));
         windowBias = windowBias == null ? identity : windowBias.add(identity);
       }
     }
@@ -298,11 +304,12 @@ public final class WindowAttention extends AbstractBlock {
     }
     NDArray extraBias; // (B | 1, 1, 1, 1, K)
     if (extraMask != null) {
+      Shape maskShape = extraMask.getShape();
       extraBias =
           NDArrays.where(
                   extraMask.gt(0),
-                  manager.zeros(new Shape(1)),
-                  manager.full(new Shape(1), Float.NEGATIVE_INFINITY))
+                  manager.zeros(maskShape),
+                  manager.full(maskShape, Float.NEGATIVE_INFINITY))
               .reshape(batch, 1, 1, 1, extraTokens);
     } else {
       extraBias = manager.zeros(new Shape(1, 1, 1, 1, extraTokens));
