@@ -269,6 +269,56 @@ class WaltTransformerTest {
   }
 
   @Test
+  void forwardPassesLeaveNoArraysOnTheModelsManager() throws ReflectiveOperationException {
+    WaltTransformer model = randomModel(tiny());
+    java.lang.reflect.Field field = ai.djl.ndarray.BaseNDManager.class.getDeclaredField("resources");
+    field.setAccessible(true);
+    java.util.Map<?, ?> resources = (java.util.Map<?, ?>) field.get(manager);
+    boolean[][] imageSets = {null, {true, false}};
+    int[] counts = new int[3];
+    for (int pass = 0; pass < 3; pass++) {
+      try (NDManager call = NDManager.newBaseManager()) {
+        NDArray x = call.randomNormal(new Shape(2, 4, 3, 8, 8));
+        DenoiserInput in = new DenoiserInput(x, call.create(new float[] {1f, 2f}), x, call.randomNormal(new Shape(2, 5, 6)),
+            call.ones(new Shape(2, 5)), x, call.ones(new Shape(2, 3)), null, null, false);
+        model.forward(new ParameterStore(call, false), in, imageSets[pass % 2]).toFloatArray();
+      }
+      counts[pass] = resources.size();
+    }
+    // The first passes may cache index/mask constants; later passes add nothing.
+    assertEquals(counts[1], counts[2]);
+  }
+
+  @Test
+  void gradientsReachEveryKindOfParameter() {
+    WaltTransformer model = randomModel(tiny());
+    for (var pair : model.getParameters()) {
+      pair.getValue().getArray().setRequiresGradient(true);
+    }
+    try (ai.djl.training.GradientCollector collector = manager.getEngine().newGradientCollector();
+        NDManager call = manager.newSubManager()) {
+      NDArray x = call.randomNormal(new Shape(2, 4, 3, 8, 8));
+      DenoiserInput in = new DenoiserInput(x, call.create(new float[] {1f, 2f}), x, call.randomNormal(new Shape(2, 5, 6)),
+          call.create(new float[] {1, 1, 0, 0, 0, 1, 1, 1, 1, 0}, new Shape(2, 5)), null, null, null, null, true);
+      NDArray v = model.forward(new ParameterStore(call, false), in, new boolean[] {true, false});
+      collector.backward(v.square().mean());
+    }
+    var parameters = model.getParameters();
+    for (String name : new String[] {
+        "07block1_01attention_relativeBias", "06block0_01attention_01qkv_weight", "06block0_01attention_03queryNorm_weight",
+        "05adaLnLora_loraUp", "05adaLnLora_loraDown", "02positions_temporal", "04textProjection_weight",
+        "01patchEmbed_01proj_weight", "10finalLayer_02proj_bias"}) {
+      float[] grad = parameters.get(name).getArray().getGradient().toFloatArray();
+      double norm = 0;
+      for (float g : grad) {
+        assertTrue(Float.isFinite(g), name);
+        norm += g * g;
+      }
+      assertTrue(norm > 0, "gradient of " + name + " is zero");
+    }
+  }
+
+  @Test
   void parameterNamesAreHierarchical() {
     WaltTransformer model = new WaltTransformer(tiny());
     var names = model.getParameters().keys();
