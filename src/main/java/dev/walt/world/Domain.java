@@ -27,8 +27,11 @@ public record Domain(
   /** A named RGB colour. */
   public record Named(String name, Rgb rgb) {}
 
-  /** A shape and the fraction of its bounding box it fills. */
-  public record ShapeInfo(String name, double fillRatio) {}
+  /**
+   * A shape, the fraction of its bounding box it fills and the skewness of its area along y (down
+   * positive).
+   */
+  public record ShapeInfo(String name, double fillRatio, double skewness) {}
 
   /** A motion and its direction (x right, y down; 0, 0 for still). */
   public record MotionInfo(String name, int dx, int dy) {
@@ -64,7 +67,8 @@ public record Domain(
     List<Named> backgrounds = named(root.get("backgrounds"));
     List<ShapeInfo> shapes = new ArrayList<>();
     for (JsonNode s : root.get("shapes")) {
-      shapes.add(new ShapeInfo(s.get("name").asString(), s.get("fillRatio").asDouble()));
+      shapes.add(new ShapeInfo(
+          s.get("name").asString(), s.get("fillRatio").asDouble(), s.get("skewness").asDouble()));
     }
     List<MotionInfo> motions = new ArrayList<>();
     for (JsonNode m : root.get("motions")) {

@@ -63,6 +63,7 @@ public final class DomainDescription {
       Map<String, Object> s = new LinkedHashMap<>();
       s.put("name", shape.word());
       s.put("fillRatio", shape.fillRatio());
+      s.put("skewness", shape.skewness());
       s.put("words", shape.words());
       shapes.add(s);
     }

@@ -12,18 +12,28 @@ import java.util.Locale;
  */
 public enum Shape {
   /** A disc of diameter {@code size}. */
-  CIRCLE(Math.PI / 4, "circle", "ball", "disc"),
+  CIRCLE(Math.PI / 4, 0, "circle", "ball", "disc"),
   /** An axis-aligned square of side {@code size}. */
-  SQUARE(1.0, "square", "box", "block"),
+  SQUARE(1.0, 0, "square", "box", "block"),
   /** An isosceles triangle pointing up, base and height {@code size}. */
-  TRIANGLE(0.5, "triangle", "wedge");
+  TRIANGLE(0.5, -2 * Math.sqrt(2) / 5, "triangle", "wedge");
 
   private final double fillRatio;
+  private final double skewness;
   private final List<String> words;
 
-  Shape(double fillRatio, String... words) {
+  Shape(double fillRatio, double skewness, String... words) {
     this.fillRatio = fillRatio;
+    this.skewness = skewness;
     this.words = List.of(words);
+  }
+
+  /**
+   * Skewness of the distribution of the shape's area along y (down positive): 0 for shapes symmetric top to
+   * bottom; {@code -2 sqrt(2) / 5} for the upward triangle, whose width grows linearly from apex to base.
+   */
+  public double skewness() {
+    return skewness;
   }
 
   /** Area over the area of the bounding box. */
