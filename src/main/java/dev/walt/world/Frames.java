@@ -1,6 +1,7 @@
 package dev.walt.world;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -93,7 +94,7 @@ public final class Frames {
       return src;
     }
     int k = n / size;
-    int[] pixels = src.getRGB(0, 0, n, n, null, 0, n);
+    int[] pixels = src.getType() == BufferedImage.TYPE_INT_RGB ? data(src) : src.getRGB(0, 0, n, n, null, 0, n);
     int[] out = new int[size * size];
     int count = k * k;
     int half = count / 2;
@@ -115,7 +116,7 @@ public final class Frames {
       }
     }
     BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
-    image.setRGB(0, 0, size, size, out, 0, size);
+    System.arraycopy(out, 0, data(image), 0, out.length);
     return image;
   }
 
@@ -126,6 +127,11 @@ public final class Frames {
       out.add(downsample(frame, size));
     }
     return out;
+  }
+
+  /** The pixel array behind a {@link BufferedImage#TYPE_INT_RGB} image ({@code 0xRRGGBB}, row-major). */
+  static int[] data(BufferedImage image) {
+    return ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
   }
 
   static void checkResolution(int resolution) {

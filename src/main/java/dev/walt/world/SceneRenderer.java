@@ -4,6 +4,7 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -42,13 +43,12 @@ public final class SceneRenderer {
   private static BufferedImage renderFull(Scene scene, int t) {
     int n = World.RESOLUTION;
     BufferedImage image = new BufferedImage(n, n, BufferedImage.TYPE_INT_RGB);
+    Arrays.fill(Frames.data(image), scene.background().rgb().packed());
     Graphics2D g = image.createGraphics();
     try {
       g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
       g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
       g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-      g.setColor(new java.awt.Color(scene.background().rgb().packed()));
-      g.fillRect(0, 0, n, n);
       g.setColor(new java.awt.Color(scene.colour().rgb().packed()));
       g.fill(scene.shape().outline(scene.xAt(t) * n, scene.yAt(t) * n, scene.size() * n));
     } finally {
