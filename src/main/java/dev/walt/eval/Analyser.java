@@ -103,7 +103,10 @@ public final class Analyser {
     Histogram candidates = new Histogram();
     for (int[] frame : pixels) {
       for (int p : frame) {
-        if (bg.distance(red(p), green(p), blue(p)) > CANDIDATE) {
+        int dr = red(p) - bg.r();
+        int dg = green(p) - bg.g();
+        int db = blue(p) - bg.b();
+        if (dr * dr + dg * dg + db * db > CANDIDATE * CANDIDATE) {
           candidates.add(p);
         }
       }
@@ -132,13 +135,14 @@ public final class Analyser {
     List<double[]> found = new ArrayList<>(); // {fill, area, cx, cy}
     int pad = Math.max(1, (int) Math.round(0.03 * Math.min(w, h)));
     float[] a = new float[w * h];
+    Components components = new Components(w, h);
     for (int[] frame : pixels) {
       for (int i = 0; i < a.length; i++) {
         int p = frame[i];
         a[i] = (float) (((red(p) - bg.r()) * axis[0] + (green(p) - bg.g()) * axis[1] + (blue(p) - bg.b()) * axis[2])
             / axisNorm2);
       }
-      int[] box = largestComponent(a, w, h);
+      int[] box = components.largest(a);
       if (box == null) {
         continue;
       }
@@ -273,54 +277,68 @@ public final class Analyser {
     return new double[] {sum[0] / count, sum[1] / count, sum[2] / count};
   }
 
-  /**
-   * Bounding box {x0, y0, x1, y1} (inclusive) of the largest 8-connected component of {@code a > 0.5}, or
-   * null when there is none.
-   */
-  private static int @Nullable [] largestComponent(float[] a, int w, int h) {
-    int[] label = new int[w * h];
-    int[] stack = new int[w * h];
-    int[] best = null;
-    int bestSize = 0;
-    int next = 0;
-    for (int start = 0; start < a.length; start++) {
-      if (a[start] <= 0.5f || label[start] != 0) {
-        continue;
-      }
-      next++;
-      int size = 0;
-      int x0 = w;
-      int y0 = h;
-      int x1 = -1;
-      int y1 = -1;
-      int top = 0;
-      stack[top++] = start;
-      label[start] = next;
-      while (top > 0) {
-        int i = stack[--top];
-        int x = i % w;
-        int y = i / w;
-        size++;
-        x0 = Math.min(x0, x);
-        y0 = Math.min(y0, y);
-        x1 = Math.max(x1, x);
-        y1 = Math.max(y1, y);
-        for (int ny = Math.max(0, y - 1); ny <= Math.min(h - 1, y + 1); ny++) {
-          for (int nx = Math.max(0, x - 1); nx <= Math.min(w - 1, x + 1); nx++) {
-            int j = ny * w + nx;
-            if (label[j] == 0 && a[j] > 0.5f) {
-              label[j] = next;
-              stack[top++] = j;
+  /** Connected components of {@code a > 0.5}, with buffers reused from frame to frame. */
+  private static final class Components {
+    private final int w;
+    private final int h;
+    private final int[] label;
+    private final int[] stack;
+
+    Components(int w, int h) {
+      this.w = w;
+      this.h = h;
+      this.label = new int[w * h];
+      this.stack = new int[w * h];
+    }
+
+    /**
+     * Bounding box {x0, y0, x1, y1} (inclusive) of the largest 8-connected component of {@code a > 0.5}, or
+     * null when it has fewer than 3 pixels.
+     */
+    int @Nullable [] largest(float[] a) {
+      Arrays.fill(label, 0);
+      int[] best = null;
+      int bestSize = 0;
+      int next = 0;
+      for (int start = 0; start < a.length; start++) {
+        if (a[start] <= 0.5f || label[start] != 0) {
+          continue;
+        }
+        next++;
+        int size = 0;
+        int x0 = w;
+        int y0 = h;
+        int x1 = -1;
+        int y1 = -1;
+        int top = 0;
+        stack[top++] = start;
+        label[start] = next;
+        while (top > 0) {
+          int i = stack[--top];
+          int x = i % w;
+          int y = i / w;
+          size++;
+          x0 = Math.min(x0, x);
+          y0 = Math.min(y0, y);
+          x1 = Math.max(x1, x);
+          y1 = Math.max(y1, y);
+          for (int ny = Math.max(0, y - 1); ny <= Math.min(h - 1, y + 1); ny++) {
+            for (int nx = Math.max(0, x - 1); nx <= Math.min(w - 1, x + 1); nx++) {
+              int j = ny * w + nx;
+              if (label[j] == 0 && a[j] > 0.5f) {
+                label[j] = next;
+                stack[top++] = j;
+              }
             }
           }
         }
+        if (size > bestSize) {
+          bestSize = size;
+          best = new int[] {x0, y0, x1, y1};
+        }
       }
-      if (size > bestSize) {
-        bestSize = size;
-        best = new int[] {x0, y0, x1, y1};
-      }
+      return bestSize >= 3 ? best : null;
     }
-    return bestSize >= 3 ? best : null;
   }
 
   private static double median(double[] values) {

@@ -1,5 +1,6 @@
 package dev.walt.eval;
 
+import dev.walt.world.Attributes;
 import dev.walt.world.Scene;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,7 +33,15 @@ public final class EvalReport {
   }
 
   /** Records the analysis of a clip generated for a prompt that describes {@code truth}. */
-  public synchronized void add(Scene truth, Analysis got) {
+  public void add(Scene truth, Analysis got) {
+    add(Attributes.of(truth), got);
+  }
+
+  /**
+   * Records the analysis of a clip generated for a prompt that asks for {@code truth} (e.g. {@link
+   * Attributes#parse(String)} of the prompt).
+   */
+  public synchronized void add(Attributes truth, Analysis got) {
     boolean colour = score("colour", truth.colour().word(), got.colour());
     boolean motion = score("motion", truth.motion().word(), got.motion());
     boolean shape = score("shape", truth.shape().word(), got.shape());
