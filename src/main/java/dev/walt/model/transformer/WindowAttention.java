@@ -236,7 +236,7 @@ public final class WindowAttention extends AbstractBlock {
   private NDArray normalizeQuery(ParameterStore store, NDArray q, boolean training) {
     switch (qkNorm) {
       case RMS:
-        return queryNorm.forward(store, q, training).mul(1.0 / Math.sqrt(headDim));
+        return queryNorm.forward(store, q, 1.0 / Math.sqrt(headDim), training);
       case L2:
         return l2(q).mul(store.getValue(cosineScale, q.getDevice(), training)); // scale (h, 1, 1)
       default:
