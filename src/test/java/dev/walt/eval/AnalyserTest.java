@@ -118,6 +118,9 @@ class AnalyserTest {
     assertThat(a.colour()).isNull();
     assertThat(a.shape()).isNull();
     assertThat(a.motion()).isNull();
+    Analysis noisy = ANALYSER.analyse(Degrade.blurAndNoise(List.of(flat, flat, flat), 0.15, 1));
+    assertThat(noisy.background()).isEqualTo("navy");
+    assertThat(noisy.hasObject()).isFalse();
   }
 
   @Test
