@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.walt.world.Background;
 import dev.walt.world.Colour;
+import dev.walt.world.Domain;
+import dev.walt.world.DomainDescription;
 import dev.walt.world.Example;
 import dev.walt.world.Frames;
 import dev.walt.world.Motion;
@@ -120,6 +122,20 @@ class AnalyserTest {
     Analysis cropped = ANALYSER.analyse(wide);
     assertThat(List.of(cropped.shape(), cropped.colour(), cropped.motion(), cropped.background()))
         .containsExactly("triangle", "yellow", "right", "gray");
+  }
+
+  @Test
+  void namesAndValuesComeFromTheDomain() {
+    // rename red and drop the still motion: the analyser reports what the domain says
+    String json = DomainDescription.json().replace("\"name\" : \"red\"", "\"name\" : \"crimson\"");
+    Domain domain = Domain.parse(json);
+    Domain noStill = new Domain(domain.colours(), domain.backgrounds(), domain.shapes(),
+        domain.motions().stream().filter(Domain.MotionInfo::moving).toList(), domain.frames(), domain.fps());
+    Scene s = new Scene(Shape.CIRCLE, Colour.RED, Background.WHITE, Motion.STILL, 0.3, 0.5, 0.5, 0, 1, 0);
+    List<BufferedImage> image = SceneRenderer.render(s, 64);
+    assertThat(new Analyser(domain).analyse(image).colour()).isEqualTo("crimson");
+    assertThat(new Analyser(domain).analyse(image).motion()).isEqualTo("still");
+    assertThat(new Analyser(noStill).analyse(image).motion()).isNull();
   }
 
   @Test
