@@ -29,7 +29,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>Forward passes are inference (no gradient), batch 1, 16 text tokens, random weights; each figure
  * is the median of {@code --runs} timed passes after one warm-up pass (full attention at the largest
  * size: a single pass, no warm-up, to bound the run time). FLOPs are the analytic count of
- * {@link FlopCount} (matrix products only).
+ * {@link FlopCount} (matrix products only). Process CPU time is printed beside wall time: on a shared
+ * machine it is the steadier figure, especially with {@code --threads 1} (PyTorch's intra-op threads
+ * wait for each other at every operator when the cores are oversubscribed).
  */
 public final class Bench {
 
@@ -175,7 +177,8 @@ public final class Bench {
     out.printf(
         Locale.ROOT,
         "%ntransformer forward (batch 1, %d text tokens): depth %d, width %d, heads %d, c %d, patch %d,"
-            + " windows %s and %s vs full attention (wall clock; CPU = process CPU time)%n",
+            + " windows %s and %s (relative bias) vs full attention (no relative bias);"
+            + " wall clock and process CPU time%n",
         TEXT_TOKENS, depth, width, heads, windowed.latentChannels(), windowed.patchSize(), windowed.spatialWindow(),
         windowed.spatiotemporalWindow());
     out.println(
