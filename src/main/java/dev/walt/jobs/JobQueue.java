@@ -69,11 +69,14 @@ public class JobQueue {
   public Optional<Job> failed(Job job, String code, String message, boolean retryable) {
     String reason = message.length() > 1000 ? message.substring(0, 1000) : message;
     if (retryable && job.attempt() < job.maxAttempts()) {
-      return tx.execute(status -> {
+      Optional<Job> retried = tx.execute(status -> {
         Optional<Job> queued =
             jobs.retryLater(job.id(), job.attempt(), code, reason, settings.backoffAfter(job.attempt()));
+        // idle workers everywhere learn when the retry becomes due (see untilNextDue)
+        queued.ifPresent(j -> jobs.notify(JobNotifications.QUEUED));
         return queued;
       });
+      return retried == null ? Optional.empty() : retried;
     }
     return finishing(() -> jobs.fail(job.id(), job.attempt(), code, reason, settings.retention()));
   }
@@ -95,6 +98,11 @@ public class JobQueue {
     return Boolean.TRUE.equals(released);
   }
 
+  /** How long until the earliest queued job is due, or empty when the queue is empty. */
+  public Optional<Duration> untilNextDue() {
+    return jobs.untilNextDue();
+  }
+
   /** The job by id for any tenant (workers and tests). */
   public Optional<Job> find(UUID jobId) {
     return jobs.findAnyTenant(jobId);
@@ -109,6 +117,9 @@ public class JobQueue {
         if (job.status().terminal()) {
           announce(job);
         }
+      }
+      if (changed.stream().anyMatch(job -> job.status() == JobStatus.QUEUED)) {
+        jobs.notify(JobNotifications.QUEUED);
       }
       return changed;
     });

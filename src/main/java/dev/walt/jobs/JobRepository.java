@@ -232,6 +232,23 @@ class JobRepository {
   }
 
   /**
+   * How long until the earliest queued job becomes due (retries wait out their backoff), or empty when
+   * nothing is queued. Lets an idle worker sleep exactly until then instead of a whole poll interval.
+   */
+  Optional<Duration> untilNextDue() {
+    return jdbc.sql(
+            """
+            SELECT CAST(greatest(extract(epoch FROM min(run_after) - now()) * 1000, 0) AS bigint)
+            FROM video_jobs WHERE status = 'queued'
+            """)
+        .query((rs, n) -> {
+          long millis = rs.getLong(1);
+          return rs.wasNull() ? null : Duration.ofMillis(millis);
+        })
+        .optional();
+  }
+
+  /**
    * Extends the lease from the database's now. Guarded: a worker whose job was rescued, cancelled or
    * deleted gets nothing back and knows it lost the job.
    *

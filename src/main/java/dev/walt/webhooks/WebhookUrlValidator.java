@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Locale;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,6 +31,7 @@ public class WebhookUrlValidator {
     InetAddress[] resolve(String host) throws UnknownHostException;
   }
 
+  @Autowired
   public WebhookUrlValidator(WebhookSettings settings) {
     this(settings, InetAddress::getAllByName);
   }

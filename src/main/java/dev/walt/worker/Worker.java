@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -80,10 +81,22 @@ final class Worker implements Runnable {
     log.info("worker {} stopped", workerId);
   }
 
-  /** Waits for a wake-up or the poll interval; false when interrupted (the pool is stopping). */
+  /**
+   * Waits for a wake-up, the poll interval, or until the earliest queued job (a retry waiting out its
+   * backoff) is due, whichever comes first; false when interrupted (the pool is stopping).
+   */
   private boolean idle(long seen) {
+    Duration wait = settings.pollInterval();
     try {
-      pool.wakeup().await(seen, settings.pollInterval());
+      Optional<Duration> due = queue.untilNextDue();
+      if (due.isPresent() && due.get().compareTo(wait) < 0) {
+        wait = due.get().plusMillis(5);
+      }
+    } catch (DataAccessException e) {
+      // the poll interval it is
+    }
+    try {
+      pool.wakeup().await(seen, wait);
       return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
