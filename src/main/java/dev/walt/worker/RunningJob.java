@@ -18,6 +18,9 @@ final class RunningJob {
   /** This attempt no longer owns the job: rescued, deleted or finished by someone else. */
   volatile boolean lost;
 
+  /** The worker is writing the attempt's outcome: a heartbeat that finds the job gone is no news. */
+  volatile boolean ending;
+
   /** The pool is shutting down and the grace period is over: hand the job back. */
   volatile boolean releasing;
 

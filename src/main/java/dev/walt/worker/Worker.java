@@ -158,6 +158,7 @@ final class Worker implements Runnable {
         return null;
       });
 
+      running.ending = true;
       Optional<Job> done = queue.complete(job.id(), job.attempt(), videoKey, thumbnailKey, previewKey);
       if (done.isEmpty()) {
         log.warn("job {} attempt {}: finished, but the job is no longer ours (rescued, cancelled or deleted);"
@@ -178,6 +179,7 @@ final class Worker implements Runnable {
       String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       log.warn("job {} attempt {} of {} failed: {}", job.id(), job.attempt(), job.maxAttempts(), e.toString(),
           retryable ? e : null);
+      running.ending = true;
       Optional<Job> after = queue.failed(job, code, message, retryable);
       return after.map(j -> j.status().wire().equals("queued") ? "retried" : "failed").orElse("lost");
     }
@@ -186,6 +188,7 @@ final class Worker implements Runnable {
   /** The attempt stopped early: hand back on drain, record a requested cancel, or let go of a lost job. */
   private String stopped(RunningJob running) {
     Job job = running.job;
+    running.ending = true;
     if (running.lost) {
       log.info("job {} attempt {}: stopped, the job is no longer ours", job.id(), job.attempt());
       return "lost";

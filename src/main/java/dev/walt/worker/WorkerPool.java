@@ -216,7 +216,7 @@ public class WorkerPool implements SmartLifecycle, JobNotifications.Subscriber {
       try {
         Optional<Boolean> answer = queue.heartbeat(r.job.id(), r.job.attempt(), settings.leaseDuration());
         r.observe(answer);
-        if (answer.isEmpty()) {
+        if (answer.isEmpty() && !r.ending) {
           log.warn("job {} attempt {}: the lease is lost; stopping at the next step", r.job.id(), r.job.attempt());
         }
       } catch (RuntimeException e) {

@@ -4,7 +4,7 @@ import dev.walt.WaltApplication;
 import dev.walt.jobs.Job;
 import dev.walt.jobs.JobFinishedListener;
 import dev.walt.jobs.JobsTestServices;
-import dev.walt.jobs.TestJobStorage;
+import dev.walt.jobs.JobStorage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +34,7 @@ public final class JobsTestApp {
   /** Test defaults: fast rescue and retries, loopback webhooks allowed. Later entries override. */
   public static ConfigurableApplicationContext start(
       JobsTestServices.Database db,
-      TestJobStorage storage,
+      JobStorage storage,
       @Nullable VideoGeneratorFactory factory,
       String... properties) {
     List<String> props = new ArrayList<>(List.of(
