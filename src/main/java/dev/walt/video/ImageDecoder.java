@@ -21,6 +21,7 @@ import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -46,6 +47,7 @@ public class ImageDecoder {
   private final long maxBytes;
   private final long maxPixels;
 
+  @Autowired
   public ImageDecoder(VideoSettings settings) {
     this(settings.maxImageSize().toBytes(), settings.maxImagePixels());
   }

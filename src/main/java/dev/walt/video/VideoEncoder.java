@@ -20,6 +20,7 @@ import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -53,6 +54,7 @@ public class VideoEncoder {
 
   private final VideoSettings settings;
 
+  @Autowired
   public VideoEncoder(VideoSettings settings) {
     this.settings = settings;
   }
