@@ -1,5 +1,6 @@
 package dev.walt.jobs;
 
+import dev.walt.storage.ObjectStorage;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -17,12 +18,12 @@ public class JdbcVideoJobs implements VideoJobs {
 
   private final JobRepository jobs;
   private final JobQueue queue;
-  private final JobStorage storage;
+  private final ObjectStorage storage;
   private final TransactionOperations tx;
   private final JobsSettings settings;
 
   JdbcVideoJobs(
-      JobRepository jobs, JobQueue queue, JobStorage storage, TransactionOperations tx, JobsSettings settings) {
+      JobRepository jobs, JobQueue queue, ObjectStorage storage, TransactionOperations tx, JobsSettings settings) {
     this.jobs = jobs;
     this.queue = queue;
     this.storage = storage;
@@ -87,10 +88,7 @@ public class JdbcVideoJobs implements VideoJobs {
     // pointing at missing objects
     Job job = deleted.get();
     try {
-      storage.deletePrefix(JobStorage.jobPrefix(jobId));
-      if (job.inputImageKey() != null) {
-        storage.delete(job.inputImageKey());
-      }
+      JobObjects.deleteAll(storage, job);
     } catch (RuntimeException e) {
       log.warn("job {} deleted, but removing its objects failed: {}", jobId, e.toString());
     }

@@ -1,5 +1,6 @@
 package dev.walt.jobs;
 
+import dev.walt.storage.ObjectStorage;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,13 +22,13 @@ class RetentionCleanup {
   private static final Logger log = LoggerFactory.getLogger(RetentionCleanup.class);
 
   private final JobRepository jobs;
-  private final JobStorage storage;
+  private final ObjectStorage storage;
   private final JdbcClient jdbc;
   private final TransactionOperations tx;
   private final JobsSettings settings;
 
   RetentionCleanup(
-      JobRepository jobs, JobStorage storage, JdbcClient jdbc, TransactionOperations tx, JobsSettings settings) {
+      JobRepository jobs, ObjectStorage storage, JdbcClient jdbc, TransactionOperations tx, JobsSettings settings) {
     this.jobs = jobs;
     this.storage = storage;
     this.jdbc = jdbc;
@@ -63,10 +64,7 @@ class RetentionCleanup {
     int expired = 0;
     for (Job job : due) {
       try {
-        storage.deletePrefix(JobStorage.jobPrefix(job.id()));
-        if (job.inputImageKey() != null) {
-          storage.delete(job.inputImageKey());
-        }
+        JobObjects.deleteAll(storage, job);
       } catch (RuntimeException e) {
         log.warn("retention: cannot delete the objects of job {} ({}); will retry", job.id(), e.toString());
         continue;

@@ -6,17 +6,18 @@ import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Webhook delivery ({@code walt.webhooks.*}).
  *
  * @param enabled whether this instance sends due deliveries (the outbox is written regardless);
  *     default {@code true}
- * @param allowHttp accept {@code http://} URLs, not only {@code https://} (the embedded default turns
- *     this on); default {@code false}
+ * @param allowHttp accept {@code http://} URLs, not only {@code https://}; default: {@code true} in
+ *     the embedded default (no {@code walt.db.url}: a developer's machine), else {@code false}
  * @param allowPrivateAddresses accept URLs whose host resolves to loopback, private, link-local,
- *     unique-local, multicast or otherwise non-public addresses (development and tests); default
- *     {@code false}
+ *     unique-local, multicast or otherwise non-public addresses; default: {@code true} in the embedded
+ *     default (webhooks to a local receiver), else {@code false}
  * @param connectTimeout TCP/TLS connect timeout per attempt; default {@code 5s}
  * @param readTimeout how long a receiver may take to answer; default {@code 10s}
  * @param retryFor how long a delivery is retried from its creation before it is given up as
@@ -33,8 +34,8 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 public record WebhookSettings(
     @DefaultValue("true") boolean enabled,
-    @DefaultValue("false") boolean allowHttp,
-    @DefaultValue("false") boolean allowPrivateAddresses,
+    @Nullable Boolean allowHttp,
+    @Nullable Boolean allowPrivateAddresses,
     @DefaultValue("5s") Duration connectTimeout,
     @DefaultValue("10s") Duration readTimeout,
     @DefaultValue("24h") Duration retryFor,
@@ -46,7 +47,7 @@ public record WebhookSettings(
 
   /** The settings with every default, for code that runs outside a Spring context. */
   public static WebhookSettings defaults() {
-    return new WebhookSettings(true, false, false, Duration.ofSeconds(5), Duration.ofSeconds(10),
+    return new WebhookSettings(true, null, null, Duration.ofSeconds(5), Duration.ofSeconds(10),
         Duration.ofHours(24), Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofSeconds(2), 10,
         Duration.ofMinutes(5));
   }

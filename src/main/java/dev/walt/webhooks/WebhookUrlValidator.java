@@ -8,7 +8,9 @@ import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Locale;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
+import org.springframework.util.StringUtils;
 
 /**
  * Decides whether walt may call a webhook URL: {@code https} (or {@code http} when
@@ -23,7 +25,8 @@ public class WebhookUrlValidator {
   /** Longest accepted URL. */
   public static final int MAX_LENGTH = 2048;
 
-  private final WebhookSettings settings;
+  private final boolean allowHttp;
+  private final boolean allowPrivateAddresses;
   private final Resolver resolver;
 
   /** Resolves a host name to all its addresses (replaceable in tests). */
@@ -31,13 +34,19 @@ public class WebhookUrlValidator {
     InetAddress[] resolve(String host) throws UnknownHostException;
   }
 
+  /**
+   * The validator of this instance: unset {@code allow-*} settings follow the mode, permissive in the
+   * embedded default (no {@code walt.db.url}), strict with an external database (production).
+   */
   @Autowired
-  public WebhookUrlValidator(WebhookSettings settings) {
-    this(settings, InetAddress::getAllByName);
+  public WebhookUrlValidator(WebhookSettings settings, Environment environment) {
+    this(settings, !StringUtils.hasText(environment.getProperty("walt.db.url")), InetAddress::getAllByName);
   }
 
-  WebhookUrlValidator(WebhookSettings settings, Resolver resolver) {
-    this.settings = settings;
+  WebhookUrlValidator(WebhookSettings settings, boolean embedded, Resolver resolver) {
+    this.allowHttp = settings.allowHttp() != null ? settings.allowHttp() : embedded;
+    this.allowPrivateAddresses =
+        settings.allowPrivateAddresses() != null ? settings.allowPrivateAddresses() : embedded;
     this.resolver = resolver;
   }
 
@@ -58,9 +67,9 @@ public class WebhookUrlValidator {
       throw new InvalidWebhookUrlException("the webhook URL is not a valid URL");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!scheme.equals("https") && !(scheme.equals("http") && settings.allowHttp())) {
+    if (!scheme.equals("https") && !(scheme.equals("http") && allowHttp)) {
       throw new InvalidWebhookUrlException(
-          settings.allowHttp() ? "the webhook URL must use https or http" : "the webhook URL must use https");
+          allowHttp ? "the webhook URL must use https or http" : "the webhook URL must use https");
     }
     if (uri.isOpaque() || uri.getHost() == null || uri.getHost().isEmpty()) {
       throw new InvalidWebhookUrlException("the webhook URL must name a host");
@@ -71,7 +80,7 @@ public class WebhookUrlValidator {
     if (uri.getRawFragment() != null) {
       throw new InvalidWebhookUrlException("the webhook URL must not contain a fragment");
     }
-    if (!settings.allowPrivateAddresses()) {
+    if (!allowPrivateAddresses) {
       String host = uri.getHost();
       if (host.startsWith("[") && host.endsWith("]")) {
         host = host.substring(1, host.length() - 1);

@@ -2,17 +2,20 @@ package dev.walt.worker;
 
 import dev.walt.jobs.Job;
 import dev.walt.jobs.JobQueue;
-import dev.walt.jobs.JobStorage;
+import dev.walt.jobs.JobObjects;
+import dev.walt.storage.ObjectStorage;
+import dev.walt.video.Clip;
+import dev.walt.video.ImageDecoder;
+import dev.walt.video.ImageRejectedException;
+import dev.walt.video.VideoEncoder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,19 +36,21 @@ final class Worker implements Runnable {
   private final int index;
   private final String workerId;
   private final JobQueue queue;
-  private final JobStorage storage;
-  private final OutputEncoder encoder;
+  private final ObjectStorage storage;
+  private final VideoEncoder encoder;
+  private final ImageDecoder decoder;
   private final WorkerSettings settings;
   private final MeterRegistry meters;
 
-  Worker(WorkerPool pool, int index, String workerId, JobQueue queue, JobStorage storage,
-      OutputEncoder encoder, WorkerSettings settings, MeterRegistry meters) {
+  Worker(WorkerPool pool, int index, String workerId, JobQueue queue, ObjectStorage storage,
+      VideoEncoder encoder, ImageDecoder decoder, WorkerSettings settings, MeterRegistry meters) {
     this.pool = pool;
     this.index = index;
     this.workerId = workerId;
     this.queue = queue;
     this.storage = storage;
     this.encoder = encoder;
+    this.decoder = decoder;
     this.settings = settings;
     this.meters = meters;
   }
@@ -142,19 +147,18 @@ final class Worker implements Runnable {
       context.checkCancelled();
 
       context.stage(99, "encoding");
-      EncodedVideo files = timed("encode", () -> encoder.encode(video));
+      Clip clip = new Clip(video.frames(), video.fps());
+      Encoded files = timed("encode", () ->
+          new Encoded(encoder.encodeMp4(clip), encoder.thumbnailJpeg(clip), encoder.previewWebm(clip)));
       context.checkCancelled();
 
-      String videoKey = JobStorage.outputKey(job.id(), job.attempt(), "video.mp4");
-      String thumbnailKey = JobStorage.outputKey(job.id(), job.attempt(), "thumbnail.jpg");
-      String previewKey = files.preview() == null
-          ? null : JobStorage.outputKey(job.id(), job.attempt(), files.previewName());
+      String videoKey = JobObjects.outputKey(job.id(), job.attempt(), "video.mp4");
+      String thumbnailKey = JobObjects.outputKey(job.id(), job.attempt(), "thumbnail.jpg");
+      String previewKey = JobObjects.outputKey(job.id(), job.attempt(), "preview.webm");
       timed("upload", () -> {
-        upload(uploaded, videoKey, files.video(), "video/mp4");
-        upload(uploaded, thumbnailKey, files.thumbnail(), "image/jpeg");
-        if (previewKey != null && files.preview() != null) {
-          upload(uploaded, previewKey, files.preview(), files.previewContentType());
-        }
+        upload(uploaded, videoKey, files.video(), VideoEncoder.MP4_CONTENT_TYPE);
+        upload(uploaded, thumbnailKey, files.thumbnail(), VideoEncoder.THUMBNAIL_CONTENT_TYPE);
+        upload(uploaded, previewKey, files.preview(), VideoEncoder.PREVIEW_CONTENT_TYPE);
         return null;
       });
 
@@ -174,7 +178,8 @@ final class Worker implements Runnable {
         // a generator interrupted by the drain, or one whose job went away, may fail any way it likes
         return stopped(running);
       }
-      boolean retryable = !(e instanceof IllegalArgumentException);
+      // a refused input image or a request the generator cannot serve fails the same way every time
+      boolean retryable = !(e instanceof IllegalArgumentException || e instanceof ImageRejectedException);
       String code = retryable ? "generation_failed" : "invalid_input";
       String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       log.warn("job {} attempt {} of {} failed: {}", job.id(), job.attempt(), job.maxAttempts(), e.toString(),
@@ -208,18 +213,12 @@ final class Worker implements Runnable {
     if (job.inputImageKey() == null) {
       return null;
     }
-    // TODO(video): decode with dev.walt.video.ImageDecoder (limits, EXIF orientation) once it is in main
-    byte[] bytes = storage.get(job.inputImageKey());
-    try {
-      BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
-      if (image == null) {
-        throw new IllegalArgumentException("the input image is not in a supported format");
-      }
-      return image;
-    } catch (java.io.IOException e) {
-      throw new IllegalArgumentException("the input image cannot be decoded: " + e.getMessage(), e);
-    }
+    // the same checks as at upload (size, format, pixel count), in case limits changed since
+    return decoder.decode(storage.get(job.inputImageKey()));
   }
+
+  /** The published files of one attempt. */
+  private record Encoded(byte[] video, byte[] thumbnail, byte[] preview) {}
 
   private void upload(List<String> uploaded, String key, byte[] bytes, String contentType) {
     // recorded before the call: a failed upload may still have left a partial object to clean up

@@ -2,7 +2,9 @@ package dev.walt.worker;
 
 import dev.walt.jobs.JobNotifications;
 import dev.walt.jobs.JobQueue;
-import dev.walt.jobs.JobStorage;
+import dev.walt.storage.ObjectStorage;
+import dev.walt.video.ImageDecoder;
+import dev.walt.video.VideoEncoder;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
@@ -44,8 +46,9 @@ public class WorkerPool implements SmartLifecycle, JobNotifications.Subscriber {
   private final WorkerSettings settings;
   private final JobQueue queue;
   private final JobNotifications notifications;
-  private final JobStorage storage;
-  private final OutputEncoder encoder;
+  private final ObjectStorage storage;
+  private final VideoEncoder encoder;
+  private final ImageDecoder decoder;
   private final ObjectProvider<VideoGeneratorFactory> factories;
   private final MeterRegistry meters;
   private final Wakeup wakeup = new Wakeup();
@@ -61,8 +64,9 @@ public class WorkerPool implements SmartLifecycle, JobNotifications.Subscriber {
       WorkerSettings settings,
       JobQueue queue,
       JobNotifications notifications,
-      JobStorage storage,
-      OutputEncoder encoder,
+      ObjectStorage storage,
+      VideoEncoder encoder,
+      ImageDecoder decoder,
       ObjectProvider<VideoGeneratorFactory> factories,
       MeterRegistry meters) {
     this.settings = settings;
@@ -70,6 +74,7 @@ public class WorkerPool implements SmartLifecycle, JobNotifications.Subscriber {
     this.notifications = notifications;
     this.storage = storage;
     this.encoder = encoder;
+    this.decoder = decoder;
     this.factories = factories;
     this.meters = meters;
     Gauge.builder("walt.worker.busy", running, Map::size)
@@ -103,7 +108,7 @@ public class WorkerPool implements SmartLifecycle, JobNotifications.Subscriber {
     for (int i = 0; i < settings.threads(); i++) {
       String workerId = instance + "/" + i;
       Thread thread = new Thread(
-          new Worker(this, i, workerId, queue, storage, encoder, settings, meters), "walt-worker-" + i);
+          new Worker(this, i, workerId, queue, storage, encoder, decoder, settings, meters), "walt-worker-" + i);
       thread.setDaemon(false);
       threads.add(thread);
     }

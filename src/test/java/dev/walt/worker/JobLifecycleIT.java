@@ -6,12 +6,10 @@ import static org.awaitility.Awaitility.await;
 import dev.walt.jobs.Job;
 import dev.walt.jobs.JobFixtures;
 import dev.walt.jobs.JobStatus;
-import dev.walt.jobs.JobStorage;
-import dev.walt.jobs.JobsTestServices;
+import dev.walt.jobs.JobObjects;
 import dev.walt.jobs.NewJob;
-import dev.walt.jobs.TestJobStorage;
 import dev.walt.jobs.VideoJobs;
-import java.net.URI;
+import dev.walt.storage.ObjectStorage;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -37,7 +35,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 class JobLifecycleIT {
 
   private static ConfigurableApplicationContext app;
-  private static TestJobStorage storage;
+  private static ObjectStorage storage;
   private static VideoJobs jobs;
   private static JdbcClient jdbc;
   private static WorkerPool pool;
@@ -45,8 +43,8 @@ class JobLifecycleIT {
 
   @BeforeAll
   static void start() {
-    storage = JobsTestServices.newStorage();
-    app = JobsTestApp.start(JobsTestServices.newDatabase(), storage, TestGenerator.factory());
+    app = JobsTestApp.start(JobsTestApp.services(), TestGenerator.factory());
+    storage = app.getBean(ObjectStorage.class);
     jobs = app.getBean(VideoJobs.class);
     jdbc = app.getBean(JdbcClient.class);
     pool = app.getBean(WorkerPool.class);
@@ -97,9 +95,11 @@ class JobLifecycleIT {
     assertThat(Duration.between(done.finishedAt(), done.expiresAt())).isEqualTo(Duration.ofHours(24));
     assertThat(storage.exists(done.videoKey())).isTrue();
     assertThat(storage.exists(done.thumbnailKey())).isTrue();
+    assertThat(done.previewKey()).isEqualTo("videos/" + created.id() + "/1/preview.webm");
+    assertThat(storage.exists(done.previewKey())).isTrue();
 
     HttpResponse<byte[]> video = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(storage.presign(done.videoKey()))).GET().build(),
+        HttpRequest.newBuilder(storage.presignedGet(done.videoKey())).GET().build(),
         HttpResponse.BodyHandlers.ofByteArray());
     assertThat(video.statusCode()).isEqualTo(200);
     assertThat(new String(video.body(), 4, 4, StandardCharsets.US_ASCII)).isEqualTo("ftyp");
@@ -186,7 +186,7 @@ class JobLifecycleIT {
     assertThat(TestGenerator.STEPS.get(created.id()).get() - stepsAtCancel).isLessThanOrEqualTo(1);
     assertThat(took).isLessThan(Duration.ofMillis(1000));
     assertThat(cancelled.videoKey()).isNull();
-    assertThat(storage.list(JobStorage.jobPrefix(created.id()))).isEmpty();
+    assertThat(storage.list(JobObjects.jobPrefix(created.id()))).isEmpty();
     assertThat(JobsTestApp.FINISHES.get(created.id())).hasValue(1);
   }
 
@@ -206,14 +206,14 @@ class JobLifecycleIT {
     Job created = jobs.create(UUID.randomUUID(), tenant.job("noop"));
     Job done = await().atMost(Duration.ofSeconds(10))
         .until(() -> jobs.find(tenant.tenantId(), created.id()).orElseThrow(), job -> job.status().terminal());
-    assertThat(storage.list(JobStorage.jobPrefix(created.id()))).hasSize(2);
+    assertThat(storage.list(JobObjects.jobPrefix(created.id()))).hasSize(3);
 
     assertThat(jobs.delete(UUID.randomUUID(), created.id())).isFalse();
     assertThat(jobs.delete(tenant.tenantId(), created.id())).isTrue();
 
     assertThat(jobs.find(tenant.tenantId(), created.id())).isEmpty();
     assertThat(storage.exists(done.videoKey())).isFalse();
-    assertThat(storage.list(JobStorage.jobPrefix(created.id()))).isEmpty();
+    assertThat(storage.list(JobObjects.jobPrefix(created.id()))).isEmpty();
     assertThat(jobs.delete(tenant.tenantId(), created.id())).isFalse();
   }
 
@@ -227,7 +227,7 @@ class JobLifecycleIT {
     await().atMost(Duration.ofSeconds(5)).until(() -> pool.busy() == 0);
     assertThat(jobs.find(tenant.tenantId(), created.id())).isEmpty();
     assertThat(TestGenerator.STEPS.get(created.id()).get()).isLessThan(40);
-    assertThat(storage.list(JobStorage.jobPrefix(created.id()))).isEmpty();
+    assertThat(storage.list(JobObjects.jobPrefix(created.id()))).isEmpty();
   }
 
   @Test
@@ -288,7 +288,7 @@ class JobLifecycleIT {
     assertThat(storage.exists(done.thumbnailKey())).isFalse();
     assertThat(storage.exists(input)).isFalse();
     assertThat(jobs.find(tenant.tenantId(), fresh.id()).orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
-    assertThat(storage.list(JobStorage.jobPrefix(fresh.id()))).hasSize(2);
+    assertThat(storage.list(JobObjects.jobPrefix(fresh.id()))).hasSize(3);
     await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.sql(
             "SELECT key FROM idempotency_keys WHERE api_key_id = :k").param("k", tenant.apiKeyId())
         .query(String.class).list().equals(List.of("new")));

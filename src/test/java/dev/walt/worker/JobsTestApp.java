@@ -3,26 +3,28 @@ package dev.walt.worker;
 import dev.walt.WaltApplication;
 import dev.walt.jobs.Job;
 import dev.walt.jobs.JobFinishedListener;
-import dev.walt.jobs.JobsTestServices;
-import dev.walt.jobs.JobStorage;
+import dev.walt.storage.ObjectStorage;
+import dev.walt.testing.WaltTestServicesInitializer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Starts the application (no web server) on a test database and bucket, with a given generator
- * factory, for tests that need several instances side by side.
- *
- * <p>TODO(foundation): use {@code @WaltIntegrationTest} for single-instance tests once it is in main.
+ * Starts the application (no web server) against the shared test services with a given generator
+ * factory, for tests that run several instances side by side on one database and bucket (each
+ * instance with its own DataSource, worker pool, listener, rescuer and dispatcher).
  */
 public final class JobsTestApp {
 
@@ -31,16 +33,29 @@ public final class JobsTestApp {
 
   private JobsTestApp() {}
 
+  /** A new database and bucket (give the same map to every instance that should share them). */
+  public static Map<String, String> services() {
+    return WaltTestServicesInitializer.properties();
+  }
+
   /** Test defaults: fast rescue and retries, loopback webhooks allowed. Later entries override. */
   public static ConfigurableApplicationContext start(
-      JobsTestServices.Database db,
-      JobStorage storage,
+      Map<String, String> services, @Nullable VideoGeneratorFactory factory, String... properties) {
+    return start(services, factory, null, properties);
+  }
+
+  /**
+   * As {@link #start(Map, VideoGeneratorFactory, String...)}, with the instance's {@link ObjectStorage}
+   * seen through a decorator (to make uploads hang, say).
+   */
+  public static ConfigurableApplicationContext start(
+      Map<String, String> services,
       @Nullable VideoGeneratorFactory factory,
+      @Nullable UnaryOperator<ObjectStorage> storageDecorator,
       String... properties) {
-    List<String> props = new ArrayList<>(List.of(
-        "spring.datasource.url=" + db.url(),
-        "spring.datasource.username=" + db.user(),
-        "spring.datasource.password=" + db.password(),
+    List<String> props = new ArrayList<>();
+    services.forEach((k, v) -> props.add(k + "=" + v));
+    props.addAll(List.of(
         "spring.datasource.hikari.maximum-pool-size=12",
         "spring.main.banner-mode=off",
         "spring.lifecycle.timeout-per-shutdown-phase=20s",
@@ -64,10 +79,18 @@ public final class JobsTestApp {
         .properties(props.toArray(String[]::new))
         .initializers(context -> {
           var beans = context.getBeanFactory();
-          beans.registerSingleton("testJobStorage", storage);
           beans.registerSingleton("finishCounter", (JobFinishedListener) JobsTestApp::count);
           if (factory != null) {
             beans.registerSingleton("testGeneratorFactory", factory);
+          }
+          if (storageDecorator != null) {
+            GenericApplicationContext generic = (GenericApplicationContext) context;
+            generic.registerBean("decoratedStorage", ObjectStorage.class,
+                () -> storageDecorator.apply(generic.getBean("objectStorage", ObjectStorage.class)),
+                definition -> {
+                  definition.setPrimary(true);
+                  definition.setRole(BeanDefinition.ROLE_INFRASTRUCTURE);
+                });
           }
         })
         .run();

@@ -7,10 +7,11 @@ import dev.walt.jobs.Job;
 import dev.walt.jobs.JobFixtures;
 import dev.walt.jobs.JobQueue;
 import dev.walt.jobs.JobStatus;
-import dev.walt.jobs.JobStorage;
-import dev.walt.jobs.JobsTestServices;
-import dev.walt.jobs.TestJobStorage;
+import dev.walt.jobs.JobObjects;
 import dev.walt.jobs.VideoJobs;
+import dev.walt.storage.ObjectStorage;
+import java.io.InputStream;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,11 +32,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 class WorkerCrashIT {
 
   /** Puts through to S3, but holds selected keys' uploads (after writing them) until released. */
-  private static final class GatedStorage implements JobStorage {
-    private final JobStorage delegate;
+  private static final class GatedStorage implements ObjectStorage {
+    private final ObjectStorage delegate;
     private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
 
-    GatedStorage(JobStorage delegate) {
+    GatedStorage(ObjectStorage delegate) {
       this.delegate = delegate;
     }
 
@@ -44,8 +45,8 @@ class WorkerCrashIT {
     }
 
     @Override
-    public void put(String key, byte[] bytes, String contentType) {
-      delegate.put(key, bytes, contentType);
+    public void put(String key, InputStream data, long size, String contentType) {
+      delegate.put(key, data, size, contentType);
       CountDownLatch gate = gates.get(key);
       if (gate != null) {
         try {
@@ -67,33 +68,60 @@ class WorkerCrashIT {
     }
 
     @Override
-    public void deletePrefix(String prefix) {
-      delegate.deletePrefix(prefix);
+    public InputStream open(String key) {
+      return delegate.open(key);
+    }
+
+    @Override
+    public boolean exists(String key) {
+      return delegate.exists(key);
+    }
+
+    @Override
+    public List<String> list(String prefix) {
+      return delegate.list(prefix);
+    }
+
+    @Override
+    public URI presignedGet(String key, Duration expiry) {
+      return delegate.presignedGet(key, expiry);
+    }
+
+    @Override
+    public URI presignedGet(String key) {
+      return delegate.presignedGet(key);
+    }
+
+    @Override
+    public String bucket() {
+      return delegate.bucket();
     }
   }
 
   @Test
   void jobsWhoseWorkerStopsHeartbeatingAreRescuedAndTheStaleWorkerChangesNothing() throws Exception {
-    TestJobStorage storage = JobsTestServices.newStorage();
-    GatedStorage gated = new GatedStorage(storage);
-    JobsTestServices.Database db = JobsTestServices.newDatabase();
+    Map<String, String> services = JobsTestApp.services();
+    Map<String, GatedStorage> gatedHolder = new ConcurrentHashMap<>();
     // instance A: a lease of 1 s and a heartbeat it will never send in time (the "hung" workers)
-    try (ConfigurableApplicationContext a = JobsTestApp.start(db, gated, TestGenerator.factory(),
+    try (ConfigurableApplicationContext a = JobsTestApp.start(services, TestGenerator.factory(),
+        delegate -> gatedHolder.computeIfAbsent("a", k -> new GatedStorage(delegate)),
         "walt.worker.threads=2", "walt.worker.lease-duration=1s", "walt.worker.heartbeat-interval=1h")) {
       VideoJobs jobs = a.getBean(VideoJobs.class);
       JdbcClient jdbc = a.getBean(JdbcClient.class);
+      GatedStorage gated = gatedHolder.get("a");
+      ObjectStorage storage = gated;
       JobFixtures.Tenant tenant = JobFixtures.tenant(jdbc, null);
       // X hangs inside the generator; Y hangs in the middle of uploading its result
       UUID y = UUID.randomUUID();
-      CountDownLatch uploadGate = gated.gate(JobStorage.outputKey(y, 1, "video.mp4"));
+      CountDownLatch uploadGate = gated.gate(JobObjects.outputKey(y, 1, "video.mp4"));
       Job x = jobs.create(UUID.randomUUID(), tenant.job("block"));
       jobs.create(y, tenant.job("noop"));
       await().atMost(Duration.ofSeconds(10)).until(() -> TestGenerator.RUNS.containsKey(x.id())
-          && storage.exists(JobStorage.outputKey(y, 1, "video.mp4")));
+          && storage.exists(JobObjects.outputKey(y, 1, "video.mp4")));
       assertThat(jobs.find(tenant.tenantId(), y).orElseThrow().attempt()).isEqualTo(1);
 
       // instance B: healthy; the rescuers re-queue both once A's leases ran out, B claims attempt 2
-      try (ConfigurableApplicationContext b = JobsTestApp.start(db, storage, TestGenerator.factory(),
+      try (ConfigurableApplicationContext b = JobsTestApp.start(services, TestGenerator.factory(),
           "walt.worker.threads=1")) {
         Job doneX = await().atMost(Duration.ofSeconds(20))
             .until(() -> jobs.find(tenant.tenantId(), x.id()).orElseThrow(), job -> job.status().terminal());
@@ -102,7 +130,7 @@ class WorkerCrashIT {
         for (Job done : List.of(doneX, doneY)) {
           assertThat(done.status()).isEqualTo(JobStatus.COMPLETED);
           assertThat(done.attempt()).isEqualTo(2);
-          assertThat(done.videoKey()).isEqualTo(JobStorage.outputKey(done.id(), 2, "video.mp4"));
+          assertThat(done.videoKey()).isEqualTo(JobObjects.outputKey(done.id(), 2, "video.mp4"));
           assertThat(storage.exists(done.videoKey())).isTrue();
         }
 
@@ -120,9 +148,9 @@ class WorkerCrashIT {
         assertThat(JobsTestApp.FINISHES.get(x.id())).hasValue(1);
         assertThat(JobsTestApp.FINISHES.get(y)).hasValue(1);
         for (Job done : List.of(doneX, doneY)) {
-          assertThat(storage.list(JobStorage.jobPrefix(done.id()) + "1/")).isEmpty();
-          assertThat(storage.list(JobStorage.jobPrefix(done.id())))
-              .containsExactlyInAnyOrder(done.videoKey(), done.thumbnailKey());
+          assertThat(storage.list(JobObjects.jobPrefix(done.id()) + "1/")).isEmpty();
+          assertThat(storage.list(JobObjects.jobPrefix(done.id())))
+              .containsExactlyInAnyOrder(done.videoKey(), done.thumbnailKey(), done.previewKey());
         }
         // and any other write of a stale attempt is refused too
         JobQueue queue = a.getBean(JobQueue.class);
@@ -138,12 +166,11 @@ class WorkerCrashIT {
 
   @Test
   void aJobThatOutlivesTheDrainGracePeriodIsHandedBackWithoutUsingAnAttempt() {
-    TestJobStorage storage = JobsTestServices.newStorage();
-    JobsTestServices.Database db = JobsTestServices.newDatabase();
+    Map<String, String> services = JobsTestApp.services();
     UUID jobId;
     JobFixtures.Tenant tenant;
     Job released;
-    try (ConfigurableApplicationContext a = JobsTestApp.start(db, storage, TestGenerator.factory(),
+    try (ConfigurableApplicationContext a = JobsTestApp.start(services, TestGenerator.factory(),
         "walt.worker.threads=1", "walt.worker.drain-grace-period=500ms")) {
       VideoJobs jobs = a.getBean(VideoJobs.class);
       tenant = JobFixtures.tenant(a.getBean(JdbcClient.class), null);
@@ -161,7 +188,7 @@ class WorkerCrashIT {
     assertThat(TestGenerator.STEPS.get(jobId).get()).isLessThan(30);
 
     // the next instance picks it up and finishes it
-    try (ConfigurableApplicationContext b = JobsTestApp.start(db, storage, TestGenerator.factory())) {
+    try (ConfigurableApplicationContext b = JobsTestApp.start(services, TestGenerator.factory())) {
       VideoJobs jobs = b.getBean(VideoJobs.class);
       Job done = await().atMost(Duration.ofSeconds(40))
           .until(() -> jobs.find(tenant.tenantId(), jobId).orElseThrow(), job -> job.status().terminal());
