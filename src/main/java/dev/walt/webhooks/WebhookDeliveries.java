@@ -51,7 +51,7 @@ class WebhookDeliveries {
     jdbc.sql(
             """
             INSERT INTO webhook_deliveries (id, job_id, api_key_id, event_type, url, payload)
-            VALUES (:id, :job, :key, :type, :url, CAST(:payload AS jsonb))
+            VALUES (:id, :job, :key, :type, :url, :payload)
             """)
         .param("id", id)
         .param("job", jobId)
@@ -67,8 +67,7 @@ class WebhookDeliveries {
    * row at once, and {@code locked_until} so that no other instance takes it while this one is sending
    * (the row lock ends with this short transaction; the HTTP call happens outside it). A crashed
    * instance's rows come back once their lock ran out. The attempt counter grows here and guards the
-   * write of the outcome. The payload is sent as PostgreSQL prints the jsonb, the same bytes on every
-   * attempt.
+   * write of the outcome. The payload is sent exactly as it was stored, the same bytes on every attempt.
    */
   List<Due> claimDue(int batch, Duration lock) {
     return jdbc.sql(
@@ -85,7 +84,7 @@ class WebhookDeliveries {
                 SET locked_until = now() + :lockMs * interval '1 millisecond', attempts = d.attempts + 1
                 FROM due WHERE d.id = due.id
                 RETURNING d.*)
-            SELECT t.id, t.job_id, t.event_type, t.url, t.payload::text AS payload, t.attempts, t.created_at,
+            SELECT t.id, t.job_id, t.event_type, t.url, t.payload, t.attempts, t.created_at,
                    k.webhook_secret
             FROM taken t LEFT JOIN api_keys k ON k.id = t.api_key_id
             ORDER BY t.next_attempt_at

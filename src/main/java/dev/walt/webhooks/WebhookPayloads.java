@@ -40,34 +40,46 @@ final class WebhookPayloads {
     return JSON.writeValueAsString(envelope);
   }
 
+  /**
+   * The fields, names, order and null handling of the API's video object (absent fields are left out),
+   * except the signed URLs and the queue position.
+   */
   static Map<String, Object> video(Job job) {
     Map<String, Object> v = new LinkedHashMap<>();
     v.put("id", job.id().toString());
     v.put("object", "video");
     v.put("status", job.status().wire());
+    v.put("progress", job.progress());
+    putIfPresent(v, "stage", job.stage());
     v.put("prompt", job.prompt());
-    v.put("negative_prompt", job.negativePrompt());
+    putIfPresent(v, "negative_prompt", job.negativePrompt());
     v.put("frames", job.frames());
+    v.put("seconds", (double) job.frames() / job.fps());
     v.put("size", job.width() + "x" + job.height());
     v.put("fps", job.fps());
-    v.put("seconds", (double) job.frames() / job.fps());
     v.put("seed", job.seed());
     v.put("steps", job.steps());
-    v.put("guidance_scale", job.guidanceScale());
-    v.put("progress", job.progress());
-    if (job.errorCode() != null && job.status() == JobStatus.FAILED) {
+    v.put("guidance_scale", (double) job.guidanceScale());
+    v.put("has_image", job.inputImageKey() != null);
+    putIfPresent(v, "webhook_url", job.webhookUrl());
+    v.put("metadata", job.metadata());
+    if (job.status() == JobStatus.FAILED && job.errorCode() != null) {
       Map<String, Object> error = new LinkedHashMap<>();
       error.put("code", job.errorCode());
-      error.put("message", job.errorMessage());
+      error.put("message", job.errorMessage() == null ? job.errorCode() : job.errorMessage());
       v.put("error", error);
-    } else {
-      v.put("error", null);
     }
-    v.put("created_at", seconds(job.createdAt()));
-    v.put("completed_at", seconds(job.finishedAt()));
-    v.put("expires_at", seconds(job.expiresAt()));
-    v.put("metadata", job.metadata());
+    v.put("created_at", job.createdAt().getEpochSecond());
+    putIfPresent(v, "started_at", seconds(job.startedAt()));
+    putIfPresent(v, "completed_at", seconds(job.finishedAt()));
+    putIfPresent(v, "expires_at", seconds(job.expiresAt()));
     return v;
+  }
+
+  private static void putIfPresent(Map<String, Object> map, String key, @Nullable Object value) {
+    if (value != null) {
+      map.put(key, value);
+    }
   }
 
   private static @Nullable Long seconds(@Nullable Instant instant) {
