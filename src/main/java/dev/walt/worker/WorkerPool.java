@@ -218,6 +218,9 @@ public class WorkerPool implements SmartLifecycle, JobNotifications.Subscriber {
   /** Extends the lease of every running job; learns of cancels and of jobs this instance lost. */
   private void heartbeat() {
     for (RunningJob r : running.values()) {
+      if (r.lost) {
+        continue; // told once; the worker stops at its next step
+      }
       try {
         Optional<Boolean> answer = queue.heartbeat(r.job.id(), r.job.attempt(), settings.leaseDuration());
         r.observe(answer);
