@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.walt.jobs.Job;
 import dev.walt.jobs.JobFixtures;
+import dev.walt.jobs.JobNotifications;
 import dev.walt.jobs.JobStatus;
 import dev.walt.jobs.JobObjects;
 import dev.walt.jobs.NewJob;
@@ -199,6 +200,27 @@ class JobLifecycleIT {
     // both times come from the database clock
     Duration pickUp = Duration.between(done.createdAt(), done.startedAt());
     assertThat(pickUp).isLessThan(Duration.ofMillis(500));
+  }
+
+  @Test
+  void theListenerReconnectsAfterItsConnectionIsKilledAndNotifyWorksAgain() {
+    JobNotifications notifications = app.getBean(JobNotifications.class);
+    assertThat(notifications.listening()).isTrue();
+    // what a database restart or a network cut does to the dedicated connection
+    int killed = jdbc.sql("""
+            SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+            WHERE datname = current_database() AND query LIKE 'LISTEN walt_jobs%'
+            """).query(Integer.class).single();
+    assertThat(killed).isEqualTo(1);
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+        .until(() -> !notifications.listening());
+    await().atMost(Duration.ofSeconds(10)).until(notifications::listening);
+    await().atMost(Duration.ofSeconds(10)).until(() -> pool.busy() == 0);
+
+    Job created = jobs.create(UUID.randomUUID(), tenant.job("noop"));
+    Job done = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+        .until(() -> jobs.find(tenant.tenantId(), created.id()).orElseThrow(), job -> job.startedAt() != null);
+    assertThat(Duration.between(done.createdAt(), done.startedAt())).isLessThan(Duration.ofMillis(500));
   }
 
   @Test
