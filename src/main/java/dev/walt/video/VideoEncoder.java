@@ -64,9 +64,14 @@ public class VideoEncoder {
     this(VideoSettings.defaults());
   }
 
-  /** Encodes {@code clip} as MP4 into {@code target} (created or replaced). */
+  /** Encodes {@code clip} as MP4 into {@code target} (created or replaced; deleted if encoding fails). */
   public void encodeMp4(Clip clip, Path target) {
-    record(clip.frames(), clip.fps(), target, Container.MP4);
+    try {
+      record(clip.frames(), clip.fps(), target, Container.MP4);
+    } catch (RuntimeException e) {
+      Frames.deleteQuietly(target);
+      throw e;
+    }
   }
 
   /** Encodes {@code clip} as MP4 and writes it to {@code out} (which stays open). */
