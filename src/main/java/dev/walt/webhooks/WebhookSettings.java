@@ -3,10 +3,10 @@ package dev.walt.webhooks;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Webhook delivery ({@code walt.webhooks.*}).

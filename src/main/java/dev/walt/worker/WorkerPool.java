@@ -87,7 +87,6 @@ public class WorkerPool implements SmartLifecycle, JobNotifications.Subscriber {
     if (started) {
       return;
     }
-    started = true;
     if (!settings.enabled()) {
       log.info("worker pool disabled (walt.worker.enabled=false): this instance runs no jobs");
       return;
@@ -103,6 +102,7 @@ public class WorkerPool implements SmartLifecycle, JobNotifications.Subscriber {
           + " running jobs will be rescued from live workers", settings.heartbeatInterval(), settings.leaseDuration());
     }
     factory = found;
+    started = true;
     draining = false;
     String instance = instanceName();
     for (int i = 0; i < settings.threads(); i++) {
