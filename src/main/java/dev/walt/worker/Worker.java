@@ -3,6 +3,7 @@ package dev.walt.worker;
 import dev.walt.jobs.Job;
 import dev.walt.jobs.JobQueue;
 import dev.walt.jobs.JobObjects;
+import dev.walt.storage.ObjectNotFoundException;
 import dev.walt.storage.ObjectStorage;
 import dev.walt.video.Clip;
 import dev.walt.video.ImageDecoder;
@@ -138,15 +139,18 @@ final class Worker implements Runnable {
   private String attempt(RunningJob running, VideoGenerator generator, List<String> uploaded) throws Exception {
     Job job = running.job;
     JobGenerationContext context = new JobGenerationContext(running, queue, settings.progressThrottle());
+    String step = "input";
     try {
       context.stage(0, "preparing");
       BufferedImage image = timed("input", () -> inputImage(job));
+      step = "generate";
       GenerationTask task = new GenerationTask(job.id(), job.attempt(), job.prompt(), job.negativePrompt(),
           job.frames(), job.width(), job.height(), job.fps(), job.seed(), job.steps(), job.guidanceScale(), image);
       GeneratedVideo video = timed("generate", () -> generator.generate(task, context));
       context.checkCancelled();
 
       context.stage(99, "encoding");
+      step = "encode";
       Clip clip = new Clip(video.frames(), video.fps());
       Encoded files = timed("encode", () ->
           new Encoded(encoder.encodeMp4(clip), encoder.thumbnailJpeg(clip), encoder.previewWebm(clip)));
@@ -155,6 +159,7 @@ final class Worker implements Runnable {
       String videoKey = JobObjects.outputKey(job.id(), job.attempt(), "video.mp4");
       String thumbnailKey = JobObjects.outputKey(job.id(), job.attempt(), "thumbnail.jpg");
       String previewKey = JobObjects.outputKey(job.id(), job.attempt(), "preview.webm");
+      step = "upload";
       timed("upload", () -> {
         upload(uploaded, videoKey, files.video(), VideoEncoder.MP4_CONTENT_TYPE);
         upload(uploaded, thumbnailKey, files.thumbnail(), VideoEncoder.THUMBNAIL_CONTENT_TYPE);
@@ -163,7 +168,13 @@ final class Worker implements Runnable {
       });
 
       running.ending = true;
-      Optional<Job> done = queue.complete(job.id(), job.attempt(), videoKey, thumbnailKey, previewKey);
+      Optional<Job> done;
+      try {
+        done = queue.complete(job.id(), job.attempt(), videoKey, thumbnailKey, previewKey);
+      } catch (DataAccessException e) {
+        // it may have committed with only the answer lost: neither fail the job nor delete its objects
+        throw new UnrecordedOutcome(e);
+      }
       if (done.isEmpty()) {
         log.warn("job {} attempt {}: finished, but the job is no longer ours (rescued, cancelled or deleted);"
             + " the result is discarded", job.id(), job.attempt());
@@ -173,14 +184,23 @@ final class Worker implements Runnable {
       return "completed";
     } catch (JobCancelledException e) {
       return stopped(running);
+    } catch (UnrecordedOutcome e) {
+      throw e;
     } catch (Exception | OutOfMemoryError | StackOverflowError e) {
       if (running.shouldStop()) {
         // a generator interrupted by the drain, or one whose job went away, may fail any way it likes
         return stopped(running);
       }
-      // a refused input image or a request the generator cannot serve fails the same way every time
-      boolean retryable = !(e instanceof IllegalArgumentException || e instanceof ImageRejectedException);
-      String code = retryable ? "generation_failed" : "invalid_input";
+      // a refused or missing input image, or a request the generator cannot serve, fails the same way
+      // every time; anything else (a device error, a storage hiccup) may pass on another attempt
+      boolean retryable = !(e instanceof IllegalArgumentException || e instanceof ImageRejectedException
+          || (step.equals("input") && e instanceof ObjectNotFoundException));
+      String code = !retryable ? "invalid_input" : switch (step) {
+        case "input" -> "input_unavailable";
+        case "encode" -> "encoding_failed";
+        case "upload" -> "upload_failed";
+        default -> "generation_failed";
+      };
       String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       log.warn("job {} attempt {} of {} failed: {}", job.id(), job.attempt(), job.maxAttempts(), e.toString(),
           retryable ? e : null);
@@ -215,6 +235,13 @@ final class Worker implements Runnable {
     }
     // the same checks as at upload (size, format, pixel count), in case limits changed since
     return decoder.decode(storage.get(job.inputImageKey()));
+  }
+
+  /** The finishing write failed without an answer: whether it committed is unknown. */
+  private static final class UnrecordedOutcome extends RuntimeException {
+    UnrecordedOutcome(Throwable cause) {
+      super(cause.toString(), cause, false, false);
+    }
   }
 
   /** The published files of one attempt. */
