@@ -21,7 +21,7 @@ import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * {@code java -jar walt.jar bench [--width 192] [--depth 6] [--heads 3] [--runs 3] [--quick]}: prints,
+ * {@code java -jar walt.jar bench [--width 192] [--depth 6] [--heads 3] [--runs 3] [--threads N] [--quick]}: prints,
  * in one run on this machine, the fp32 matmul throughput, the transformer's forward time and achieved
  * GFLOP/s with window attention and with full attention at 1,280, 5,120 and 20,480 latent tokens, and
  * the sections other features register (the autoencoder decode time) through {@link #register}.
@@ -67,8 +67,9 @@ public final class Bench {
         case "--heads" -> heads = Integer.parseInt(args[++i]);
         case "--runs" -> runs = Integer.parseInt(args[++i]);
         case "--quick" -> quick = true;
+        case "--threads" -> System.setProperty("ai.djl.pytorch.num_threads", args[++i]); // before the engine starts
         default -> {
-          System.err.println("usage: bench [--width N] [--depth N] [--heads N] [--runs N] [--quick]");
+          System.err.println("usage: bench [--width N] [--depth N] [--heads N] [--runs N] [--threads N] [--quick]");
           return 2;
         }
       }
@@ -76,8 +77,9 @@ public final class Bench {
     PrintStream out = System.out;
     Engine engine = Engine.getInstance();
     out.printf(
-        Locale.ROOT, "walt bench: %s %s, %d cores, java %s%n", engine.getEngineName(), engine.getVersion(),
-        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        Locale.ROOT, "walt bench: %s %s, %d cores, %s intra-op threads, java %s%n", engine.getEngineName(),
+        engine.getVersion(), Runtime.getRuntime().availableProcessors(),
+        System.getProperty("ai.djl.pytorch.num_threads", "default"), System.getProperty("java.version"));
     long wallStart = System.nanoTime();
     long cpuStart = processCpuNanos();
     try (NDManager manager = NDManager.newBaseManager()) {

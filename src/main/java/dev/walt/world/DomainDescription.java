@@ -88,6 +88,7 @@ public final class DomainDescription {
     }
     root.put("templates", templates);
     root.put("tokenizer", "lower-case, split on every character other than a-z");
+    root.put("maxCaptionWords", Vocabulary.maxCaptionWords());
     root.put("vocabulary", Vocabulary.words());
     JsonMapper mapper = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     return mapper.writeValueAsString(root) + "\n";
