@@ -55,7 +55,8 @@ class WebhookDeliveryIT {
     receiver.createContext("/", exchange -> {
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       String path = exchange.getRequestURI().getPath();
-      int status = path.equals("/flaky") && FAILURES_LEFT.getAndDecrement() > 0 ? 500 : 204;
+      int status = path.equals("/down") || (path.equals("/flaky") && FAILURES_LEFT.getAndDecrement() > 0)
+          ? 500 : 204;
       RECEIVED.add(new Received(path,
           exchange.getRequestHeaders().getFirst("webhook-id"),
           exchange.getRequestHeaders().getFirst("webhook-timestamp"),
@@ -171,6 +172,41 @@ class WebhookDeliveryIT {
       TestGenerator.release(blockerA.id());
       TestGenerator.release(blockerB.id());
     }
+  }
+
+  @Test
+  void aDeliveryIsGivenUpOnceItsRetryWindowIsOverAndALockedOneIsNotSent() {
+    JobFixtures.Tenant tenant = JobFixtures.tenant(jdbc, null);
+    Job created = jobs.create(UUID.randomUUID(), tenant.job("noop", 1, base + "/down"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> !forPath("/down", created.id()).isEmpty());
+    await().atMost(Duration.ofSeconds(5)).until(() -> jdbc.sql(
+            "SELECT last_status FROM webhook_deliveries WHERE job_id = :id").param("id", created.id())
+        .query(Integer.class).optional().orElse(0) == 500);
+    // the event is a day old now: the next failure ends the retries
+    jdbc.sql("UPDATE webhook_deliveries SET created_at = now() - interval '24 hours' WHERE job_id = :id")
+        .param("id", created.id()).update();
+    await().atMost(Duration.ofSeconds(20)).until(() -> "failed".equals(deliveryStatus(created.id())));
+    int attempts = forPath("/down", created.id()).size();
+    assertThat(attempts).isGreaterThanOrEqualTo(2);
+
+    // a row another instance holds (locked_until ahead) is not sent, even when due
+    Job other = jobs.create(UUID.randomUUID(), tenant.job("noop", 1, null));
+    await().atMost(Duration.ofSeconds(10)).until(
+        () -> jobs.find(tenant.tenantId(), other.id()).orElseThrow().status().terminal());
+    jdbc.sql("""
+            INSERT INTO webhook_deliveries (id, job_id, api_key_id, event_type, url, payload, locked_until)
+            VALUES ('msg_locked', :job, :key, 'video.completed', :url, :payload, now() + interval '1 hour')
+            """)
+        .param("job", other.id()).param("key", tenant.apiKeyId()).param("url", base + "/locked")
+        .param("payload", "{\"job\": \"" + other.id() + "\"}").update();
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+        .until(() -> forPath("/locked", other.id()).isEmpty());
+    // once the lock runs out (the holder died), any instance sends it
+    jdbc.sql("UPDATE webhook_deliveries SET locked_until = now() - interval '1 second' WHERE id = 'msg_locked'")
+        .update();
+    await().atMost(Duration.ofSeconds(10)).until(() -> forPath("/locked", other.id()).size() == 1);
+    assertThat(forPath("/locked", other.id()).get(0).id()).isEqualTo("msg_locked");
+    assertThat(forPath("/down", created.id())).hasSize(attempts);
   }
 
   private static List<Received> forPath(String path, UUID jobId) {
