@@ -509,7 +509,7 @@ class JobRepository {
         rs.getString("video_key"),
         rs.getString("thumbnail_key"),
         rs.getString("preview_key"),
-        instant(rs, "created_at"),
+        rs.getObject("created_at", OffsetDateTime.class).toInstant(),
         instant(rs, "started_at"),
         instant(rs, "finished_at"),
         instant(rs, "expires_at"));

@@ -121,6 +121,6 @@ class WebhookDispatcher {
   }
 
   private void count(String outcome) {
-    meters.counter("walt.webhooks.attempts", "outcome", outcome).increment();
+    meters.counter("walt.webhooks.attempts", "status", outcome).increment();
   }
 }

@@ -132,7 +132,7 @@ final class Worker implements Runnable {
     if (!"completed".equals(outcome) && !"unrecorded".equals(outcome) && !uploaded.isEmpty()) {
       removeQuietly(job, uploaded);
     }
-    meters.counter("walt.worker.attempts", "outcome", outcome).increment();
+    meters.counter("walt.worker.attempts", "status", outcome).increment();
   }
 
   /** Runs one attempt to its guarded end; returns the outcome (a metric tag). */

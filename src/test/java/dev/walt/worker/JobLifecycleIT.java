@@ -11,6 +11,7 @@ import dev.walt.jobs.JobObjects;
 import dev.walt.jobs.NewJob;
 import dev.walt.jobs.VideoJobs;
 import dev.walt.storage.ObjectStorage;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -105,6 +106,15 @@ class JobLifecycleIT {
     assertThat(video.statusCode()).isEqualTo(200);
     assertThat(new String(video.body(), 4, 4, StandardCharsets.US_ASCII)).isEqualTo("ftyp");
     assertThat(JobsTestApp.FINISHES.get(created.id())).hasValue(1);
+
+    // metrics: counted by status and stage, never by job
+    MeterRegistry meters = app.getBean(MeterRegistry.class);
+    assertThat(meters.get("walt.jobs.finished").tag("status", "completed").counter().count()).isPositive();
+    assertThat(meters.get("walt.worker.attempts").tag("status", "completed").counter().count()).isPositive();
+    assertThat(meters.get("walt.worker.stage").tag("stage", "generate").timer().count()).isPositive();
+    assertThat(meters.getMeters()).filteredOn(m -> m.getId().getName().startsWith("walt."))
+        .allSatisfy(m -> assertThat(m.getId().getTags()).allSatisfy(
+            tag -> assertThat(tag.getKey()).isIn("status", "stage")));
   }
 
   @Test
