@@ -1,6 +1,8 @@
 package dev.walt;
 
 import dev.walt.model.Bench;
+import dev.walt.model.pipeline.EvalCommand;
+import dev.walt.model.pipeline.GenerateCommand;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,6 +20,8 @@ final class Commands {
   static {
     COMMANDS.put("help", Commands::help);
     COMMANDS.put("bench", Bench::run);
+    COMMANDS.put("generate", GenerateCommand::run);
+    COMMANDS.put("eval", EvalCommand::run);
   }
 
   private Commands() {}

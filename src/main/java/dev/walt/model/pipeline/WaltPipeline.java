@@ -11,9 +11,12 @@ import dev.walt.model.diffusion.Cascade;
 import dev.walt.model.diffusion.CascadeProgress;
 import dev.walt.model.diffusion.CascadeRequest;
 import dev.walt.model.diffusion.CascadeStage;
+import dev.walt.model.diffusion.Conditioning;
+import dev.walt.model.diffusion.DdimSampler;
 import dev.walt.model.diffusion.Denoiser;
 import dev.walt.model.diffusion.NoiseSchedule;
 import dev.walt.model.diffusion.SamplerSettings;
+import dev.walt.model.diffusion.SuperResolutionStage;
 import dev.walt.model.diffusion.TextConditioning;
 import dev.walt.model.text.TextEmbedding;
 import dev.walt.model.text.TextEncoder;
@@ -118,15 +121,77 @@ public final class WaltPipeline {
           new CascadeRequest(1, config.frames(), segments, config.overlapFrames(), text, image, spec.seed());
       Previews previews = new Previews(listener);
       NDArray video = cascade.generate(job, request, previews::onProgress, cancelled);
-      // (1, 3, T, H, W) -> host (3, T, H, W); the only full-size copy, after sampling
-      Shape s = video.getShape();
-      float[] rgb = video.toFloatArray();
-      Clip clip = Clip.fromRgb(rgb, (int) s.get(2), (int) s.get(3), (int) s.get(4), config.fps());
+      Clip clip = clip(video); // the only full-size host copy, after sampling
       listener.onProgress(previews.last(100));
       return clip;
     } finally {
       JniUtils.setGradMode(gradMode);
     }
+  }
+
+  /**
+   * Runs super-resolution stage {@code stage} alone on a given low-resolution clip (for evaluation: the
+   * stage's PSNR against bicubic upsampling of the same input). The clip is encoded with the model's
+   * autoencoder; the stage samples with its default settings; the result is decoded.
+   *
+   * @param stage index of a super-resolution stage (1 ..)
+   * @param lowRes a clip at the previous stage's size with the model's segment length
+   * @param prompt the prompt (used only when the stage takes text)
+   * @return the clip at the stage's size
+   */
+  public Clip superResolve(int stage, Clip lowRes, String prompt, long seed) {
+    WaltConfig config = model.config();
+    if (stage < 1 || stage >= config.stages().size()) {
+      throw new IllegalArgumentException("stage must be a super-resolution stage 1.." + (config.stages().size() - 1));
+    }
+    StageConfig previous = config.stages().get(stage - 1);
+    StageConfig target = config.stages().get(stage);
+    if (lowRes.width() != previous.width() || lowRes.height() != previous.height()) {
+      throw new IllegalArgumentException(
+          "the low-resolution clip must be " + previous.width() + "x" + previous.height() + ", got "
+              + lowRes.width() + "x" + lowRes.height());
+    }
+    boolean gradMode = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try (NDManager job = model.manager().newSubManager()) {
+      NDArray latent = model.vae().encode(pixels(job, lowRes));
+      Shape low = latent.getShape();
+      int s = target.height() / previous.height();
+      Shape shape = new Shape(1, low.get(1), low.get(2), low.get(3) * s, low.get(4) * s);
+      TextConditioning text = target.text() ? text(job, GenerationSpec.text(prompt, config.frames(), seed)).get(stage) : null;
+      SamplerSettings settings =
+          new SamplerSettings(target.steps(), config.diffusion().eta(), target.text() ? target.guidance() : 1.0,
+              target.transformer().selfConditioning());
+      NDArray result =
+          new SuperResolutionStage(new DdimSampler(schedule))
+              .sample(job, denoisers.apply(model.stages().get(stage)), latent, shape, target.noiseAugmentation(),
+                  Conditioning.text(text), settings, seed, step -> {}, () -> false);
+      return clip(model.vae().decode(result));
+    } finally {
+      JniUtils.setGradMode(gradMode);
+    }
+  }
+
+  /** The clip through the autoencoder: encoded, then decoded (its reconstruction). */
+  public Clip reconstruct(Clip clip) {
+    boolean gradMode = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try (NDManager job = model.manager().newSubManager()) {
+      return clip(model.vae().decode(model.vae().encode(pixels(job, clip))));
+    } finally {
+      JniUtils.setGradMode(gradMode);
+    }
+  }
+
+  /** A clip as (1, 3, T, H, W) in [-1, 1]. */
+  private static NDArray pixels(NDManager manager, Clip clip) {
+    return manager.create(clip.toRgb(), new Shape(1, 3, clip.frameCount(), clip.height(), clip.width()));
+  }
+
+  /** (1, 3, T, H, W) -> a clip at the model's fps (one host copy). */
+  private Clip clip(NDArray video) {
+    Shape s = video.getShape();
+    return Clip.fromRgb(video.toFloatArray(), (int) s.get(2), (int) s.get(3), (int) s.get(4), model.config().fps());
   }
 
   /** Per-stage text conditioning: prompt tokens, and the negative prompt or the null text for guidance. */
@@ -215,9 +280,7 @@ public final class WaltPipeline {
     try (NDManager scope = x0.getManager().newSubManager()) {
       NDArray latent = x0.duplicate();
       latent.attach(scope);
-      NDArray video = model.vae().decode(latent); // (1, 3, T, H, W)
-      Shape s = video.getShape();
-      return Clip.fromRgb(video.toFloatArray(), (int) s.get(2), (int) s.get(3), (int) s.get(4), model.config().fps());
+      return clip(model.vae().decode(latent)); // (1, 3, T, H, W)
     }
   }
 }
