@@ -336,7 +336,10 @@ public final class WaltModel implements AutoCloseable {
   }
 
   /** Scalar parameters of a block. */
-  public static long parameterCount(Block block) {
+  public static long parameterCount(@Nullable Block block) {
+    if (block == null) {
+      return 0;
+    }
     long total = 0;
     for (var pair : block.getParameters()) {
       Parameter p = pair.getValue();
