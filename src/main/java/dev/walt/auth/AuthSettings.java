@@ -1,0 +1,25 @@
+package dev.walt.auth;
+
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Authentication settings.
+ *
+ * @param pepper server secret under which API keys are hashed (at least 32 characters); when unset
+ *     it is read from (or generated into) {@code pepperFile}
+ * @param pepperFile file holding the generated pepper (owner-only permissions); used only when
+ *     {@code pepper} is unset
+ * @param devKeyFile when set, a development tenant and API key are created at first start and the
+ *     key is written to this file (owner-only permissions); meant for the embedded default only
+ * @param adminKey bearer key of the admin API ({@code /admin/v1}); the admin API is off when unset
+ */
+@ConfigurationProperties("walt.auth")
+@Validated
+public record AuthSettings(
+    @Nullable String pepper,
+    @Nullable Path pepperFile,
+    @Nullable Path devKeyFile,
+    @Nullable String adminKey) {}

@@ -1,0 +1,51 @@
+package dev.walt.auth;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.stereotype.Component;
+
+/**
+ * The embedded default's development key: when {@code walt.auth.dev-key-file} is set and holds no
+ * valid key, a "development" tenant and an API key are created and the key is written to that file
+ * (owner-only). Only the file's location is logged, never the key.
+ */
+@Component
+class DevKeyBootstrap implements ApplicationRunner {
+
+  private static final Logger log = LoggerFactory.getLogger(DevKeyBootstrap.class);
+
+  private final AuthSettings settings;
+  private final ApiKeys keys;
+
+  DevKeyBootstrap(AuthSettings settings, ApiKeys keys) {
+    this.settings = settings;
+    this.keys = keys;
+  }
+
+  @Override
+  public void run(ApplicationArguments args) {
+    Path file = settings.devKeyFile();
+    if (file == null) {
+      return;
+    }
+    try {
+      var existing = SecretFiles.read(file);
+      if (existing.isPresent() && keys.authenticate(existing.get()).isPresent()) {
+        log.info("development API key: see {}", file.toAbsolutePath());
+        return;
+      }
+      var tenant = keys.createTenant("development");
+      var created = keys.createKey(tenant.id(), "development", new ApiKeys.KeyOptions(null, null, null)).orElseThrow();
+      SecretFiles.write(file, created.key());
+      log.info("created a development tenant and API key; the key is in {} (send it as 'Authorization: Bearer <key>')",
+          file.toAbsolutePath());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the development API key file " + file, e);
+    }
+  }
+}
