@@ -32,7 +32,6 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
-import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
@@ -59,7 +58,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         && servlet.getResponse().isCommitted()) {
       return null; // e.g. an event stream already sending: nothing can be written any more
     }
-    ProblemDetail problem = body instanceof ProblemDetail p ? p : ProblemDetail.forStatus(status);
+    ProblemDetail problem = body instanceof ProblemDetail p ? p
+        : ex instanceof org.springframework.web.ErrorResponse e ? e.getBody() : ProblemDetail.forStatus(status);
     normalise(ex, problem, status);
     if (request instanceof ServletWebRequest servlet && problem.getInstance() == null) {
       problem.setInstance(URI.create(servlet.getRequest().getRequestURI()));
@@ -145,10 +145,6 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     headers.set(HttpHeaders.RETRY_AFTER, "5");
     return respond(HttpStatus.SERVICE_UNAVAILABLE, body, headers, request);
   }
-
-  /** The client went away (an event stream closed): nothing to answer. */
-  @ExceptionHandler(AsyncRequestNotUsableException.class)
-  void clientGone() {}
 
   /** Anything else is our fault: a generic 500 whose correlation id is in the log with the stack trace. */
   @ExceptionHandler(Exception.class)

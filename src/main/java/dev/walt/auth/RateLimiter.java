@@ -10,7 +10,7 @@ import org.springframework.stereotype.Component;
  * every API replica.
  */
 @Component
-class RateLimiter {
+public class RateLimiter {
 
   private final JdbcClient jdbc;
 
@@ -24,17 +24,17 @@ class RateLimiter {
    * @param count requests in the current window, this one included
    * @param resetSeconds seconds until the window ends (at least 1)
    */
-  record Window(int limit, long count, long resetSeconds) {
-    boolean exceeded() {
+  public record Window(int limit, long count, long resetSeconds) {
+    public boolean exceeded() {
       return count > limit;
     }
 
-    long remaining() {
+    public long remaining() {
       return Math.max(0, limit - count);
     }
   }
 
-  Window hit(UUID apiKeyId, int limit) {
+  public Window hit(UUID apiKeyId, int limit) {
     return jdbc.sql("""
             INSERT INTO api_rate_windows AS w (api_key_id, window_start, request_count)
             VALUES (?, date_trunc('minute', now()), 1)
