@@ -3,6 +3,8 @@ package dev.walt.auth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import dev.walt.system.DatabaseSettings;
+import dev.walt.system.WaltSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -10,8 +12,8 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.stereotype.Component;
 
 /**
- * The embedded default's development key: when {@code walt.auth.dev-key-file} is set and holds no
- * valid key, a "development" tenant and an API key are created and the key is written to that file
+ * The embedded default's development key: with the embedded PostgreSQL (or when
+ * {@code walt.auth.dev-key-file} is set) and no valid key in that file, a "development" tenant and an API key are created and the key is written to that file
  * (owner-only). Only the file's location is logged, never the key.
  */
 @Component
@@ -20,10 +22,14 @@ class DevKeyBootstrap implements ApplicationRunner {
   private static final Logger log = LoggerFactory.getLogger(DevKeyBootstrap.class);
 
   private final AuthSettings settings;
+  private final WaltSettings walt;
+  private final DatabaseSettings database;
   private final ApiKeys keys;
 
-  DevKeyBootstrap(AuthSettings settings, ApiKeys keys) {
+  DevKeyBootstrap(AuthSettings settings, WaltSettings walt, DatabaseSettings database, ApiKeys keys) {
     this.settings = settings;
+    this.walt = walt;
+    this.database = database;
     this.keys = keys;
   }
 
@@ -31,7 +37,10 @@ class DevKeyBootstrap implements ApplicationRunner {
   public void run(ApplicationArguments args) {
     Path file = settings.devKeyFile();
     if (file == null) {
-      return;
+      if (database.external()) {
+        return; // a real deployment: keys come from the admin API
+      }
+      file = walt.dataDir().resolve("dev-api-key");
     }
     try {
       var existing = SecretFiles.read(file);

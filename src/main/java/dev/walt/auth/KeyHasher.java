@@ -9,6 +9,8 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import dev.walt.system.DatabaseSettings;
+import dev.walt.system.WaltSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -26,8 +28,8 @@ class KeyHasher {
 
   private final SecretKeySpec pepper;
 
-  KeyHasher(AuthSettings settings) {
-    this.pepper = new SecretKeySpec(loadPepper(settings).getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+  KeyHasher(AuthSettings settings, WaltSettings walt, DatabaseSettings database) {
+    this.pepper = new SecretKeySpec(loadPepper(settings, walt, database).getBytes(StandardCharsets.UTF_8), "HmacSHA256");
   }
 
   byte[] hash(String key) {
@@ -52,7 +54,7 @@ class KeyHasher {
     }
   }
 
-  private static String loadPepper(AuthSettings settings) {
+  private static String loadPepper(AuthSettings settings, WaltSettings walt, DatabaseSettings database) {
     String configured = settings.pepper();
     if (configured != null && !configured.isBlank()) {
       if (configured.length() < MIN_PEPPER_CHARS) {
@@ -62,7 +64,11 @@ class KeyHasher {
     }
     var file = settings.pepperFile();
     if (file == null) {
-      throw new IllegalStateException("set walt.auth.pepper (a random secret of at least 32 characters) or walt.auth.pepper-file");
+      file = walt.dataDir().resolve("auth-pepper");
+      if (database.external()) {
+        log.warn("walt.auth.pepper is not set: using {}; with several replicas set WALT_AUTH_PEPPER to one shared secret, "
+            + "or keys created on one replica fail on the others", file.toAbsolutePath());
+      }
     }
     try {
       var existing = SecretFiles.read(file);
