@@ -59,13 +59,13 @@ public record ApiSettings(
       @DefaultValue("5") @DecimalMin("0") double defaultGuidanceScale) {}
 
   /**
-   * Input image limits.
+   * Input image limits (bytes and pixels: {@code walt.video.max-image-size} and
+   * {@code walt.video.max-image-pixels}).
    *
+   * @param minSide smallest accepted width and height
    * @param fetchTimeout total time allowed to fetch an image URL
    */
   public record Image(
-      @DefaultValue("10MB") @NotNull DataSize maxSize,
-      @DefaultValue("16777216") @Min(1) long maxPixels,
       @DefaultValue("16") @Min(1) int minSide,
       @DefaultValue("10s") @NotNull Duration fetchTimeout) {}
 

@@ -1,6 +1,5 @@
 package dev.walt.api;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,28 +9,26 @@ import java.net.Proxy;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
+import dev.walt.video.ImageDecoder;
+import dev.walt.video.ImageHeader;
+import dev.walt.video.ImageRejectedException;
+import dev.walt.video.VideoSettings;
 import okhttp3.Dns;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
-import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /**
  * The optional input image: decodes base64 and {@code data:} URLs, fetches https URLs under strict
  * limits (public addresses only, checked on the resolved addresses that are then used for the
- * connection; no redirects; size cap; total timeout), and inspects the bytes (PNG or JPEG, size in
- * pixels) without decoding the whole image.
+ * connection; no redirects; size cap; total timeout), and inspects the bytes with the
+ * {@link ImageDecoder} (PNG, JPEG or WebP; size in pixels) without decoding pixels.
  */
 @Component
 class InputImages {
@@ -40,10 +37,14 @@ class InputImages {
   record Image(byte[] bytes, String contentType, int width, int height) {}
 
   private final ApiSettings.Image limits;
+  private final ImageDecoder decoder;
+  private final long maxBytes;
   private final OkHttpClient http;
 
-  InputImages(ApiSettings settings) {
+  InputImages(ApiSettings settings, VideoSettings video, ImageDecoder decoder) {
     this.limits = settings.image();
+    this.decoder = decoder;
+    this.maxBytes = video.maxImageSize().toBytes();
     Duration timeout = limits.fetchTimeout();
     this.http = new OkHttpClient.Builder()
         .dns(new PublicDns())
@@ -57,8 +58,9 @@ class InputImages {
         .build();
   }
 
+  /** The largest image in bytes ({@code walt.video.max-image-size}). */
   long maxBytes() {
-    return limits.maxSize().toBytes();
+    return maxBytes;
   }
 
   /**
@@ -78,8 +80,9 @@ class InputImages {
         throw Problems.invalid("image", "a data: URL must be base64-encoded (data:image/png;base64,...)");
       }
       String mediaType = meta.substring(0, meta.length() - ";base64".length());
-      if (!mediaType.equals("image/png") && !mediaType.equals("image/jpeg") && !mediaType.equals("image/jpg")) {
-        throw problemUnsupported("the image must be PNG or JPEG, not " + (mediaType.isEmpty() ? "unspecified data" : mediaType));
+      if (!mediaType.equals("image/png") && !mediaType.equals("image/jpeg") && !mediaType.equals("image/jpg")
+          && !mediaType.equals("image/webp")) {
+        throw problemUnsupported("the image must be PNG, JPEG or WebP, not " + (mediaType.isEmpty() ? "unspecified data" : mediaType));
       }
       data = image.substring(comma + 1);
     }
@@ -162,65 +165,49 @@ class InputImages {
   }
 
   /**
-   * Checks the format and dimensions from the image header.
+   * Checks the format (PNG, JPEG or WebP, recognised from the bytes), the header and the size in pixels
+   * with the {@link ImageDecoder}, without decoding pixels (the worker decodes them).
    *
-   * @throws org.springframework.web.ErrorResponseException 422 for an unsupported, corrupt or oversized image
+   * @throws org.springframework.web.ErrorResponseException 400 empty, 413 too many bytes, 415
+   *     unsupported format, 422 corrupt header, too many pixels or too small
    */
   Image inspect(byte[] bytes) {
-    String contentType = sniff(bytes);
-    if (contentType == null) {
-      throw problemUnsupported("the image is not PNG or JPEG (or is corrupt)");
+    ImageHeader header;
+    try {
+      header = decoder.inspect(bytes);
+    } catch (ImageRejectedException e) {
+      HttpStatus status = switch (e.reason()) {
+        case EMPTY -> HttpStatus.BAD_REQUEST;
+        case TOO_LARGE_BYTES -> HttpStatus.CONTENT_TOO_LARGE;
+        case UNSUPPORTED_FORMAT -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
+        case TOO_MANY_PIXELS, CORRUPT -> HttpStatus.UNPROCESSABLE_CONTENT;
+      };
+      throw Problems.problem(status, e.reason().slug(), title(e.reason()), e.getMessage());
     }
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-      if (in == null || !readers.hasNext()) {
-        throw problemUnsupported("the image is not PNG or JPEG (or is corrupt)");
-      }
-      ImageReader reader = readers.next();
-      try {
-        reader.setInput(in, true, true);
-        int width = reader.getWidth(0);
-        int height = reader.getHeight(0);
-        if ((long) width * height > limits.maxPixels()) {
-          throw invalidImage("the image has " + width + "x" + height + " pixels; at most " + limits.maxPixels() + " pixels are accepted");
-        }
-        if (width < limits.minSide() || height < limits.minSide()) {
-          throw invalidImage("the image is " + width + "x" + height + "; each side must be at least " + limits.minSide() + " pixels");
-        }
-        return new Image(bytes, contentType, width, height);
-      } finally {
-        reader.dispose();
-      }
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof org.springframework.web.ErrorResponseException problem) {
-        throw problem;
-      }
-      throw problemUnsupported("the image cannot be read (corrupt or not PNG/JPEG)");
+    if (header.width() < limits.minSide() || header.height() < limits.minSide()) {
+      throw Problems.problem(HttpStatus.UNPROCESSABLE_CONTENT, "image-too-small", "Image too small",
+          "the image is " + header.width() + "x" + header.height() + "; each side must be at least " + limits.minSide() + " pixels");
     }
+    return new Image(bytes, header.format().contentType(), header.width(), header.height());
   }
 
-  private static @Nullable String sniff(byte[] b) {
-    if (b.length >= 8 && Arrays.equals(Arrays.copyOf(b, 8),
-        new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a})) {
-      return "image/png";
-    }
-    if (b.length >= 3 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8 && (b[2] & 0xff) == 0xff) {
-      return "image/jpeg";
-    }
-    return null;
+  private static String title(ImageRejectedException.Reason reason) {
+    return switch (reason) {
+      case EMPTY -> "Empty image";
+      case TOO_LARGE_BYTES -> "Image too large";
+      case TOO_MANY_PIXELS -> "Image has too many pixels";
+      case UNSUPPORTED_FORMAT -> "Unsupported image format";
+      case CORRUPT -> "Corrupt image";
+    };
   }
 
   private org.springframework.web.ErrorResponseException imageTooLarge() {
-    return Problems.problem(HttpStatus.CONTENT_TOO_LARGE, "request-too-large", "Request too large",
+    return Problems.problem(HttpStatus.CONTENT_TOO_LARGE, "image-too-large", "Image too large",
         "the image is larger than " + maxBytes() + " bytes");
   }
 
   private static org.springframework.web.ErrorResponseException problemUnsupported(String detail) {
-    return Problems.problem(HttpStatus.UNPROCESSABLE_CONTENT, "invalid-image", "Invalid image", detail);
-  }
-
-  private static org.springframework.web.ErrorResponseException invalidImage(String detail) {
-    return Problems.problem(HttpStatus.UNPROCESSABLE_CONTENT, "invalid-image", "Invalid image", detail);
+    return Problems.problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "image-unsupported-format", "Unsupported image format", detail);
   }
 
   private static org.springframework.web.ErrorResponseException fetchFailed(String detail) {

@@ -10,11 +10,14 @@ import org.jspecify.annotations.Nullable;
  * OpenAPI document (the handlers return Spring's {@code ProblemDetail}).
  */
 @Schema(name = "Problem", description = """
-    An error (RFC 9457). `type` is stable: https://walt.dev/problems/ + one of invalid-request,
-    malformed-request, unauthorized, not-found, video-not-found, method-not-allowed, not-acceptable,
-    unsupported-media-type, request-too-large, invalid-image, image-fetch-failed, content-not-ready,
-    idempotency-key-in-use, idempotency-key-reused, rate-limited, too-many-active-jobs,
-    service-unavailable, internal-error.""")
+    An error (RFC 9457). `type` is stable: https://walt.dev/problems/ + one of
+    invalid-request (400, with `errors`), malformed-request (400), unauthorized (401), not-found (404),
+    video-not-found (404), content-not-found (404), method-not-allowed (405), not-acceptable (406),
+    content-not-ready (409), idempotency-key-in-use (409), request-too-large (413), image-too-large (413),
+    unsupported-media-type (415), image-unsupported-format (415), image-empty (400), image-corrupt (422),
+    image-too-many-pixels (422), image-too-small (422), image-fetch-failed (422),
+    idempotency-key-reused (422), rate-limited (429), too-many-active-jobs (429),
+    service-unavailable (503), too-many-streams (503), internal-error (500).""")
 record ProblemDoc(
     @Schema(example = "https://walt.dev/problems/invalid-request") @JsonProperty("type") String type,
     @Schema(example = "Invalid request") @JsonProperty("title") String title,

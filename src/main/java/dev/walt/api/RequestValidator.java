@@ -167,7 +167,9 @@ class RequestValidator {
       if (parsed.file().bytes().length == 0) {
         errors.add(new Problems.FieldError("image", "is empty"));
       } else if (parsed.file().bytes().length > images.maxBytes()) {
-        throw Problems.tooLarge("the image is larger than " + images.maxBytes() + " bytes");
+        throw org.springframework.web.ErrorResponseException.class.cast(Problems.problem(
+            org.springframework.http.HttpStatus.CONTENT_TOO_LARGE, "image-too-large", "Image too large",
+            "the image is larger than " + images.maxBytes() + " bytes"));
       } else {
         image = new Inline(parsed.file().bytes());
       }

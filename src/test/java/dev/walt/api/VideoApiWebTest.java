@@ -47,7 +47,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * keys are mocked. The flows against PostgreSQL and S3 are in {@code VideoApiIT}.
  */
 @WebMvcTest(controllers = VideoController.class)
-@EnableConfigurationProperties({ApiSettings.class, dev.walt.auth.AuthSettings.class})
+@EnableConfigurationProperties({ApiSettings.class, dev.walt.auth.AuthSettings.class, dev.walt.video.VideoSettings.class})
 @Import({VideoViews.class, VideoCreation.class, RequestReader.class, RequestValidator.class, InputImages.class,
     VideoEventStreams.class, SettingsGenerationLimits.class, VideoApiWebTest.Doubles.class})
 class VideoApiWebTest {
@@ -67,6 +67,11 @@ class VideoApiWebTest {
     @Bean
     InMemoryObjectStorage objectStorage() {
       return new InMemoryObjectStorage();
+    }
+
+    @Bean
+    dev.walt.video.ImageDecoder imageDecoder(dev.walt.video.VideoSettings settings) {
+      return new dev.walt.video.ImageDecoder(settings);
     }
 
     @Bean
@@ -220,11 +225,12 @@ class VideoApiWebTest {
         Arguments.of("{\"prompt\": \"a\", \"image\": \"https://[fd00::1]/a.png\"}", 400, "invalid-request", "image"),
         Arguments.of("{\"prompt\": \"a\", \"image\": \"http://example.com/a.png\"}", 400, "invalid-request", "image"),
         Arguments.of("{\"prompt\": \"a\", \"image\": \"not base64 at all!\"}", 400, "invalid-request", "image"),
-        Arguments.of("{\"prompt\": \"a\", \"image\": \"" + truncatedPng + "\"}", 422, "invalid-image", null),
-        Arguments.of("{\"prompt\": \"a\", \"image\": \"R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7\"}", 422, "invalid-image", null),
-        Arguments.of("{\"prompt\": \"a\", \"image\": \"data:image/gif;base64,R0lGODlhAQABAAAAACw=\"}", 422, "invalid-image", null),
-        Arguments.of("{\"prompt\": \"a\", \"image\": \"" + TestImages.pngBase64(4, 4) + "\"}", 422, "invalid-image", null),
-        Arguments.of("{\"prompt\": \"a\", \"image\": \"" + "A".repeat(14_500_000) + "\"}", 413, "request-too-large", null),
+        Arguments.of("{\"prompt\": \"a\", \"image\": \"" + truncatedPng + "\"}", 422, "image-corrupt", null),
+        Arguments.of("{\"prompt\": \"a\", \"image\": \"R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7\"}", 415, "image-unsupported-format", null),
+        Arguments.of("{\"prompt\": \"a\", \"image\": \"data:image/gif;base64,R0lGODlhAQABAAAAACw=\"}", 415, "image-unsupported-format", null),
+        Arguments.of("{\"prompt\": \"a\", \"image\": \"" + TestImages.pngBase64(4, 4) + "\"}", 422, "image-too-small", null),
+        Arguments.of("{\"prompt\": \"a\", \"image\": \"" + "A".repeat(14_500_000) + "\"}", 413, "image-too-large", null),
+        Arguments.of("{\"prompt\": \"" + "a".repeat(15_800_000) + "\"}", 413, "request-too-large", null),
         Arguments.of("{\"prompt\": \"a\", \"metadata\": [1]}", 400, "invalid-request", "metadata"),
         Arguments.of("{\"prompt\": \"a\", \"metadata\": {\"k\": 1}}", 400, "invalid-request", "metadata.k"),
         Arguments.of("{\"prompt\": \"a\", \"metadata\": {\"k\": \"" + "v".repeat(513) + "\"}}", 400, "invalid-request", "metadata.k"),
@@ -286,8 +292,8 @@ class VideoApiWebTest {
     mvc.perform(multipart("/v1/videos").param("prompt", "a")
             .file(new MockMultipartFile("image", "x.txt", "image/png", "hello".getBytes()))
             .header("Authorization", BEARER))
-        .andExpect(status().isUnprocessableContent())
-        .andExpect(jsonPath("$.type").value("https://walt.dev/problems/invalid-image"));
+        .andExpect(status().isUnsupportedMediaType())
+        .andExpect(jsonPath("$.type").value("https://walt.dev/problems/image-unsupported-format"));
     assertThat(jobs.size()).isZero();
   }
 
