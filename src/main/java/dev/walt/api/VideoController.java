@@ -41,7 +41,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @RestController
 @RequestMapping("/v1/videos")
 @Tag(name = "videos", description = "Create videos, follow them, download them")
-@SecurityRequirement(name = "bearer")
+@SecurityRequirement(name = "apiKey")
 @ApiResponse(responseCode = "401", description = "missing, malformed, wrong or revoked API key (`WWW-Authenticate: Bearer`)",
     content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDoc.class)))
 @ApiResponse(responseCode = "429", description = "over the key's requests per minute (`Retry-After`, `RateLimit-*` headers)",

@@ -448,6 +448,38 @@ class VideoApiIT {
     assertThat(count("video_jobs")).isEqualTo(jobs);
   }
 
+  @Test
+  void theOpenApiDocumentDescribesEveryEndpointFieldAndError() throws Exception {
+    Reply docs = call("GET", "/v3/api-docs", null);
+    assertThat(docs.status()).isEqualTo(200);
+    JsonNode paths = docs.json().get("paths");
+    for (String path : List.of("/v1/videos", "/v1/videos/{id}", "/v1/videos/{id}/cancel", "/v1/videos/{id}/content",
+        "/v1/videos/{id}/events", "/admin/v1/tenants", "/admin/v1/tenants/{tenantId}/keys", "/admin/v1/keys/{keyId}/revoke")) {
+      assertThat(paths.has(path)).as(path).isTrue();
+    }
+    JsonNode create = paths.get("/v1/videos").get("post");
+    for (String code : List.of("202", "400", "401", "409", "413", "415", "422", "429", "503")) {
+      assertThat(create.get("responses").has(code)).as("POST /v1/videos " + code).isTrue();
+    }
+    assertThat(create.get("requestBody").get("content").has("application/json")).isTrue();
+    assertThat(create.get("requestBody").get("content").has("multipart/form-data")).isTrue();
+    assertThat(paths.get("/v1/videos/{id}/content").get("get").get("responses").has("302")).isTrue();
+    JsonNode schemas = docs.json().get("components").get("schemas");
+    assertThat(schemas.get("Video").get("properties").has("queue_position")).isTrue();
+    assertThat(schemas.get("Video").get("properties").has("video_url")).isTrue();
+    assertThat(schemas.get("CreateVideoRequest").get("properties").has("guidance_scale")).isTrue();
+    assertThat(schemas.get("Problem").get("properties").has("errors")).isTrue();
+  }
+
+  @Test
+  void aMalformedUrlIsAProblemFromTheErrorPathToo() throws Exception {
+    Reply r = send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/videos/%2e%2e%2f%2e%2e"))
+        .header("Authorization", "Bearer " + keyA).GET());
+    assertThat(r.status()).isBetween(400, 404);
+    assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(r.json().get("type").asString()).startsWith("https://walt.dev/problems/");
+  }
+
   // --- reading, content, events
 
   @Test

@@ -337,6 +337,29 @@ class VideoApiWebTest {
   }
 
   @Test
+  void anUnreachableDatabaseIs503WithRetryAfter() throws Exception {
+    when(apiKeys.authenticate(KEY)).thenThrow(new org.springframework.jdbc.CannotGetJdbcConnectionException("connection refused"));
+    mvc.perform(get("/v1/videos").header("Authorization", BEARER))
+        .andExpect(status().isServiceUnavailable())
+        .andExpect(header().string("Retry-After", "5"))
+        .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.type").value("https://walt.dev/problems/service-unavailable"))
+        .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("refused"))));
+  }
+
+  @Test
+  void anUnexpectedErrorIsAGeneric500WithACorrelationId() throws Exception {
+    when(rateLimiter.hit(any(), anyInt())).thenThrow(new IllegalStateException("secret internals"));
+    mvc.perform(get("/v1/videos").header("Authorization", BEARER))
+        .andExpect(status().isInternalServerError())
+        .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.type").value("https://walt.dev/problems/internal-error"))
+        .andExpect(jsonPath("$.correlation_id").isString())
+        .andExpect(content().string(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("secret internals"))))
+        .andExpect(content().string(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("IllegalStateException"))));
+  }
+
+  @Test
   void springsOwnErrorsAreProblemsToo() throws Exception {
     mvc.perform(get("/v1/nothing-here").header("Authorization", BEARER))
         .andExpect(status().isNotFound())
