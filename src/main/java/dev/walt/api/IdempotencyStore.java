@@ -3,7 +3,6 @@ package dev.walt.api;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -11,7 +10,8 @@ import org.springframework.stereotype.Component;
 /**
  * {@code Idempotency-Key} records ({@code idempotency_keys}): which job a key created and the
  * fingerprint of the request that created it. A record is written in the same transaction as its job,
- * and is forgotten after {@code walt.api.idempotency-ttl}.
+ * and is forgotten after {@code walt.api.idempotency-ttl} (expired records are purged by the jobs
+ * feature's retention cleanup, and replaced when their key is used again).
  */
 @Component
 class IdempotencyStore {
@@ -20,7 +20,6 @@ class IdempotencyStore {
   record Stored(byte[] fingerprint, @Nullable UUID jobId) {}
 
   private final JdbcClient jdbc;
-  private final AtomicLong lastPurge = new AtomicLong();
 
   IdempotencyStore(JdbcClient jdbc) {
     this.jdbc = jdbc;
@@ -68,15 +67,4 @@ class IdempotencyStore {
     jdbc.sql("UPDATE idempotency_keys SET job_id = ? WHERE api_key_id = ? AND key = ?").params(jobId, apiKeyId, key).update();
   }
 
-  /** Deletes expired records, at most once a minute per instance (called on creates). */
-  void purgeExpiredOccasionally() {
-    long now = System.nanoTime();
-    long last = lastPurge.get();
-    if (last != 0 && now - last < Duration.ofMinutes(1).toNanos() || !lastPurge.compareAndSet(last, now)) {
-      return;
-    }
-    jdbc.sql("""
-            DELETE FROM idempotency_keys WHERE ctid IN (
-              SELECT ctid FROM idempotency_keys WHERE expires_at <= now() LIMIT 1000)""").update();
-  }
 }

@@ -117,13 +117,6 @@ class VideoCreation {
       if (!written && imageKey != null) {
         deleteQuietly(imageKey);
       }
-      if (idempotencyKey != null) {
-        try {
-          idempotency.purgeExpiredOccasionally();
-        } catch (RuntimeException e) {
-          log.debug("purging expired idempotency keys failed", e);
-        }
-      }
     }
   }
 
