@@ -438,6 +438,19 @@ class VideoApiIT {
   }
 
   @Test
+  void oversizedMultipartBodiesAre413AndChangeNothing() throws Exception {
+    long jobs = count("video_jobs");
+    int inputs = storage.list("inputs/").size();
+    byte[] huge = new byte[16 * 1024 * 1024];
+    huge[0] = (byte) 0x89;
+    assertProblem(send(multipart(keyA, "mp-huge-" + UUID.randomUUID(), "too big", huge)), 413, "request-too-large");
+    byte[] justTooLarge = java.util.Arrays.copyOf(TestImages.png(64, 64), 11 * 1024 * 1024);
+    assertProblem(send(multipart(keyA, null, "image too big", justTooLarge)), 413, "image-too-large");
+    assertThat(count("video_jobs")).isEqualTo(jobs);
+    assertThat(storage.list("inputs/")).hasSize(inputs);
+  }
+
+  @Test
   void aWrongAcceptHeaderIs406() throws Exception {
     long jobs = count("video_jobs");
     Reply r = send(request("GET", "/v1/videos", keyA, null, null).header("Accept", "text/html"));
