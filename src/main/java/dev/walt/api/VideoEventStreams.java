@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -32,9 +33,12 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * progress or stage changed: {@code status} when the status changed, {@code progress} otherwise; the
  * data is the video object. The stream ends after a terminal status (or when the video is deleted:
  * event {@code deleted}). Streams per instance are bounded ({@code walt.api.events.max-streams}).
+ *
+ * <p>On shutdown the open streams are ended first (this lifecycle stops before the web server's
+ * graceful shutdown), so that they do not hold the shutdown up; clients reconnect to another replica.
  */
 @Component
-class VideoEventStreams {
+class VideoEventStreams implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(VideoEventStreams.class);
   private static final long KEEPALIVE_NANOS = TimeUnit.SECONDS.toNanos(15);
@@ -45,6 +49,7 @@ class VideoEventStreams {
   private final Semaphore permits;
   private final ScheduledExecutorService scheduler;
   private final Set<SseEmitter> open = ConcurrentHashMap.newKeySet();
+  private volatile boolean running;
 
   VideoEventStreams(VideoJobs jobs, VideoViews views, ApiSettings settings) {
     this.jobs = jobs;
@@ -61,7 +66,7 @@ class VideoEventStreams {
   /** Opens a stream for a job of the caller; 404 when there is none, 503 when too many streams are open. */
   SseEmitter open(Caller caller, UUID jobId) {
     Job first = jobs.find(caller.tenantId(), jobId).orElseThrow(Problems::videoNotFound);
-    if (!permits.tryAcquire()) {
+    if (!running || !permits.tryAcquire()) {
       ErrorResponseException e = Problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "too-many-streams", "Too many event streams",
           "this instance has too many open event streams; poll GET /v1/videos/{id} or retry later");
       e.getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
@@ -113,8 +118,32 @@ class VideoEventStreams {
     return open.size();
   }
 
+  @Override
+  public void start() {
+    running = true;
+  }
+
+  /** Ends every open stream (before the web server drains its requests). */
+  @Override
+  public void stop() {
+    running = false;
+    for (SseEmitter emitter : open) {
+      try {
+        emitter.complete();
+      } catch (RuntimeException ignored) {
+        // the client is gone
+      }
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
   @PreDestroy
   void close() {
+    running = false;
     scheduler.shutdownNow();
     for (SseEmitter emitter : open) {
       try {

@@ -46,7 +46,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * validation messages and the problem shape of every error. Jobs and objects are in-memory doubles;
  * keys are mocked. The flows against PostgreSQL and S3 are in {@code VideoApiIT}.
  */
-@WebMvcTest(controllers = VideoController.class)
+@WebMvcTest(controllers = VideoController.class, properties = "walt.api.events.max-streams=1")
 @EnableConfigurationProperties({ApiSettings.class, dev.walt.auth.AuthSettings.class, dev.walt.video.VideoSettings.class})
 @Import({VideoViews.class, VideoCreation.class, RequestReader.class, RequestValidator.class, InputImages.class,
     VideoEventStreams.class, SettingsGenerationLimits.class, VideoApiWebTest.Doubles.class})
@@ -439,6 +439,36 @@ class VideoApiWebTest {
         .andExpect(jsonPath("$.type").value("https://walt.dev/problems/video-not-found"));
     mvc.perform(get("/v1/videos/not-a-uuid").header("Authorization", BEARER))
         .andExpect(status().isNotFound());
+  }
+
+  @Test
+  void eventStreamsAreBoundedPerInstance() throws Exception {
+    Job job = jobs.create(UUID.randomUUID(), newJob("streamed"));
+    MvcResult first = mvc.perform(get("/v1/videos/" + job.id() + "/events").header("Authorization", BEARER))
+        .andExpect(request -> assertThat(request.getRequest().isAsyncStarted()).isTrue())
+        .andReturn();
+    mvc.perform(get("/v1/videos/" + job.id() + "/events").header("Authorization", BEARER))
+        .andExpect(status().isServiceUnavailable())
+        .andExpect(header().exists("Retry-After"))
+        .andExpect(jsonPath("$.type").value("https://walt.dev/problems/too-many-streams"));
+    // the first stream sent the current state at once, and ends after a terminal status
+    jobs.update(job.id(), j -> InMemoryVideoJobs.with(j, dev.walt.jobs.JobStatus.CANCELLED));
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (!first.getResponse().getContentAsString().contains("cancelled") && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    String events = first.getResponse().getContentAsString();
+    assertThat(events).startsWith("id:1\nevent:status\ndata:{");
+    assertThat(events).contains("\"status\":\"queued\"").contains("id:2\nevent:status").contains("\"status\":\"cancelled\"");
+    deadline = System.nanoTime() + 5_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      var r = mvc.perform(get("/v1/videos/" + job.id() + "/events").header("Authorization", BEARER)).andReturn();
+      if (r.getResponse().getStatus() == 200) {
+        return; // the permit came back
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("the stream's permit was not released after its terminal event");
   }
 
   @Test
