@@ -167,9 +167,8 @@ class RequestValidator {
       if (parsed.file().bytes().length == 0) {
         errors.add(new Problems.FieldError("image", "is empty"));
       } else if (parsed.file().bytes().length > images.maxBytes()) {
-        throw org.springframework.web.ErrorResponseException.class.cast(Problems.problem(
-            org.springframework.http.HttpStatus.CONTENT_TOO_LARGE, "image-too-large", "Image too large",
-            "the image is larger than " + images.maxBytes() + " bytes"));
+        throw Problems.problem(org.springframework.http.HttpStatus.CONTENT_TOO_LARGE, "image-too-large",
+            "Image too large", "the image is larger than " + images.maxBytes() + " bytes");
       } else {
         image = new Inline(parsed.file().bytes());
       }
