@@ -1,5 +1,7 @@
 package dev.walt.api;
 
+import java.util.List;
+
 /**
  * What the service can generate: the ranges (inclusive) and defaults that requests are validated
  * against. The default comes from {@link ApiSettings}; a loaded model narrows it by supplying a
@@ -43,4 +45,20 @@ public interface GenerationLimits {
   double maxGuidanceScale();
 
   double defaultGuidanceScale();
+
+  /**
+   * The exact frame counts allowed inside {@code minFrames..maxFrames} (a model generates 17 + 12k
+   * frames, say); empty: every count in the range.
+   */
+  default List<Integer> allowedFrames() {
+    return List.of();
+  }
+
+  /**
+   * The exact sizes allowed ({@code "WIDTHxHEIGHT"}, e.g. a model's output size); empty: every size
+   * within the side bounds.
+   */
+  default List<String> allowedSizes() {
+    return List.of();
+  }
 }

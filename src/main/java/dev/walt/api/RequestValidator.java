@@ -83,6 +83,8 @@ class RequestValidator {
       frames = r.frames();
       if (frames < limits.minFrames() || frames > limits.maxFrames()) {
         errors.add(range("frames", limits.minFrames(), limits.maxFrames()));
+      } else if (!limits.allowedFrames().isEmpty() && !limits.allowedFrames().contains(frames)) {
+        errors.add(new Problems.FieldError("frames", "must be one of " + limits.allowedFrames() + " (what the model generates)"));
       }
     } else if (r.seconds() != null) {
       double seconds = r.seconds();
@@ -92,6 +94,8 @@ class RequestValidator {
       if (!(seconds > 0) || computed < limits.minFrames() || computed > limits.maxFrames()) {
         errors.add(new Problems.FieldError("seconds", String.format(java.util.Locale.ROOT,
             "must be between %.3f and %.3f at %d fps", minSeconds, maxSeconds, fps)));
+      } else if (!limits.allowedFrames().isEmpty() && !limits.allowedFrames().contains((int) computed)) {
+        errors.add(new Problems.FieldError("seconds", "must give one of " + limits.allowedFrames() + " frames at " + fps + " fps"));
       } else {
         frames = (int) computed;
       }
@@ -110,6 +114,8 @@ class RequestValidator {
             || width % limits.sideMultiple() != 0 || height % limits.sideMultiple() != 0) {
           errors.add(new Problems.FieldError("size", "width and height must be between " + limits.minSide() + " and "
               + limits.maxSide() + " and multiples of " + limits.sideMultiple()));
+        } else if (!limits.allowedSizes().isEmpty() && !limits.allowedSizes().contains(width + "x" + height)) {
+          errors.add(new Problems.FieldError("size", "must be one of " + String.join(", ", limits.allowedSizes()) + " (what the model generates)"));
         }
       }
     }

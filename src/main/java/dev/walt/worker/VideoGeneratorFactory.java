@@ -13,4 +13,12 @@ public interface VideoGeneratorFactory {
    * @param workerIndex 0 .. threads-1, e.g. to pick the device {@code cuda:N}
    */
   VideoGenerator create(int workerIndex) throws Exception;
+
+  /**
+   * How many workers this instance runs, given {@code walt.worker.threads} (e.g. one per GPU found);
+   * default: as configured.
+   */
+  default int workers(int configured) {
+    return configured;
+  }
 }

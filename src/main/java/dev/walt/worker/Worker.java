@@ -63,9 +63,11 @@ final class Worker implements Runnable {
       generator = pool.factory().create(index);
     } catch (Exception | LinkageError e) {
       log.error("worker {} cannot create its generator; it does not run: {}", workerId, e.toString(), e);
+      pool.workerFailed(e);
       return;
     }
     log.info("worker {} ready", workerId);
+    pool.workerReady();
     while (!pool.draining()) {
       long seen = pool.wakeup().sequence();
       Optional<Job> claimed;

@@ -55,6 +55,9 @@ public class WorkerPool implements SmartLifecycle, JobNotifications.Subscriber {
   private final Map<UUID, RunningJob> running = new ConcurrentHashMap<>();
   private final List<Thread> threads = new ArrayList<>();
 
+  private final java.util.concurrent.atomic.AtomicInteger ready = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile int workers;
+  private volatile @Nullable String failure;
   private volatile boolean draining;
   private volatile boolean started;
   private @Nullable VideoGeneratorFactory factory;
@@ -105,7 +108,8 @@ public class WorkerPool implements SmartLifecycle, JobNotifications.Subscriber {
     started = true;
     draining = false;
     String instance = instanceName();
-    for (int i = 0; i < settings.threads(); i++) {
+    workers = found.workers(settings.threads());
+    for (int i = 0; i < workers; i++) {
       String workerId = instance + "/" + i;
       Thread thread = new Thread(
           new Worker(this, i, workerId, queue, storage, encoder, decoder, settings, meters), "walt-worker-" + i);
@@ -122,7 +126,7 @@ public class WorkerPool implements SmartLifecycle, JobNotifications.Subscriber {
     heartbeat = beat;
     notifications.subscribe(this);
     threads.forEach(Thread::start);
-    log.info("worker pool started: {} workers ({})", settings.threads(), instance);
+    log.info("worker pool started: {} workers ({})", workers, instance);
   }
 
   @Override
@@ -167,6 +171,7 @@ public class WorkerPool implements SmartLifecycle, JobNotifications.Subscriber {
       draining = true;
       workers = List.copyOf(threads);
       threads.clear();
+      ready.set(0);
     }
     notifications.unsubscribe(this);
     wakeup.signalAll();
@@ -272,6 +277,29 @@ public class WorkerPool implements SmartLifecycle, JobNotifications.Subscriber {
 
   void ended(RunningJob job) {
     running.remove(job.job.id(), job);
+  }
+
+  void workerReady() {
+    ready.incrementAndGet();
+  }
+
+  void workerFailed(Throwable e) {
+    failure = e.toString();
+  }
+
+  /** Workers whose generator is created (loaded and warmed up) and that have not stopped. */
+  public int readyWorkers() {
+    return started ? ready.get() : 0;
+  }
+
+  /** Workers this pool started (0 when it did not start). */
+  public int workers() {
+    return started ? workers : 0;
+  }
+
+  /** Why a worker could not create its generator (the last such failure), if one could not. */
+  public @Nullable String workerFailure() {
+    return failure;
   }
 
   /** Jobs running on this instance now (for tests and diagnostics). */

@@ -1,0 +1,45 @@
+package dev.walt.worker.walt;
+
+import dev.walt.worker.WorkerPool;
+import dev.walt.worker.WorkerSettings;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+
+/**
+ * {@code workers} in {@code /actuator/health} and its readiness group: on an instance with the worker
+ * role, DOWN until at least one worker has loaded its model and warmed up (and DOWN with the reason when
+ * the model has no weights or no worker could start); UP on API-only instances, which need no model.
+ */
+final class WorkersHealthIndicator implements HealthIndicator {
+
+  private final WorkerSettings workers;
+  private final ModelSettings model;
+  private final ModelFolder folder;
+  private final WorkerPool pool;
+
+  WorkersHealthIndicator(WorkerSettings workers, ModelSettings model, ModelFolder folder, WorkerPool pool) {
+    this.workers = workers;
+    this.model = model;
+    this.folder = folder;
+    this.pool = pool;
+  }
+
+  @Override
+  public Health health() {
+    if (!workers.enabled()) {
+      return Health.up().withDetail("role", "api only (walt.worker.enabled=false)").build();
+    }
+    Health.Builder health = pool.readyWorkers() > 0 ? Health.up() : Health.down();
+    health.withDetail("model", folder.config().name())
+        .withDetail("ready", pool.readyWorkers())
+        .withDetail("workers", pool.workers());
+    if (!folder.hasWeights() && !model.randomInit()) {
+      health.withDetail("reason", WaltWorkerConfiguration.noWeights(folder));
+    } else if (pool.readyWorkers() == 0 && pool.workerFailure() != null) {
+      health.withDetail("reason", "no worker could load the model: " + pool.workerFailure());
+    } else if (pool.readyWorkers() == 0) {
+      health.withDetail("reason", "workers are loading and warming up the model");
+    }
+    return health.build();
+  }
+}
