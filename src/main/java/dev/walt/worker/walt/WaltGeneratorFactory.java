@@ -1,6 +1,7 @@
 package dev.walt.worker.walt;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.walt.model.WaltModel;
 import dev.walt.model.pipeline.GenerationListener;
@@ -41,6 +42,7 @@ final class WaltGeneratorFactory implements VideoGeneratorFactory {
   @Override
   public WaltVideoGenerator create(int workerIndex) throws IOException {
     Device device = devices.get(workerIndex);
+    Engine.getInstance(); // loads the native library (JniUtils needs it)
     JniUtils.setGradMode(false); // grad mode is per thread: off for all of this worker's inference
     long start = System.nanoTime();
     WaltModel model = load(device);
