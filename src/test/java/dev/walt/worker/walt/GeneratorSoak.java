@@ -18,7 +18,7 @@ import java.util.UUID;
  * <pre>
  * ./mvnw -o -q test-compile
  * java -Dai.djl.offline=true -cp target/test-classes:target/classes:$(cat target/classpath.txt) \
- *     dev.walt.worker.walt.GeneratorSoak [generations=50] [steps=2] [model=classpath:models/walt-tiny/]
+ *     dev.walt.worker.walt.GeneratorSoak [generations=50] [steps=2] [model=classpath:models/walt-tiny/ | small | folder]
  * </pre>
  *
  * Uses random weights ({@code walt.model.random-init}); the model's shapes and so its memory use are the
@@ -30,6 +30,9 @@ public final class GeneratorSoak {
     int generations = args.length > 0 ? Integer.parseInt(args[0]) : 50;
     int steps = args.length > 1 ? Integer.parseInt(args[1]) : 2;
     String location = args.length > 2 ? args[2] : ModelSettings.BUNDLED;
+    if (location.equals("small")) {
+      location = SmallModel.folder().toString(); // the tests' small config (64x64, two stages)
+    }
     ModelSettings settings = new ModelSettings(location, ModelSettings.DeviceChoice.CPU, true, 42, 1);
     ModelFolder folder = ModelFolder.open(location);
     var factory = new WaltGeneratorFactory(settings, folder, DeviceDiscovery.devices(settings.device(), 1));
