@@ -62,7 +62,7 @@ class WaltGenerationIT {
   @BeforeAll
   void keyAndReadiness() throws Exception {
     String tenant = admin("/admin/v1/tenants", "{\"name\": \"generation\"}").json().get("id").asString();
-    key = admin("/admin/v1/tenants/" + tenant + "/keys", "{\"name\": \"gen\"}").json().get("key").asString();
+    key = admin("/admin/v1/tenants/" + tenant + "/keys", "{\"name\": \"gen\", \"requests_per_minute\": 100000}").json().get("key").asString();
     long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
     while (get("/actuator/health/readiness", null).status() != 200) {
       assertThat(System.nanoTime()).as("readiness UP after warm-up").isLessThan(deadline);
@@ -157,7 +157,8 @@ class WaltGenerationIT {
     // what the model supports is accepted: continuation to 29 frames, its size and fps
     Reply ok = create("{\"prompt\": \"x\", \"frames\": 29, \"size\": \"64x64\", \"fps\": 8, \"steps\": 1}");
     assertThat(ok.status()).as(ok.body()).isEqualTo(202);
-    follow(ok.json().get("id").asString(), new ArrayList<>(), Duration.ofMinutes(4));
+    assertThat(ok.json().get("size").asString()).isEqualTo("64x64");
+    assertThat(post("/v1/videos/" + ok.json().get("id").asString() + "/cancel", "").status()).isEqualTo(200);
   }
 
   // --- HTTP
@@ -165,7 +166,9 @@ class WaltGenerationIT {
   JsonNode follow(String id, List<Integer> progress, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      JsonNode video = get("/v1/videos/" + id, key).json();
+      Reply reply = get("/v1/videos/" + id, key);
+      assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+      JsonNode video = reply.json();
       progress.add(video.get("progress").asInt());
       String status = video.get("status").asString();
       if (status.equals("completed") || status.equals("failed") || status.equals("cancelled")) {
