@@ -212,14 +212,14 @@ class VideoApiIT {
   @Test
   void sameKeyAndPayloadReturnsTheSameVideo() throws Exception {
     String key = "idem-" + UUID.randomUUID();
-    Reply first = create(keyA, "{\"prompt\": \"idempotent\", \"frames\": 9, \"metadata\": {\"a\": \"1\", \"b\": \"2\"}}", key);
+    Reply first = create(keyA, "{\"prompt\": \"idempotent\", \"frames\": 17, \"metadata\": {\"a\": \"1\", \"b\": \"2\"}}", key);
     assertThat(first.status()).isEqualTo(202);
     assertThat(first.header("Idempotency-Replayed")).isNull();
     long jobs = count("video_jobs");
     long keys = count("idempotency_keys");
 
     // same content, other key order and spacing
-    Reply again = create(keyA, "{ \"metadata\": {\"b\": \"2\", \"a\": \"1\"},\"frames\":9, \"prompt\": \"idempotent\" }", key);
+    Reply again = create(keyA, "{ \"metadata\": {\"b\": \"2\", \"a\": \"1\"},\"frames\":17, \"prompt\": \"idempotent\" }", key);
     assertThat(again.status()).isEqualTo(202);
     assertThat(again.header("Idempotency-Replayed")).isEqualTo("true");
     assertThat(again.header("Location")).isEqualTo(first.header("Location"));
