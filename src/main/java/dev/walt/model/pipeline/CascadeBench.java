@@ -70,8 +70,8 @@ public final class CascadeBench {
         }
         double s = median(seconds);
         double gflop = vae.decodeFlops(latent) / 1e9;
-        out.printf(Locale.ROOT, "  %-6s 17x%3dx%-3d    %dx%dx%dx%-3d %8.1f %9.1f %8.1f%n", name, size, size,
-            latent.get(1), latent.get(2), latent.get(3), latent.get(4), gflop, s * 1e3, gflop / s);
+        out.printf(Locale.ROOT, "  %-6s %-13s %-12s %7.1f %9.1f %8.1f%n", name, "17x" + size + "x" + size,
+            latent.get(1) + "x" + latent.get(2) + "x" + latent.get(3) + "x" + latent.get(4), gflop, s * 1e3, gflop / s);
       }
     }
   }

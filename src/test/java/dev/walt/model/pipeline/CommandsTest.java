@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
+@org.junit.jupiter.api.extension.ExtendWith(dev.walt.model.SingleThreadedTorch.class)
 class CommandsTest {
 
   @Test
@@ -64,6 +65,33 @@ class CommandsTest {
     }
     assertThat(captured.toString(StandardCharsets.UTF_8))
         .startsWith("generate: checkpoint vae.safetensors: file not found in classpath:models/walt-tiny/");
+  }
+
+  @Test
+  void generateWritesAnMp4FromAModelFolder(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    try (WaltModel model = WaltModel.randomWeights(TestModels.small(), 3, Device.cpu())) {
+      model.save(dir.resolve("model"), ai.djl.ndarray.types.DataType.FLOAT16);
+    }
+    java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(40, 30, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    javax.imageio.ImageIO.write(image, "png", dir.resolve("in.png").toFile());
+    Path mp4 = dir.resolve("out.mp4");
+    PrintStream stdout = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    int status;
+    try {
+      status = GenerateCommand.run(new String[] {
+        "--model", dir.resolve("model").toString(), "--prompt", "a red circle moving left", "--image",
+        dir.resolve("in.png").toString(), "--frames", "13", "--seed", "4", "--out", mp4.toString()});
+    } finally {
+      System.setOut(stdout);
+    }
+    assertThat(status).isZero();
+    String printed = captured.toString(StandardCharsets.UTF_8);
+    assertThat(printed).contains("  base ").contains("  sr1 ").contains("  decode ").contains("  encode ")
+        .contains("wrote " + mp4 + ": 13 frames 16x16 at 8 fps");
+    dev.walt.video.DecodedVideo decoded = new dev.walt.video.VideoDecoder().decode(java.nio.file.Files.readAllBytes(mp4));
+    assertThat(decoded.clip().frameCount()).isEqualTo(13);
   }
 
   @Test
