@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a clip of the moving-shapes world from its pixels alone and tells what it shows, using only the
- * named values of a {@link Domain}. Deterministic, and robust to the blur and noise of generated videos.
+ * named values of a {@link Domain}. Deterministic (integer arithmetic, exact square roots and {@link
+ * StrictMath}: the same figures on every JVM), and robust to the blur and noise of generated videos.
  *
  * <ol>
  *   <li><b>Background</b>: per-channel median of the border pixels of every frame, then the nearest named
@@ -211,7 +212,7 @@ public final class Analyser {
         m2 += rows[y - y0] * d * d;
         m3 += rows[y - y0] * d * d * d;
       }
-      double skew = m2 > 0 ? (m3 / area) / Math.pow(m2 / area, 1.5) : 0;
+      double skew = m2 > 0 ? (m3 / area) / StrictMath.pow(m2 / area, 1.5) : 0;
       found.add(new double[] {area / (hMax * wMax), area / ((double) w * h), sx / area / w, my / h, skew});
     }
     if (found.isEmpty()) {
@@ -221,8 +222,8 @@ public final class Analyser {
     double fill = median(found.stream().mapToDouble(f -> f[0]).toArray());
     double skew = median(found.stream().mapToDouble(f -> f[4]).toArray());
     double meanArea = found.stream().mapToDouble(f -> f[1]).average().orElse(0);
-    Nearest<Domain.ShapeInfo> shape = nearest(domain.shapes(), s -> Math.hypot(
-        Math.log(fill / s.fillRatio()) / FILL_SCALE, (skew - s.skewness()) / SKEW_SCALE));
+    Nearest<Domain.ShapeInfo> shape = nearest(domain.shapes(), s -> StrictMath.hypot(
+        StrictMath.log(fill / s.fillRatio()) / FILL_SCALE, (skew - s.skewness()) / SKEW_SCALE));
 
     // 4. motion: displacement between the means of the first and the last frames
     int n = found.size();
@@ -235,7 +236,7 @@ public final class Analyser {
     }
     String motion;
     double motionConfidence;
-    double distance = Math.hypot(dx, dy);
+    double distance = StrictMath.hypot(dx, dy);
     Domain.MotionInfo still = domain.motions().stream().filter(m -> !m.moving()).findFirst().orElse(null);
     if (n < 2 || distance < STILL) {
       motion = still == null ? null : still.name();
@@ -245,7 +246,7 @@ public final class Analyser {
       double uy = dy / distance;
       List<Domain.MotionInfo> moving = domain.motions().stream().filter(Domain.MotionInfo::moving).toList();
       Nearest<Domain.MotionInfo> direction =
-          nearest(moving, m -> 1 - (ux * m.dx() + uy * m.dy()) / Math.hypot(m.dx(), m.dy()));
+          nearest(moving, m -> 1 - (ux * m.dx() + uy * m.dy()) / StrictMath.hypot(m.dx(), m.dy()));
       motion = direction.best().name();
       motionConfidence = Math.min(direction.confidence(), 1 - STILL / distance);
     }

@@ -4,9 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.walt.world.Background;
+import dev.walt.world.Colour;
+import dev.walt.world.Domain;
+import dev.walt.world.DomainDescription;
 import dev.walt.world.Example;
 import dev.walt.world.Frames;
+import dev.walt.world.Motion;
+import dev.walt.world.Scene;
 import dev.walt.world.SceneRenderer;
+import dev.walt.world.Shape;
 import dev.walt.world.Split;
 import dev.walt.world.WorldSampler;
 import java.awt.image.BufferedImage;
@@ -104,6 +110,32 @@ class AnalyserTest {
     assertThat(a.confidence().colour()).isGreaterThan(0.5);
     assertThat(a.confidence().motion()).isGreaterThan(0.5);
     assertThat(ANALYSER.analyse(AT.get(128).get(0))).isEqualTo(a);
+  }
+
+  @Test
+  void readsFullResolutionAndNonSquareFrames() {
+    Scene s = new Scene(Shape.TRIANGLE, Colour.YELLOW, Background.GRAY, Motion.RIGHT, 0.25, 0.2, 0.3, 0.4, 17, 0);
+    Analysis full = ANALYSER.analyse(SceneRenderer.render(s, 256));
+    assertThat(List.of(full.shape(), full.colour(), full.motion(), full.background()))
+        .containsExactly("triangle", "yellow", "right", "gray");
+    List<BufferedImage> wide = SceneRenderer.render(s, 64).stream().map(f -> f.getSubimage(0, 0, 64, 48)).toList();
+    Analysis cropped = ANALYSER.analyse(wide);
+    assertThat(List.of(cropped.shape(), cropped.colour(), cropped.motion(), cropped.background()))
+        .containsExactly("triangle", "yellow", "right", "gray");
+  }
+
+  @Test
+  void namesAndValuesComeFromTheDomain() {
+    // rename red and drop the still motion: the analyser reports what the domain says
+    String json = DomainDescription.json().replace("\"name\" : \"red\"", "\"name\" : \"crimson\"");
+    Domain domain = Domain.parse(json);
+    Domain noStill = new Domain(domain.colours(), domain.backgrounds(), domain.shapes(),
+        domain.motions().stream().filter(Domain.MotionInfo::moving).toList(), domain.frames(), domain.fps());
+    Scene s = new Scene(Shape.CIRCLE, Colour.RED, Background.WHITE, Motion.STILL, 0.3, 0.5, 0.5, 0, 1, 0);
+    List<BufferedImage> image = SceneRenderer.render(s, 64);
+    assertThat(new Analyser(domain).analyse(image).colour()).isEqualTo("crimson");
+    assertThat(new Analyser(domain).analyse(image).motion()).isEqualTo("still");
+    assertThat(new Analyser(noStill).analyse(image).motion()).isNull();
   }
 
   @Test
