@@ -75,6 +75,15 @@ class VideoApiWebTest {
     }
 
     @Bean
+    dev.walt.webhooks.WebhookUrlValidator webhookUrlValidator() {
+      return new dev.walt.webhooks.WebhookUrlValidator(new dev.walt.webhooks.WebhookSettings(true, false, false,
+          java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(10), java.time.Duration.ofHours(24),
+          java.time.Duration.ofSeconds(5), java.time.Duration.ofHours(1), java.time.Duration.ofSeconds(2), 10,
+          java.time.Duration.ofMinutes(5)), new org.springframework.mock.env.MockEnvironment()
+          .withProperty("walt.db.url", "jdbc:postgresql://db.example/walt")); // an external database: the strict policy
+    }
+
+    @Bean
     TransactionTemplate transactionTemplate(PlatformTransactionManager tm) {
       return new TransactionTemplate(tm);
     }
