@@ -599,6 +599,15 @@ class VideoApiIT {
     reader.get(10, TimeUnit.SECONDS); // the server ends the stream after the terminal status
     assertThat(events).extracting(e -> e[0] + ":" + e[1] + ":" + e[2]).containsExactly(
         "status:queued:0", "status:in_progress:0", "progress:in_progress:20", "progress:in_progress:60", "status:failed:60");
+    Reply failed = call("GET", "/v1/videos/" + id, keyA);
+    assertThat(failed.json().get("error").get("code").asString()).isEqualTo("generation_failed");
+    assertThat(failed.json().get("error").get("message").asString()).isEqualTo("boom");
+    assertThat(failed.json().get("completed_at").isNumber()).isTrue();
+    assertThat(failed.json().has("video_url")).isFalse();
+    // a stream opened on a finished video sends its state once and ends
+    HttpResponse<String> again = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/videos/" + id + "/events"))
+        .header("Authorization", "Bearer " + keyA).GET().timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(again.body()).startsWith("id:1\nevent:status\ndata:").contains("\"status\":\"failed\"").doesNotContain("id:2");
   }
 
   private static void awaitEvents(List<String[]> events, int n) throws InterruptedException {
