@@ -22,6 +22,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.util.FileSystemUtils;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -39,6 +40,8 @@ class EmbeddedDefaultServiceIT {
   static {
     try {
       DATA_DIR = Files.createTempDirectory("walt-embedded-it-");
+      // removed when the test JVM ends (the context, and with it PostgreSQL, is closed after the class)
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> FileSystemUtils.deleteRecursively(DATA_DIR.toFile())));
     } catch (IOException e) {
       throw new ExceptionInInitializerError(e);
     }
