@@ -32,6 +32,28 @@ class EmbeddedS3CredentialsTest {
   }
 
   @Test
+  void concurrentFirstStartsAgreeOnOneKeyPair() throws Exception {
+    Path file = dir.resolve("s3-credentials.properties");
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      var results = new java.util.ArrayList<java.util.concurrent.Future<EmbeddedS3Server.Credentials>>();
+      for (int i = 0; i < 16; i++) {
+        results.add(pool.submit(() -> EmbeddedS3Server.loadOrCreateCredentials(file)));
+      }
+      EmbeddedS3Server.Credentials first = results.get(0).get();
+      for (var result : results) {
+        assertThat(result.get()).isEqualTo(first);
+      }
+      assertThat(EmbeddedS3Server.loadOrCreateCredentials(file)).isEqualTo(first);
+    } finally {
+      pool.shutdownNow();
+    }
+    try (var files = Files.list(dir)) {
+      assertThat(files).extracting(p -> p.getFileName().toString()).containsExactly("s3-credentials.properties");
+    }
+  }
+
+  @Test
   void incompleteFileIsAClearError() throws Exception {
     Path file = dir.resolve("s3-credentials.properties");
     Files.writeString(file, "access-key=x\n");

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.health.contributor.Status;
 
 /** The bucket is ensured at start: created where allowed, a clear error naming bucket and endpoint where not. */
 class BucketCheckIT {
@@ -62,6 +63,31 @@ class BucketCheckIT {
     assertThatThrownBy(() -> storage(endpoint, "walt").ensureBucket(true))
         .isInstanceOf(BucketUnavailableException.class)
         .hasMessageContaining("cannot reach bucket 'walt' at http://127.0.0.1:9");
+  }
+
+  @Test
+  void healthIsDownWhileTheBucketDoesNotAnswer() {
+    TestServices.S3 s3 = TestServices.s3();
+    String bucket = TestServices.newBucket();
+    MinioObjectStorage storage = storage(s3.endpoint(), bucket);
+    assertThat(new StorageHealthIndicator(storage, s3.client()).health().getStatus()).isEqualTo(Status.UP);
+    MinioClient deadEndpoint =
+        MinioClient.builder().endpoint("http://127.0.0.1:9").credentials("a", "b").region(s3.region()).build();
+    var down = new StorageHealthIndicator(storage, deadEndpoint).health();
+    assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+    assertThat(down.getDetails()).containsEntry("bucket", bucket);
+    MinioClient missingBucket = s3.client();
+    var missing = new StorageHealthIndicator(storage(s3.endpoint(), TestServices.newBucketName()), missingBucket).health();
+    assertThat(missing.getStatus()).isEqualTo(Status.DOWN);
+  }
+
+  @Test
+  void failureAnalysisNamesBucketAndEndpoint() {
+    var analysis = new BucketUnavailableFailureAnalyzer()
+        .analyze(new IllegalStateException(new BucketUnavailableException("bucket 'b' does not exist at http://s3")));
+    assertThat(analysis).isNotNull();
+    assertThat(analysis.getDescription()).isEqualTo("bucket 'b' does not exist at http://s3");
+    assertThat(analysis.getAction()).contains("WALT_S3_BUCKET");
   }
 
   @Test
