@@ -78,6 +78,14 @@ class SettingsBindingTest {
   }
 
   @Test
+  void secretsStayOutOfToString() {
+    assertThat(new DatabaseSettings("jdbc:postgresql://db/walt", "walt", "s3cr3t-pw").toString()).doesNotContain("s3cr3t-pw");
+    StorageSettings s3 = new StorageSettings(URI.create("http://minio:9000"), "ak", "s3cr3t-key", "walt", "us-east-1",
+        null, Duration.ofHours(1), true);
+    assertThat(s3.toString()).doesNotContain("s3cr3t-key").contains("ak");
+  }
+
+  @Test
   void blankDatabaseUrlMeansEmbedded() {
     assertThat(new DatabaseSettings(" ", null, null).external()).isFalse();
     assertThat(new DatabaseSettings(null, null, null).external()).isFalse();
