@@ -61,7 +61,12 @@ final class EmbeddedPostgresServer implements AutoCloseable {
       }
       EmbeddedPostgres pg = builder.start();
       EmbeddedPostgresServer server = new EmbeddedPostgresServer(pg, dir);
-      server.ensureDatabase();
+      try {
+        server.ensureDatabase();
+      } catch (RuntimeException e) {
+        server.close();
+        throw e;
+      }
       log.info(
           "embedded PostgreSQL started on 127.0.0.1:{} with data in {} ({} ms)",
           pg.getPort(), dir, (System.nanoTime() - started) / 1_000_000);

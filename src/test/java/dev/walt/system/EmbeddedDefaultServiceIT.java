@@ -105,6 +105,9 @@ class EmbeddedDefaultServiceIT {
     assertThat(Files.getPosixFilePermissions(DATA_DIR.resolve("s3-credentials.properties")))
         .extracting(Object::toString)
         .containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
+    // durable, unlike zonky's test defaults (fsync off)
+    assertThat(jdbc.sql("SHOW fsync").query(String.class).single()).isEqualTo("on");
+    assertThat(jdbc.sql("SHOW synchronous_commit").query(String.class).single()).isEqualTo("on");
     // Flyway ran V1
     assertThat(jdbc.sql("SELECT value FROM walt_meta WHERE key = 'schema_owner'").query(String.class).single())
         .isEqualTo("walt");
