@@ -23,14 +23,25 @@ class EmbeddedRestartIT {
 
   @TempDir Path dataDir;
 
-  private ConfigurableApplicationContext start() {
+  private ConfigurableApplicationContext start(String... more) {
     return new SpringApplicationBuilder(WaltApplication.class)
         .web(WebApplicationType.NONE)
         .properties(
             "walt.data-dir=" + dataDir,
             "walt.db.url=", // blank = embedded, whatever the environment says
             "walt.s3.endpoint=")
+        .properties(more)
         .run();
+  }
+
+  @Test
+  void aStartThatFailsLeavesNoPostgresRunning() throws Exception {
+    // the embedded S3 server has no bucket yet and may not create one: the start fails while
+    // PostgreSQL is starting on its own thread
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> start("walt.s3.create-bucket=false").close())
+        .hasRootCauseInstanceOf(dev.walt.storage.BucketUnavailableException.class);
+    assertThat(dataDir.resolve("postgres/PG_VERSION")).exists();
+    assertThat(dataDir.resolve("postgres/postmaster.pid")).doesNotExist();
   }
 
   private long postmasterPid() throws Exception {

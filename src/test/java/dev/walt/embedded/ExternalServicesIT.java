@@ -22,6 +22,7 @@ class ExternalServicesIT {
 
   @Test
   void configuredServicesAreUsedAndNothingEmbeddedStarts() {
+    assertThat(context.getBeanNamesForType(EmbeddedPostgresStartup.class)).isEmpty();
     assertThat(context.getBeanNamesForType(EmbeddedPostgresServer.class)).isEmpty();
     assertThat(context.getBeanNamesForType(EmbeddedS3Server.class)).isEmpty();
     assertThat(database.jdbcUrl()).isEqualTo(environment.getProperty("walt.db.url"));
