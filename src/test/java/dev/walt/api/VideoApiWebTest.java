@@ -47,7 +47,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * keys are mocked. The flows against PostgreSQL and S3 are in {@code VideoApiIT}.
  */
 @WebMvcTest(controllers = VideoController.class, properties = "walt.api.events.max-streams=1")
-@EnableConfigurationProperties({ApiSettings.class, dev.walt.auth.AuthSettings.class, dev.walt.video.VideoSettings.class})
+@EnableConfigurationProperties({ApiSettings.class, dev.walt.auth.AuthSettings.class, dev.walt.video.VideoSettings.class, dev.walt.storage.StorageSettings.class})
 @Import({VideoViews.class, VideoCreation.class, RequestReader.class, RequestValidator.class, InputImages.class,
     VideoEventStreams.class, SettingsGenerationLimits.class, VideoApiWebTest.Doubles.class})
 class VideoApiWebTest {
