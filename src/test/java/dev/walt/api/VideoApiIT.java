@@ -377,6 +377,32 @@ class VideoApiIT {
     assertThat(create(key, "{\"prompt\": \"3\"}", null).status()).isEqualTo(202);
   }
 
+  @Test
+  void parallelCreatesDoNotOvershootTheActiveJobLimit() throws Exception {
+    String tenant = admin("POST", "/admin/v1/tenants", "{\"name\": \"racer\"}").json().get("id").asString();
+    String key = admin("POST", "/admin/v1/tenants/" + tenant + "/keys", "{\"max_active_jobs\": 3}").json().get("key").asString();
+    List<CompletableFuture<Reply>> replies = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      int n = i;
+      replies.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          return create(key, "{\"prompt\": \"race " + n + "\"}", null);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }));
+    }
+    int accepted = 0;
+    for (var f : replies) {
+      Reply r = f.get(60, TimeUnit.SECONDS);
+      assertThat(r.status()).as(r.body()).isIn(202, 429);
+      accepted += r.status() == 202 ? 1 : 0;
+    }
+    assertThat(accepted).isEqualTo(3);
+    assertThat(jdbc.sql("SELECT count(*) FROM video_jobs WHERE tenant_id = ?").param(UUID.fromString(tenant))
+        .query(Long.class).single()).isEqualTo(3);
+  }
+
   // --- bad requests change nothing
 
   Stream<Arguments> badRequests() {

@@ -95,6 +95,7 @@ class VideoApiWebTest {
   @MockitoBean ApiKeys apiKeys;
   @MockitoBean RateLimiter rateLimiter;
   @MockitoBean IdempotencyStore idempotency;
+  @MockitoBean CreationLocks locks;
   @MockitoBean PlatformTransactionManager transactionManager;
 
   @BeforeEach
