@@ -490,6 +490,12 @@
     markCurrentInHistory(v.id);
 
     const active = ACTIVE.has(v.status);
+    el.stage.classList.remove('empty');
+    const size = /^(\d+)x(\d+)$/.exec(v.size || '');
+    el.stage.style.aspectRatio = size ? `${size[1]} / ${size[2]}` : '';
+    $('stage-caption').textContent = v.status === 'queued' ? 'Waiting for a worker…'
+      : v.status === 'in_progress' ? `${v.stage ? capitalise(v.stage.replace(/_/g, ' ')) : 'Generating'} · ${v.progress || 0}%`
+      : v.status === 'cancelled' ? 'Cancelled' : v.status === 'failed' ? 'Failed' : '';
     el.stage.classList.toggle('working', active);
     el.progressWrap.hidden = !(active || v.status === 'completed');
     const progress = v.status === 'completed' ? 100 : (v.progress || 0);
@@ -502,7 +508,7 @@
     el.facts.hidden = false;
     el.factSeed.textContent = String(v.seed);
     el.factDuration.textContent = `${formatSeconds(v.seconds)} · ${v.frames} frames`;
-    el.factSize.textContent = `${v.size} @ ${v.fps} fps`;
+    el.factSize.textContent = `${(v.size || "").replace("x", "×")} · ${v.fps} fps`;
     el.factSteps.textContent = String(v.steps);
     el.promptEcho.hidden = false;
     el.promptEcho.textContent = `“${v.prompt}”`;
@@ -840,6 +846,10 @@
   el.historyRefresh.addEventListener('click', () => loadHistory(true).catch(showProblem));
 
   // ---------------------------------------------------------------- formatting
+
+  function capitalise(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
 
   function formatBytes(n) {
     if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(n % (1024 * 1024) ? 1 : 0)} MB`;

@@ -138,14 +138,14 @@ class PlaygroundBrowserIT {
 
     // the limits come from /playground/config, the API's GenerationLimits
     JsonNode config = json.readTree(get("/playground/config", null).body());
-    driver.findElement(By.cssSelector("#advanced summary")).click();
+    click(By.cssSelector("#advanced summary"));
     WebElement frames = driver.findElement(By.id("frames"));
     assertThat(frames.getDomAttribute("min")).isEqualTo(config.at("/limits/frames/min").asText());
     assertThat(frames.getDomAttribute("max")).isEqualTo(config.at("/limits/frames/max").asText());
     assertThat(driver.findElement(By.id("steps-hint")).getText())
         .isEqualTo(config.at("/limits/steps/min").asInt() + "–" + config.at("/limits/steps/max").asInt()
             + " · default " + config.at("/limits/steps/default").asInt());
-    driver.findElement(By.cssSelector("#advanced summary")).click();
+    click(By.cssSelector("#advanced summary"));
 
     // every control has an accessible name
     List<?> unlabelled = (List<?>) js("""
@@ -160,13 +160,13 @@ class PlaygroundBrowserIT {
   @Order(2)
   void aWrongKeyIsRefusedNextToTheKeyFieldAndTheDevelopmentKeyIsAccepted() throws Exception {
     type(By.id("api-key"), "walt_not-a-real-key");
-    driver.findElement(By.id("save-key")).click();
+    click(By.id("save-key"));
     wait.until(d -> !text("api-key-error").isEmpty());
     assertThat(driver.findElement(By.id("api-key")).getDomAttribute("aria-invalid")).isEqualTo("true");
 
     apiKey = Files.readString(DEV_KEY_FILE).strip();
     type(By.id("api-key"), apiKey);
-    driver.findElement(By.id("save-key")).click();
+    click(By.id("save-key"));
     wait.until(d -> text("key-state").equals("Key accepted for this tab"));
     assertThat(text("api-key-error")).isEmpty();
     assertThat(js("return sessionStorage.getItem('walt.apiKey')")).isEqualTo(apiKey);
@@ -177,7 +177,7 @@ class PlaygroundBrowserIT {
   @Order(3)
   void anEmptyPromptIsShownAsTheApisMessageNextToThePromptField() throws IOException {
     type(By.id("prompt"), "");
-    driver.findElement(By.id("submit")).click();
+    click(By.id("submit"));
     wait.until(d -> !text("prompt-error").isEmpty());
     assertThat(text("prompt-error")).isEqualTo("Prompt is required.");
     WebElement prompt = driver.findElement(By.id("prompt"));
@@ -195,7 +195,7 @@ class PlaygroundBrowserIT {
   void aPromptBecomesAPlayableVideoWithAMovingProgressBarAndAppearsInTheHistory() throws Exception {
     type(By.id("prompt"), "a coral square gliding over an indigo sky");
     assertThat(text("prompt-error")).isEmpty(); // typing clears the error
-    driver.findElement(By.cssSelector("#advanced summary")).click();
+    click(By.cssSelector("#advanced summary"));
     type(By.id("frames"), "16");
     type(By.id("steps"), "30");
     type(By.id("seed"), "1234");
@@ -207,7 +207,7 @@ class PlaygroundBrowserIT {
           const last = window.__seen[window.__seen.length - 1];
           if (!last || last[0] !== v || last[1] !== s) window.__seen.push([v, s]);
         }, 15);""");
-    driver.findElement(By.id("submit")).click();
+    click(By.id("submit"));
 
     wait.until(d -> "completed".equals(status()));
     js("clearInterval(window.__sampler)");
@@ -264,7 +264,7 @@ class PlaygroundBrowserIT {
   @Test
   @Order(5)
   void sameAgainKeepsTheSeedAndNewSeedDoesNot() throws Exception {
-    driver.findElement(By.id("same-again")).click();
+    click(By.id("same-again"));
     wait.until(d -> !completedId.equals(currentId()) && currentId() != null);
     String again = currentId();
     wait.until(d -> "completed".equals(status()));
@@ -272,7 +272,7 @@ class PlaygroundBrowserIT {
     assertThat(video.get("seed").asLong()).isEqualTo(1234);
     assertThat(video.get("prompt").asText()).isEqualTo("a coral square gliding over an indigo sky");
 
-    driver.findElement(By.id("new-seed")).click();
+    click(By.id("new-seed"));
     wait.until(d -> !again.equals(currentId()));
     String fresh = currentId();
     wait.until(d -> "completed".equals(status()));
@@ -283,22 +283,38 @@ class PlaygroundBrowserIT {
 
   @Test
   @Order(6)
-  void aRunningJobIsCancelled() throws Exception {
+  void queuedAndRunningJobsAreCancelled() throws Exception {
     type(By.id("prompt"), "a slow teal square that will be cancelled");
     type(By.id("seed"), "");
     type(By.id("steps"), "60");
-    driver.findElement(By.id("submit")).click();
+    click(By.id("submit"));
     wait.until(d -> "in_progress".equals(status())
         && ((Number) js("return document.getElementById('progress').value")).doubleValue() > 0);
-    String id = currentId();
-    WebElement cancel = driver.findElement(By.id("cancel"));
-    assertThat(cancel.isDisplayed()).isTrue();
-    cancel.click();
+    String running = currentId();
+
+    // one worker is busy: the next job waits, first in line
+    type(By.id("prompt"), "a slow amber square that waits in the queue");
+    click(By.id("submit"));
+    wait.until(d -> !running.equals(currentId()) && "queued".equals(status()));
+    String queued = currentId();
+    assertThat(text("status-line")).isEqualTo("Queued — yours is next.");
+    assertThat(driver.findElement(By.id("cancel")).isDisplayed()).isTrue();
+    screenshot("desktop-queued");
+    click(By.id("cancel"));
     wait.until(d -> "cancelled".equals(status()));
     assertThat(text("status-line")).isEqualTo("Cancelled.");
-    assertThat(cancel.isDisplayed()).isFalse();
-    assertThat(json.readTree(get("/v1/videos/" + id, apiKey).body()).get("status").asText()).isEqualTo("cancelled");
-    wait.until(d -> !d.findElements(By.cssSelector("#history-list li[data-id='" + id + "'][data-status='cancelled']")).isEmpty());
+
+    // the running one, opened from the history, stops at its next step
+    click(By.cssSelector("#history-list li[data-id='" + running + "'] button"));
+    wait.until(d -> running.equals(currentId()) && "in_progress".equals(status()));
+    screenshot("desktop-running");
+    click(By.id("cancel"));
+    wait.until(d -> "cancelled".equals(status()));
+    assertThat(driver.findElement(By.id("cancel")).isDisplayed()).isFalse();
+    for (String id : List.of(running, queued)) {
+      assertThat(json.readTree(get("/v1/videos/" + id, apiKey).body()).get("status").asText()).isEqualTo("cancelled");
+      wait.until(d -> !d.findElements(By.cssSelector("#history-list li[data-id='" + id + "'][data-status='cancelled']")).isEmpty());
+    }
   }
 
   @Test
@@ -328,12 +344,13 @@ class PlaygroundBrowserIT {
       }
     });
 
-    driver.findElement(By.id("history-refresh")).click();
+    click(By.id("history-refresh"));
     wait.until(d -> d.findElements(By.cssSelector("#history-list li")).size() == 12
         && d.findElement(By.id("load-more")).isDisplayed());
     assertThat(driver.findElement(By.cssSelector("#history-list li")).getDomAttribute("data-id")).isEqualTo(last);
-    int total = 12 + 4; // and the four made in the browser
-    driver.findElement(By.id("load-more")).click();
+    int total = json.readTree(get("/v1/videos?limit=100", apiKey).body()).get("data").size();
+    assertThat(total).isEqualTo(12 + 5); // and the five made in the browser
+    click(By.id("load-more"));
     wait.until(d -> d.findElements(By.cssSelector("#history-list li")).size() == total);
     assertThat(driver.findElement(By.id("load-more")).isDisplayed()).isFalse();
     List<String> shown = driver.findElements(By.cssSelector("#history-list li")).stream()
@@ -341,7 +358,7 @@ class PlaygroundBrowserIT {
     assertThat(shown).doesNotHaveDuplicates().contains(completedId);
 
     // opening a finished job from the history shows its video
-    driver.findElement(By.cssSelector("#history-list li[data-id='" + completedId + "'] button")).click();
+    click(By.cssSelector("#history-list li[data-id='" + completedId + "'] button"));
     wait.until(d -> completedId.equals(currentId()) && "completed".equals(status()));
     wait.until(d -> ((Number) js("return document.getElementById('video').readyState")).intValue() >= 2);
     js("window.scrollTo(0, 0)");
@@ -357,11 +374,14 @@ class PlaygroundBrowserIT {
     wait.until(d -> d.findElements(By.cssSelector("#history-list li")).size() == 12);
     assertThat(((Number) js("return document.documentElement.scrollWidth")).intValue())
         .as("no horizontal scrolling at phone width").isLessThanOrEqualTo(390);
+    js("window.scrollTo(0, 0)");
     screenshot("phone");
-    driver.findElement(By.cssSelector("#history-list li[data-id='" + completedId + "'] button")).click();
-    wait.until(d -> completedId.equals(currentId()) && "completed".equals(status()));
+    String newest = driver.findElement(By.cssSelector("#history-list li[data-status='completed']")).getDomAttribute("data-id");
+    click(By.cssSelector("#history-list li[data-id='" + newest + "'] button"));
+    wait.until(d -> newest.equals(currentId()) && "completed".equals(status()));
     wait.until(d -> ((Number) js("return document.getElementById('video').readyState")).intValue() >= 2);
     assertThat(((Number) js("return document.documentElement.scrollWidth")).intValue()).isLessThanOrEqualTo(390);
+    js("document.getElementById('result').scrollIntoView()");
     screenshot("phone-result");
     viewport(360, 740, true);
     assertThat(((Number) js("return document.documentElement.scrollWidth")).intValue())
@@ -407,10 +427,17 @@ class PlaygroundBrowserIT {
     return driver.findElement(By.id("result")).getDomAttribute("data-video-id");
   }
 
+  /** Clicks like a person: the element is scrolled into the middle of the viewport first. */
+  private void click(By by) {
+    WebElement element = driver.findElement(by);
+    ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
+    element.click();
+  }
+
   private void type(By by, String value) {
     WebElement input = driver.findElement(by);
+    ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'})", input);
     input.clear();
-    js("const e = document.activeElement; if (e) e.blur();");
     input.click();
     input.sendKeys(value);
   }
