@@ -247,6 +247,10 @@
     el.formAlert.hidden = false;
   }
 
+  function sentenceEnd(text) {
+    return /[.!?]$/.test(text) ? text : `${text}.`;
+  }
+
   function sentence(field, message) {
     const label = FIELD_LABEL[field] || field;
     const text = `${label} ${message}`.trim();
@@ -272,7 +276,12 @@
         unplaced.push(`${fe.field}: ${fe.message}`);
       }
     }
-    if (fieldErrors.length === 0) {
+    // problems about the input image (image-too-large, image-corrupt, ...) have no errors[] but one field
+    const slug = typeof error.problem.type === 'string' ? error.problem.type.replace(/^.*\//, '') : '';
+    if (fieldErrors.length === 0 && (slug.startsWith('image-') || slug === 'invalid-image')) {
+      setFieldError('image', capitalise(sentenceEnd(error.message)));
+      first = 'image';
+    } else if (fieldErrors.length === 0) {
       let message = error.message;
       if (error.status === 429 && error.retryAfter) message += ` (try again in ${error.retryAfter} s)`;
       showAlert(message);

@@ -5,6 +5,7 @@ import dev.walt.auth.AuthSettings;
 import dev.walt.system.DatabaseSettings;
 import dev.walt.system.WaltSettings;
 import dev.walt.video.VideoSettings;
+import io.swagger.v3.oas.annotations.Hidden;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirements;
@@ -55,16 +56,19 @@ class PlaygroundController {
     this.settings = settings;
   }
 
+  @Hidden
   @GetMapping("/")
   String root() {
     return "redirect:/playground/";
   }
 
+  @Hidden
   @GetMapping("/playground")
   String playgroundWithoutSlash() {
     return "redirect:/playground/"; // the page's relative links need the trailing slash
   }
 
+  @Hidden
   @GetMapping("/playground/")
   String page() {
     return "forward:/playground/index.html";

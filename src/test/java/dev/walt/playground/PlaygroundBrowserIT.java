@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.walt.testing.WaltIntegrationTest;
 import dev.walt.worker.VideoGeneratorFactory;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -146,6 +150,11 @@ class PlaygroundBrowserIT {
         .isEqualTo(config.at("/limits/steps/min").asInt() + "–" + config.at("/limits/steps/max").asInt()
             + " · default " + config.at("/limits/steps/default").asInt());
     click(By.cssSelector("#advanced summary"));
+
+    // the config endpoint is documented; the page routes are not API
+    String openApi = get("/v3/api-docs", null).body();
+    assertThat(json.readTree(openApi).at("/paths").has("/playground/config")).isTrue();
+    assertThat(json.readTree(openApi).at("/paths").has("/playground/")).isFalse();
 
     // every control has an accessible name
     List<?> unlabelled = (List<?>) js("""
@@ -283,6 +292,61 @@ class PlaygroundBrowserIT {
 
   @Test
   @Order(6)
+  void anImageIsPickedOrDroppedPreviewedCheckedAndSent() throws Exception {
+    Path png = SCREENSHOTS.getParent().resolve("playground-first-frame.png");
+    BufferedImage frame = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = frame.createGraphics();
+    g.setColor(new Color(0xf97316));
+    g.fillRect(0, 0, 64, 48);
+    g.dispose();
+    ImageIO.write(frame, "png", png.toFile());
+
+    // a file that is not an image is refused on the page, next to the image field
+    js("""
+        const dt = new DataTransfer();
+        dt.items.add(new File(['hello'], 'notes.txt', {type: 'text/plain'}));
+        const zone = document.getElementById('dropzone');
+        zone.dispatchEvent(new DragEvent('dragenter', {dataTransfer: dt, bubbles: true, cancelable: true}));
+        zone.dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));""");
+    assertThat(text("image-error")).isEqualTo("Image must be a PNG, JPEG or WebP file.");
+    assertThat(driver.findElement(By.id("image-preview")).isDisplayed()).isFalse();
+
+    // a PNG whose bytes are not an image: the API's message, next to the image field
+    js("""
+        const dt = new DataTransfer();
+        dt.items.add(new File(['not really a png'], 'broken.png', {type: 'image/png'}));
+        document.getElementById('dropzone').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));""");
+    assertThat(text("image-error")).isEmpty();
+    wait.until(d -> driver.findElement(By.id("image-preview")).isDisplayed());
+    type(By.id("prompt"), "an orange first frame that comes alive");
+    click(By.id("submit"));
+    wait.until(d -> !text("image-error").isEmpty());
+    assertThat(text("image-error")).matches("[A-Z].*\\.");
+    assertThat(driver.findElement(By.id("form-alert")).isDisplayed()).isFalse();
+    assertThat(driver.findElement(By.id("image")).getDomAttribute("aria-invalid")).isEqualTo("true");
+    assertThat(text("prompt-error")).isEmpty();
+
+    // the file picker: previewed, then sent with the prompt
+    click(By.id("image-remove"));
+    assertThat(driver.findElement(By.id("dropzone-empty")).isDisplayed()).isTrue();
+    driver.findElement(By.id("image")).sendKeys(png.toAbsolutePath().toString());
+    wait.until(d -> driver.findElement(By.id("image-preview")).isDisplayed());
+    wait.until(d -> ((Number) js("return document.getElementById('image-thumb').naturalWidth")).intValue() == 64);
+    assertThat(text("image-name")).startsWith("playground-first-frame.png");
+    type(By.id("steps"), "5");
+    type(By.id("seed"), "");
+    String before = currentId();
+    click(By.id("submit"));
+    wait.until(d -> currentId() != null && !currentId().equals(before));
+    wait.until(d -> "completed".equals(status()));
+    JsonNode video = json.readTree(get("/v1/videos/" + currentId(), apiKey).body());
+    assertThat(video.get("has_image").asBoolean()).isTrue();
+    assertThat(video.get("prompt").asText()).isEqualTo("an orange first frame that comes alive");
+    click(By.id("image-remove"));
+  }
+
+  @Test
+  @Order(7)
   void queuedAndRunningJobsAreCancelled() throws Exception {
     type(By.id("prompt"), "a slow teal square that will be cancelled");
     type(By.id("seed"), "");
@@ -318,7 +382,7 @@ class PlaygroundBrowserIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void theHistoryPagesWithItsCursor() throws Exception {
     String[] prompts = {"ocean waves at dusk", "a paper boat on a stream", "city lights in the rain",
         "a hummingbird in slow motion", "snow falling on pines", "a campfire under stars",
@@ -349,7 +413,7 @@ class PlaygroundBrowserIT {
         && d.findElement(By.id("load-more")).isDisplayed());
     assertThat(driver.findElement(By.cssSelector("#history-list li")).getDomAttribute("data-id")).isEqualTo(last);
     int total = json.readTree(get("/v1/videos?limit=100", apiKey).body()).get("data").size();
-    assertThat(total).isEqualTo(12 + 5); // and the five made in the browser
+    assertThat(total).isEqualTo(12 + 6); // and the six made in the browser
     click(By.id("load-more"));
     wait.until(d -> d.findElements(By.cssSelector("#history-list li")).size() == total);
     assertThat(driver.findElement(By.id("load-more")).isDisplayed()).isFalse();
@@ -366,7 +430,7 @@ class PlaygroundBrowserIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void thePageFitsAPhone() throws Exception {
     viewport(390, 844, true);
     driver.navigate().refresh(); // the key stays in the tab's session storage
