@@ -572,7 +572,7 @@
   function startPreviewPoll(id) {
     if (state.previewPoll && state.previewPoll.id === id) return;
     stopPreviewPoll();
-    const timer = setInterval(() => fetchPreview(id), 4000);
+    const timer = setInterval(() => fetchPreview(id), 5000);
     state.previewPoll = { id, timer };
     fetchPreview(id);
   }
