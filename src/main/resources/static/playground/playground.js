@@ -187,6 +187,10 @@
 
   function handleKeyError(e) {
     if (e.status === 401) {
+      // a refused key is not kept: the next request asks for a key instead of failing again
+      sessionStorage.removeItem(KEY_STORAGE);
+      state.key = '';
+      stopFollowing();
       setKeyState('');
       setFieldError('api-key', e.message);
       el.key.focus();

@@ -172,6 +172,7 @@ class PlaygroundBrowserIT {
     click(By.id("save-key"));
     wait.until(d -> !text("api-key-error").isEmpty());
     assertThat(driver.findElement(By.id("api-key")).getDomAttribute("aria-invalid")).isEqualTo("true");
+    assertThat(js("return sessionStorage.getItem('walt.apiKey')")).as("a refused key is not kept").isNull();
 
     apiKey = Files.readString(DEV_KEY_FILE).strip();
     type(By.id("api-key"), apiKey);
@@ -466,7 +467,7 @@ class PlaygroundBrowserIT {
   }
 
   private HttpResponse<String> get(String path, String key) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
     if (key != null) {
       request.header("Authorization", "Bearer " + key);
     }
