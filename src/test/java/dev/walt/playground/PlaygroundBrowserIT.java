@@ -31,11 +31,13 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -187,7 +189,14 @@ class PlaygroundBrowserIT {
   @Order(3)
   void anEmptyPromptIsShownAsTheApisMessageNextToThePromptField() throws IOException {
     type(By.id("prompt"), "");
-    click(By.id("submit"));
+    // by keyboard alone: from the prompt, Tab reaches the image picker, the advanced parameters and the button
+    List<String> visited = new ArrayList<>();
+    for (int i = 0; i < 8 && !"submit".equals(js("return document.activeElement.id")); i++) {
+      new Actions(driver).sendKeys(Keys.TAB).perform(); // key presses, not text for a file input
+      visited.add((String) js("const e = document.activeElement; return e.id || e.tagName.toLowerCase()"));
+    }
+    assertThat(visited).containsSubsequence("image", "summary", "submit");
+    new Actions(driver).sendKeys(Keys.ENTER).perform();
     wait.until(d -> !text("prompt-error").isEmpty());
     assertThat(text("prompt-error")).isEqualTo("Prompt is required.");
     WebElement prompt = driver.findElement(By.id("prompt"));
