@@ -53,6 +53,11 @@ public class JobQueue {
     return jobs.progress(jobId, attempt, percent, stage);
   }
 
+  /** Publishes an in-progress preview object (guarded by the attempt); empty when the attempt lost the job. */
+  public Optional<Boolean> preview(UUID jobId, int attempt, String previewKey) {
+    return jobs.preview(jobId, attempt, previewKey);
+  }
+
   /** Makes the result visible; empty when the attempt lost the job (its objects are then garbage). */
   public Optional<Job> complete(
       UUID jobId, int attempt, String videoKey, String thumbnailKey, @Nullable String previewKey) {

@@ -290,6 +290,24 @@ class JobRepository {
   }
 
   /**
+   * Points the job at an in-progress preview (guarded like progress); empty when this attempt no longer
+   * owns the job.
+   */
+  Optional<Boolean> preview(UUID id, int attempt, String previewKey) {
+    return jdbc.sql(
+            """
+            UPDATE video_jobs SET preview_key = :key, updated_at = now()
+            WHERE id = :id AND attempt = :attempt AND status = 'in_progress'
+            RETURNING cancel_requested
+            """)
+        .param("id", id)
+        .param("attempt", attempt)
+        .param("key", previewKey)
+        .query(Boolean.class)
+        .optional();
+  }
+
+  /**
    * Makes the result visible. This is the only statement that sets result keys, and it is guarded: if
    * the job was rescued (a newer attempt runs or ran), cancelled, deleted or released meanwhile, it
    * matches nothing and the caller removes the objects it uploaded.

@@ -18,14 +18,37 @@ final class JobGenerationContext implements GenerationContext {
   private final RunningJob running;
   private final JobQueue queue;
   private final long throttleNanos;
+  /** The shortest time between two published previews. */
+  static final long PREVIEW_INTERVAL_NANOS = 2_000_000_000L;
+
+  private final java.util.function.BiConsumer<java.util.List<java.awt.image.BufferedImage>, Integer> previews;
   private long lastWrite;
   private int lastPercent = -1;
+  private long lastPreview;
 
   JobGenerationContext(RunningJob running, JobQueue queue, Duration throttle) {
+    this(running, queue, throttle, (frames, fps) -> {});
+  }
+
+  /** With a sink that publishes previews (at most one per {@link #PREVIEW_INTERVAL_NANOS}). */
+  JobGenerationContext(RunningJob running, JobQueue queue, Duration throttle,
+      java.util.function.BiConsumer<java.util.List<java.awt.image.BufferedImage>, Integer> previews) {
     this.running = running;
     this.queue = queue;
     this.throttleNanos = throttle.toNanos();
     this.lastWrite = System.nanoTime() - throttleNanos;
+    this.previews = previews;
+    this.lastPreview = System.nanoTime() - PREVIEW_INTERVAL_NANOS;
+  }
+
+  @Override
+  public void preview(java.util.List<java.awt.image.BufferedImage> frames, int fps) {
+    long now = System.nanoTime();
+    if (now - lastPreview < PREVIEW_INTERVAL_NANOS || running.shouldStop()) {
+      return;
+    }
+    lastPreview = now;
+    previews.accept(frames, fps);
   }
 
   @Override

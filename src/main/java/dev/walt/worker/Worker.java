@@ -140,7 +140,8 @@ final class Worker implements Runnable {
   /** Runs one attempt to its guarded end; returns the outcome (a metric tag). */
   private String attempt(RunningJob running, VideoGenerator generator, List<String> uploaded) throws Exception {
     Job job = running.job;
-    JobGenerationContext context = new JobGenerationContext(running, queue, settings.progressThrottle());
+    JobGenerationContext context = new JobGenerationContext(running, queue, settings.progressThrottle(),
+        (frames, fps) -> publishPreview(running, uploaded, frames, fps));
     String step = "input";
     try {
       context.stage(0, "preparing");
@@ -229,6 +230,25 @@ final class Worker implements Runnable {
     Optional<Job> cancelled = queue.cancelled(job.id(), job.attempt());
     log.info("job {} attempt {}: cancelled", job.id(), job.attempt());
     return cancelled.isPresent() ? "cancelled" : "lost";
+  }
+
+  /**
+   * Uploads a small WebM of the generation so far under the attempt's preview key (the finished
+   * preview later replaces it) and points the job at it, guarded by the attempt. Best effort.
+   */
+  private void publishPreview(RunningJob running, List<String> uploaded, List<BufferedImage> frames, int fps) {
+    Job job = running.job;
+    String key = JobObjects.outputKey(job.id(), job.attempt(), "preview.webm");
+    try {
+      byte[] webm = encoder.previewWebm(new Clip(frames, fps));
+      if (!uploaded.contains(key)) {
+        uploaded.add(key);
+      }
+      storage.put(key, webm, VideoEncoder.PREVIEW_CONTENT_TYPE);
+      running.observe(queue.preview(job.id(), job.attempt(), key));
+    } catch (RuntimeException e) {
+      log.debug("job {}: preview not published: {}", job.id(), e.toString());
+    }
   }
 
   private @Nullable BufferedImage inputImage(Job job) {

@@ -35,7 +35,8 @@ import tools.jackson.databind.json.JsonMapper;
  * readiness UP once the worker warmed up; a text job and an image job followed to completed with
  * progress rising, their MP4 downloaded through the signed URL and decoded (the model's size, frame
  * count and fps); a cancel during sampling ends the job cancelled at the next step and the worker then
- * completes the next job; parameters the model does not support are a 400 problem at creation.
+ * completes the next job, and while it sampled a preview was published (the {@code preview} content
+ * variant answers 302 to a WebM before the job ends); parameters the model does not support are a 400 problem at creation.
  */
 @WaltIntegrationTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
     "walt.model.random-init=true",
@@ -57,7 +58,7 @@ class WaltGenerationIT {
   final JsonMapper json = JsonMapper.builder().build();
   String key;
 
-  record Reply(int status, String contentType, String body, JsonNode json) {}
+  record Reply(int status, String contentType, String body, JsonNode json, String location) {}
 
   @BeforeAll
   void keyAndReadiness() throws Exception {
@@ -121,6 +122,17 @@ class WaltGenerationIT {
       assertThat(System.nanoTime()).as("sampling started").isLessThan(deadline);
     } while (!(video.get("status").asString().equals("in_progress") && video.get("progress").asInt() >= 1));
     assertThat(video.get("progress").asInt()).isLessThan(50);
+
+    // while it samples, a preview of the current estimate is published (the preview variant)
+    Reply preview;
+    do {
+      Thread.sleep(100);
+      preview = get("/v1/videos/" + id + "/content?variant=preview", key);
+      assertThat(System.nanoTime()).as("a preview while generating").isLessThan(deadline);
+    } while (preview.status() == 409);
+    assertThat(preview.status()).as(preview.body()).isEqualTo(302);
+    assertThat(get("/v1/videos/" + id, key).json().get("status").asString()).isEqualTo("in_progress");
+    assertThat(fetch(preview.location())).isNotEmpty();
 
     long asked = System.nanoTime();
     assertThat(post("/v1/videos/" + id + "/cancel", "").status()).isEqualTo(200);
@@ -206,7 +218,8 @@ class WaltGenerationIT {
   Reply send(HttpRequest.Builder request) throws Exception {
     HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     JsonNode node = r.body() != null && r.body().trim().startsWith("{") ? json.readTree(r.body()) : null;
-    return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), node);
+    return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), node,
+        r.headers().firstValue("Location").orElse(""));
   }
 
   byte[] fetch(String url) throws Exception {
