@@ -52,6 +52,9 @@ class EmbeddedDefaultServiceIT {
     registry.add("walt.data-dir", DATA_DIR::toString);
     registry.add("walt.db.url", () -> ""); // blank = not configured, whatever the environment says
     registry.add("walt.s3.endpoint", () -> "");
+    // API role only: with the worker role, readiness also waits for a warmed-up worker, and stays DOWN
+    // while the bundled walt-tiny has no trained weights (dev.walt.worker.walt.WorkersReadinessIT)
+    registry.add("walt.worker.enabled", () -> "false");
   }
 
   private static final HttpClient HTTP =
@@ -91,6 +94,7 @@ class EmbeddedDefaultServiceIT {
     assertThat(groups.get("readiness").isMember("db")).isTrue();
     assertThat(groups.get("readiness").isMember("storage")).isTrue();
     assertThat(groups.get("readiness").isMember("readinessState")).isTrue();
+    assertThat(groups.get("readiness").isMember("workers")).isTrue();
     assertThat(groups.get("liveness").isMember("livenessState")).isTrue();
     assertThat(groups.get("liveness").isMember("db")).isFalse();
     assertThat(groups.get("liveness").isMember("storage")).isFalse();
