@@ -16,6 +16,9 @@ final class Commands {
 
   static {
     COMMANDS.put("help", Commands::help);
+    // deployment (issue 8): the Helm chart's migration hook Job and the image build's native warm-up
+    COMMANDS.put("migrate", dev.walt.system.MigrateCommand::run);
+    COMMANDS.put("warm-up", dev.walt.system.WarmUpCommand::run);
   }
 
   private Commands() {}
