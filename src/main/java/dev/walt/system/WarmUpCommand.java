@@ -60,7 +60,7 @@ public final class WarmUpCommand {
       System.out.println("walt warm-up: FFmpeg " + avutil.av_version_info().getString()
           + " loaded (java.library.path " + System.getProperty("java.library.path") + ")");
       return ok;
-    } catch (IOException | RuntimeException | LinkageError e) {
+    } catch (RuntimeException | LinkageError e) {
       System.out.println("walt warm-up: FFmpeg FAILED: " + e);
       return false;
     }
