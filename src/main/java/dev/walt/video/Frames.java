@@ -22,7 +22,7 @@ final class Frames {
   /**
    * swscale flags for every RGB/YUV conversion: filtered chroma on input and output (the defaults drop
    * every other chroma sample and repeat it back) and accurate rounding; costs little at our sizes and
-   * is worth about 3 dB of PSNR on coloured edges.
+   * was worth 2 to 3 dB of PSNR on coloured edges in our tests.
    */
   static final int SCALING_FLAGS =
       swscale.SWS_BICUBIC

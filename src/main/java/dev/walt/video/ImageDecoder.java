@@ -21,6 +21,7 @@ import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,8 +35,9 @@ import org.springframework.stereotype.Component;
  * a decompression bomb (a few hundred bytes declaring 50000x50000) is refused before any pixel buffer is
  * allocated; only then are the pixels decoded, PNG and JPEG with Java's ImageIO (metadata ignored, any
  * decoder warning such as a premature end of data counts as corruption), WebP with FFmpeg. The result
- * must match the header's size. Transparency is composited over white; the first frame of an animated
- * PNG is used; animated WebP, CMYK and arithmetic-coded JPEG are refused as unsupported.
+ * must match the header's size. A JPEG's EXIF orientation is applied; transparency is composited over
+ * white; the first frame of an animated PNG is used; animated WebP, CMYK and arithmetic-coded JPEG are
+ * refused as unsupported.
  *
  * <p>Every refusal is an {@link ImageRejectedException} whose {@link ImageRejectedException.Reason}
  * tells the API which client error to answer. Safe for concurrent use.
@@ -46,6 +48,7 @@ public class ImageDecoder {
   private final long maxBytes;
   private final long maxPixels;
 
+  @Autowired
   public ImageDecoder(VideoSettings settings) {
     this(settings.maxImageSize().toBytes(), settings.maxImagePixels());
   }
@@ -63,9 +66,42 @@ public class ImageDecoder {
    * Checks {@code data} without decoding pixels: byte limit, recognised format, well-formed header and
    * pixel limit. What {@link #decode(byte[])} does first; cheap enough to run when a request arrives.
    *
+   * @return the format and the size the decoded image will have (a JPEG's EXIF orientation applied)
    * @throws ImageRejectedException with the reason of the first check that failed
    */
   public ImageHeader inspect(byte[] data) {
+    ImageHeader stored = checkHeader(data);
+    return orientation(data, stored) >= 5
+        ? new ImageHeader(stored.format(), stored.height(), stored.width())
+        : stored;
+  }
+
+  /**
+   * Decodes an uploaded image after the checks of {@link #inspect}; a JPEG is turned upright as its
+   * EXIF orientation says (as browsers show it).
+   *
+   * @return a new {@code TYPE_3BYTE_BGR} image of the size {@link #inspect} reports
+   * @throws ImageRejectedException when the image is refused
+   */
+  public BufferedImage decode(byte[] data) {
+    ImageHeader header = checkHeader(data);
+    BufferedImage image =
+        switch (header.format()) {
+          case PNG -> decodeWithImageIo(data, "png", header);
+          case JPEG -> decodeWithImageIo(data, "jpeg", header);
+          case WEBP -> decodeWebp(data, header);
+        };
+    if (image.getWidth() != header.width() || image.getHeight() != header.height()) {
+      throw new ImageRejectedException(
+          CORRUPT,
+          "the " + header.format() + " header says " + header.width() + "x" + header.height()
+              + " but the image decodes to " + image.getWidth() + "x" + image.getHeight());
+    }
+    return Images.orient(Images.toBgr(image), orientation(data, header));
+  }
+
+  /** Byte limit, format, header and pixel limit; the size as stored. */
+  private ImageHeader checkHeader(byte[] data) {
     if (data.length == 0) {
       throw new ImageRejectedException(EMPTY, "the image is empty");
     }
@@ -90,27 +126,8 @@ public class ImageDecoder {
     return header;
   }
 
-  /**
-   * Decodes an uploaded image after the checks of {@link #inspect}.
-   *
-   * @return a new {@code TYPE_3BYTE_BGR} image of the header's size
-   * @throws ImageRejectedException when the image is refused
-   */
-  public BufferedImage decode(byte[] data) {
-    ImageHeader header = inspect(data);
-    BufferedImage image =
-        switch (header.format()) {
-          case PNG -> decodeWithImageIo(data, "png", header);
-          case JPEG -> decodeWithImageIo(data, "jpeg", header);
-          case WEBP -> decodeWebp(data, header);
-        };
-    if (image.getWidth() != header.width() || image.getHeight() != header.height()) {
-      throw new ImageRejectedException(
-          CORRUPT,
-          "the " + header.format() + " header says " + header.width() + "x" + header.height()
-              + " but the image decodes to " + image.getWidth() + "x" + image.getHeight());
-    }
-    return Images.toBgr(image);
+  private static int orientation(byte[] data, ImageHeader header) {
+    return header.format() == ImageFormat.JPEG ? ImageHeaders.jpegOrientation(data) : 1;
   }
 
   /**

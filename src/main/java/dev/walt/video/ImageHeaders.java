@@ -16,6 +16,9 @@ final class ImageHeaders {
 
   private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
+  /** Most scans accepted in a JPEG (libjpeg-turbo's tools suggest a limit of this order). */
+  static final int MAX_JPEG_SCANS = 256;
+
   private ImageHeaders() {}
 
   /** The format from the magic bytes, or {@code null}. */
@@ -35,6 +38,9 @@ final class ImageHeaders {
   /** Sniffs the format and reads the size; refuses unknown formats and malformed headers. */
   static ImageHeader read(byte[] data) {
     ImageFormat format = sniff(data);
+    if (format == null && looksCut(data)) {
+      throw corrupt("the image is truncated inside its signature");
+    }
     if (format == null) {
       throw new ImageRejectedException(
           UNSUPPORTED_FORMAT, describeUnknown(data) + "; only PNG, JPEG and WebP images are accepted");
@@ -106,6 +112,7 @@ final class ImageHeaders {
         if (length < 8) {
           throw corrupt("JPEG frame header is too short");
         }
+        int precision = u8(data, pos + 2);
         int height = u16(data, pos + 3);
         int width = u16(data, pos + 5);
         int components = u8(data, pos + 7);
@@ -117,6 +124,11 @@ final class ImageHeaders {
                   + Integer.toHexString(marker)
                   + "); save it as a standard JPEG");
         }
+        if (precision != 8) {
+          throw new ImageRejectedException(
+              UNSUPPORTED_FORMAT,
+              "JPEG with " + precision + "-bit samples is not supported; save it with 8 bits");
+        }
         if (components != 1 && components != 3) {
           throw new ImageRejectedException(
               UNSUPPORTED_FORMAT,
@@ -125,10 +137,99 @@ final class ImageHeaders {
         if (width == 0 || height == 0) {
           throw corrupt("JPEG frame header declares an invalid size " + width + "x" + height);
         }
+        int scans = countScans(data, pos + length);
+        if (scans > MAX_JPEG_SCANS) {
+          throw corrupt(
+              "JPEG has " + scans + " scans; at most " + MAX_JPEG_SCANS + " are accepted");
+        }
         return new ImageHeader(ImageFormat.JPEG, width, height);
       }
       pos += length;
     }
+  }
+
+  /**
+   * The EXIF orientation (1..8, 1 = as stored) of a JPEG that {@link #read} accepted: tag 0x0112 of
+   * IFD0 in an APP1 "Exif" segment before the frame header. Anything missing, malformed or out of range
+   * counts as 1; a damaged EXIF block never refuses an image.
+   */
+  static int jpegOrientation(byte[] data) {
+    int pos = 2;
+    while (pos + 4 <= data.length && u8(data, pos) == 0xff) {
+      while (pos < data.length && u8(data, pos) == 0xff) {
+        pos++;
+      }
+      if (pos + 3 > data.length) {
+        return 1;
+      }
+      int marker = u8(data, pos++);
+      if (marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+        continue;
+      }
+      if (isStartOfFrame(marker) || marker == 0xda || marker == 0xd9) {
+        return 1;
+      }
+      int length = u16(data, pos);
+      if (length < 2 || pos + length > data.length) {
+        return 1;
+      }
+      if (marker == 0xe1 && length >= 8 && startsWith(data, pos + 2, ascii("Exif\0\0"))) {
+        int orientation = exifOrientation(data, pos + 8, pos + length);
+        if (orientation != 0) {
+          return orientation;
+        }
+      }
+      pos += length;
+    }
+    return 1;
+  }
+
+  /** Orientation from the TIFF structure in {@code data[tiff, end)}, or 0 when absent or invalid. */
+  private static int exifOrientation(byte[] data, int tiff, int end) {
+    if (tiff + 8 > end) {
+      return 0;
+    }
+    boolean little;
+    if (startsWith(data, tiff, ascii("II*\0"))) {
+      little = true;
+    } else if (startsWith(data, tiff, ascii("MM\0*"))) {
+      little = false;
+    } else {
+      return 0;
+    }
+    long ifd = tiff + (little ? le32(data, tiff + 4) : be32(data, tiff + 4));
+    if (ifd + 2 > end) {
+      return 0;
+    }
+    int entries = little ? u16le(data, (int) ifd) : u16(data, (int) ifd);
+    for (int i = 0; i < entries; i++) {
+      int entry = (int) ifd + 2 + 12 * i;
+      if (entry + 12 > end) {
+        return 0;
+      }
+      int tag = little ? u16le(data, entry) : u16(data, entry);
+      int type = little ? u16le(data, entry + 2) : u16(data, entry + 2);
+      if (tag == 0x0112 && type == 3) { // Orientation, SHORT
+        int value = little ? u16le(data, entry + 8) : u16(data, entry + 8);
+        return value >= 1 && value <= 8 ? value : 0;
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * Start-of-scan markers from {@code from} on. Entropy-coded data stuffs every 0xFF with 0x00, so FF DA
+   * only occurs as a real marker. Progressive files have about ten scans; thousands of tiny ones are a
+   * known way to make a small file take minutes to decode.
+   */
+  private static int countScans(byte[] data, int from) {
+    int scans = 0;
+    for (int i = from; i + 1 < data.length; i++) {
+      if (data[i] == (byte) 0xff && data[i + 1] == (byte) 0xda) {
+        scans++;
+      }
+    }
+    return scans;
   }
 
   private static boolean isStartOfFrame(int marker) {
@@ -228,6 +329,14 @@ final class ImageHeaders {
     return new ImageHeader(ImageFormat.WEBP, width, height);
   }
 
+  /** A PNG signature cut short, or a RIFF header cut before its form type. */
+  private static boolean looksCut(byte[] data) {
+    if (data.length >= 2 && data.length < PNG_SIGNATURE.length) {
+      return startsWith(PNG_SIGNATURE, 0, data);
+    }
+    return data.length < 12 && startsWith(data, 0, ascii("RIFF"));
+  }
+
   private static String describeUnknown(byte[] data) {
     if (data.length >= 6 && (startsWith(data, 0, ascii("GIF87a")) || startsWith(data, 0, ascii("GIF89a")))) {
       return "GIF images are not supported";
@@ -289,6 +398,9 @@ final class ImageHeaders {
   }
 
   private static long be32(byte[] data, int offset) {
-    return ((long) u8(data, offset) << 24) | (u8(data, offset + 1) << 16) | (u8(data, offset + 2) << 8) | u8(data, offset + 3);
+    return ((long) u8(data, offset) << 24)
+        | (u8(data, offset + 1) << 16)
+        | (u8(data, offset + 2) << 8)
+        | u8(data, offset + 3);
   }
 }

@@ -31,6 +31,8 @@ public class ImageRejectedException extends RuntimeException {
     }
   }
 
+  private static final long serialVersionUID = 1L;
+
   private final Reason reason;
 
   public ImageRejectedException(Reason reason, String message) {

@@ -36,10 +36,12 @@ public final class Images {
     int cropHeight;
     if ((long) sourceWidth * height > (long) sourceHeight * width) { // source is wider than the target
       cropHeight = sourceHeight;
-      cropWidth = (int) Math.max(1, Math.min(sourceWidth, Math.round((double) sourceHeight * width / height)));
+      long exact = Math.round((double) sourceHeight * width / height);
+      cropWidth = (int) Math.max(1, Math.min(sourceWidth, exact));
     } else {
       cropWidth = sourceWidth;
-      cropHeight = (int) Math.max(1, Math.min(sourceHeight, Math.round((double) sourceWidth * height / width)));
+      long exact = Math.round((double) sourceWidth * height / width);
+      cropHeight = (int) Math.max(1, Math.min(sourceHeight, exact));
     }
     int x = (sourceWidth - cropWidth) / 2;
     int y = (sourceHeight - cropHeight) / 2;
@@ -80,6 +82,46 @@ public final class Images {
         source,
         (int) Math.max(1, Math.round(width * scale)),
         (int) Math.max(1, Math.round(height * scale)));
+  }
+
+  /**
+   * Applies an EXIF orientation (1..8) to a BGR image so it shows upright: 2 mirror, 3 rotate 180, 4
+   * flip, 5 transpose, 6 rotate 90 clockwise, 7 transverse, 8 rotate 90 counter-clockwise. Orientation
+   * 1 returns the image itself; 5..8 swap width and height.
+   */
+  static BufferedImage orient(BufferedImage image, int orientation) {
+    if (orientation <= 1 || orientation > 8) {
+      return image;
+    }
+    int width = image.getWidth();
+    int height = image.getHeight();
+    boolean swap = orientation >= 5;
+    int outWidth = swap ? height : width;
+    int outHeight = swap ? width : height;
+    byte[] source = bgrBytes(image);
+    BufferedImage result = new BufferedImage(outWidth, outHeight, BufferedImage.TYPE_3BYTE_BGR);
+    byte[] target = ((DataBufferByte) result.getRaster().getDataBuffer()).getData();
+    for (int y = 0, p = 0; y < outHeight; y++) {
+      for (int x = 0; x < outWidth; x++, p += 3) {
+        // the stored pixel shown at (x, y)
+        int sx;
+        int sy;
+        switch (orientation) {
+          case 2 -> { sx = width - 1 - x; sy = y; }
+          case 3 -> { sx = width - 1 - x; sy = height - 1 - y; }
+          case 4 -> { sx = x; sy = height - 1 - y; }
+          case 5 -> { sx = y; sy = x; }
+          case 6 -> { sx = y; sy = height - 1 - x; }
+          case 7 -> { sx = width - 1 - y; sy = height - 1 - x; }
+          default -> { sx = width - 1 - y; sy = x; } // 8
+        }
+        int s = (sy * width + sx) * 3;
+        target[p] = source[s];
+        target[p + 1] = source[s + 1];
+        target[p + 2] = source[s + 2];
+      }
+    }
+    return result;
   }
 
   /** {@code image} itself when it is a compact {@code TYPE_3BYTE_BGR} image, else a BGR copy. */

@@ -20,6 +20,7 @@ import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -53,6 +54,7 @@ public class VideoEncoder {
 
   private final VideoSettings settings;
 
+  @Autowired
   public VideoEncoder(VideoSettings settings) {
     this.settings = settings;
   }
@@ -62,9 +64,14 @@ public class VideoEncoder {
     this(VideoSettings.defaults());
   }
 
-  /** Encodes {@code clip} as MP4 into {@code target} (created or replaced). */
+  /** Encodes {@code clip} as MP4 into {@code target} (created or replaced; deleted if encoding fails). */
   public void encodeMp4(Clip clip, Path target) {
-    record(clip.frames(), clip.fps(), target, Container.MP4);
+    try {
+      record(clip.frames(), clip.fps(), target, Container.MP4);
+    } catch (RuntimeException e) {
+      Frames.deleteQuietly(target);
+      throw e;
+    }
   }
 
   /** Encodes {@code clip} as MP4 and writes it to {@code out} (which stays open). */

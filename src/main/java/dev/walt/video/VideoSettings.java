@@ -61,20 +61,7 @@ public record VideoSettings(
 
   /** The defaults, for use without Spring (the same values as the {@code @DefaultValue}s). */
   public static VideoSettings defaults() {
-    return new VideoSettings(DataSize.ofMegabytes(10), 4096L * 4096L, 18, "veryfast", 512, 0.88f, 256, 48, 34);
-  }
-
-  /** A copy with other upload limits (tests, or callers with a stricter endpoint). */
-  public VideoSettings withImageLimits(long maxBytes, long maxPixels) {
     return new VideoSettings(
-        DataSize.ofBytes(maxBytes),
-        maxPixels,
-        h264Crf,
-        h264Preset,
-        thumbnailMaxSide,
-        thumbnailQuality,
-        previewMaxSide,
-        previewMaxFrames,
-        previewCrf);
+        DataSize.ofMegabytes(10), 4096L * 4096L, 18, "veryfast", 512, 0.88f, 256, 48, 34);
   }
 }

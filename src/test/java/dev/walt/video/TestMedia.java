@@ -66,7 +66,11 @@ final class TestMedia {
     float blobR = Math.max(4f, Math.min(width, height) * 0.3f);
     g.setPaint(
         new RadialGradientPaint(
-            blobX, blobY, blobR, new float[] {0f, 1f}, new Color[] {new Color(255, 240, 200, 150), new Color(255, 240, 200, 0)}));
+            blobX,
+            blobY,
+            blobR,
+            new float[] {0f, 1f},
+            new Color[] {new Color(255, 240, 200, 150), new Color(255, 240, 200, 0)}));
     g.fill(new Ellipse2D.Float(blobX - blobR, blobY - blobR, 2 * blobR, 2 * blobR));
     // gradient-filled ellipse moving diagonally
     double ex = width * (0.1 + 0.5 * phase);
@@ -75,7 +79,12 @@ final class TestMedia {
     double eh = height * 0.25;
     g.setPaint(
         new GradientPaint(
-            (float) ex, (float) ey, new Color(200, 60, 40), (float) (ex + ew), (float) (ey + eh), new Color(240, 180, 60)));
+            (float) ex,
+            (float) ey,
+            new Color(200, 60, 40),
+            (float) (ex + ew),
+            (float) (ey + eh),
+            new Color(240, 180, 60)));
     g.fill(new Ellipse2D.Double(ex, ey, ew, eh));
     // rotating outlined square
     AffineTransform saved = g.getTransform();
@@ -116,7 +125,10 @@ final class TestMedia {
       int up = Math.max(0, y - 1);
       int down = Math.min(height - 1, y + 1);
       for (int i = 0; i < width * 3; i++) {
-        int sum = horizontal[up * width * 3 + i] + 2 * horizontal[y * width * 3 + i] + horizontal[down * width * 3 + i];
+        int sum =
+            horizontal[up * width * 3 + i]
+                + 2 * horizontal[y * width * 3 + i]
+                + horizontal[down * width * 3 + i];
         dst[y * width * 3 + i] = (byte) ((sum + 8) / 16);
       }
     }
@@ -159,6 +171,7 @@ final class TestMedia {
   static byte[] webp(BufferedImage image, boolean lossless, boolean alpha) throws IOException {
     int width = image.getWidth();
     int height = image.getHeight();
+    Frames.init(); // FFmpeg log level
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(out, width, height, 0);
         Frame frame = new Frame(width, height, Frame.DEPTH_UBYTE, 4)) {
@@ -189,6 +202,17 @@ final class TestMedia {
   /** The alpha of column {@code x} in {@link #webp} files with alpha: opaque left half, clear right. */
   static int alphaOf(int x, int width) {
     return x < width / 2 ? 255 : 0;
+  }
+
+  /** Settings as Spring binds them from {@code walt.video.*} properties, e.g. {@code "h264-crf", "20"}. */
+  static VideoSettings settings(String... keysAndValues) {
+    Map<String, String> properties = new java.util.HashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      properties.put("walt.video." + keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return new org.springframework.boot.context.properties.bind.Binder(
+            new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(properties))
+        .bindOrCreate("walt.video", VideoSettings.class);
   }
 
   static BufferedImage solid(int width, int height, Color color) {

@@ -106,10 +106,11 @@ class VideoEncoderTest {
 
   @Test
   void thumbnailIsShrunkToFitItsMaximumSide() throws IOException {
-    VideoSettings small = new VideoSettings(VideoSettings.defaults().maxImageSize(), 1 << 24, 18, "veryfast", 64, 0.9f, 256, 48, 34);
+    VideoSettings small = TestMedia.settings("thumbnail-max-side", "64");
     Clip clip = TestMedia.movingPattern(130, 98, 5, 24);
 
-    BufferedImage poster = ImageIO.read(new ByteArrayInputStream(new VideoEncoder(small).thumbnailJpeg(clip)));
+    byte[] jpeg = new VideoEncoder(small).thumbnailJpeg(clip);
+    BufferedImage poster = ImageIO.read(new ByteArrayInputStream(jpeg));
 
     assertThat(poster.getWidth()).isEqualTo(64);
     assertThat(poster.getHeight()).isEqualTo(48); // 98 * 64 / 130 = 48.2
@@ -117,7 +118,7 @@ class VideoEncoderTest {
 
   @Test
   void previewIsAShortSmallVp9WebM() {
-    VideoSettings settings = new VideoSettings(VideoSettings.defaults().maxImageSize(), 1 << 24, 18, "veryfast", 512, 0.88f, 128, 16, 34);
+    VideoSettings settings = TestMedia.settings("preview-max-side", "128", "preview-max-frames", "16");
     Clip clip = TestMedia.movingPattern(256, 192, 24, 12);
 
     byte[] webm = new VideoEncoder(settings).previewWebm(clip);
@@ -175,12 +176,53 @@ class VideoEncoderTest {
         DecodedVideo decoded = decoder.decode(mp4s.get(i).get());
         assertThat(decoded.info())
             .isEqualTo(
-                new VideoInfo("mov,mp4,m4a,3gp,3g2,mj2", "h264", "yuv420p", clip.width(), clip.height(), clip.fps(), clip.frameCount()));
+                new VideoInfo(
+                    "mov,mp4,m4a,3gp,3g2,mj2",
+                    "h264",
+                    "yuv420p",
+                    clip.width(),
+                    clip.height(),
+                    clip.fps(),
+                    clip.frameCount()));
         assertFramesMatch(clip, decoded.clip(), 35.0);
       }
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void everyCallReleasesItsNativeMemory() throws IOException {
+    Clip clip = TestMedia.movingPattern(96, 64, 6, 24);
+    byte[] webp = TestMedia.webp(clip.frames().get(0), false, true);
+    ImageDecoder images = new ImageDecoder(VideoSettings.defaults());
+    Runnable everything =
+        () -> {
+          decoder.decode(encoder.encodeMp4(clip));
+          decoder.decode(encoder.previewWebm(clip));
+          images.decode(webp);
+        };
+    everything.run(); // first use may set up lasting native state
+
+    long bytes = org.bytedeco.javacpp.Pointer.totalBytes();
+    long count = org.bytedeco.javacpp.Pointer.totalCount();
+    for (int i = 0; i < 5; i++) {
+      everything.run();
+    }
+
+    // JavaCPP counts what it allocated and has not freed yet; with every frame, recorder and grabber
+    // closed when its call returns, nothing is left for the garbage collector to find
+    assertThat(org.bytedeco.javacpp.Pointer.totalBytes()).isEqualTo(bytes);
+    assertThat(org.bytedeco.javacpp.Pointer.totalCount()).isEqualTo(count);
+  }
+
+  @Test
+  void aFailedEncodeLeavesNoFileBehind(@TempDir Path dir) {
+    Path target = dir.resolve("missing-folder").resolve("out.mp4");
+
+    assertThatThrownBy(() -> encoder.encodeMp4(TestMedia.movingPattern(32, 32, 2, 24), target))
+        .isInstanceOf(UncheckedIOException.class);
+    assertThat(target).doesNotExist();
   }
 
   @Test
