@@ -73,10 +73,8 @@ class ConfigurationKeysTest {
       for (URL url : Collections.list(urls)) {
         files++;
         try (InputStream in = url.openStream()) {
-          JsonNode properties = json.readTree(in).path("properties");
-          for (JsonNode property : properties) {
-            String name = property.path("name").asString();
-            ConfigurationPropertiesHolder.add(name, property.path("type").asString(""));
+          for (JsonNode property : json.readTree(in).path("properties")) {
+            add(property.path("name").asString(), property.path("type").asString(""));
           }
         }
       }
@@ -84,12 +82,8 @@ class ConfigurationKeysTest {
     assertThat(files).isGreaterThan(5);
   }
 
-  /** Helper so the static sets are filled from a lambda-free loop. */
-  static final class ConfigurationPropertiesHolder {
-    static void add(String name, String type) {
-      if (!ConfigurationPropertyName.isValid(name)) {
-        return;
-      }
+  private static void add(String name, String type) {
+    if (ConfigurationPropertyName.isValid(name)) {
       properties.add(name);
       if (type.startsWith("java.util.Map")) {
         mapProperties.add(name);
@@ -119,6 +113,7 @@ class ConfigurationKeysTest {
     assertThat(property("WALT_S3_ACCESS_KEY")).isEqualTo("walt.s3.access-key");
     assertThat(property("WALT_S3_ACCESSKEY")).isEqualTo("walt.s3.access-key");
     assertThat(property("WALT_DATA_DIR")).isEqualTo("walt.data-dir");
+    assertThat(property("WALT_ROLES")).isEqualTo("walt.roles");
     assertThat(property("SPRING_FLYWAY_ENABLED")).isEqualTo("spring.flyway.enabled");
     assertThat(property("WALT_S3_ACCESS_KEYS")).isNull();
     assertThat(property("WALT_DB_URI")).isNull();
