@@ -1,5 +1,6 @@
 package dev.walt;
 
+import dev.walt.model.Bench;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -16,6 +17,7 @@ final class Commands {
 
   static {
     COMMANDS.put("help", Commands::help);
+    COMMANDS.put("bench", Bench::run);
     // deployment (issue 8): the Helm chart's migration hook Job and the image build's native warm-up
     COMMANDS.put("migrate", dev.walt.system.MigrateCommand::run);
     COMMANDS.put("warm-up", dev.walt.system.WarmUpCommand::run);

@@ -1,0 +1,204 @@
+package dev.walt.model.diffusion;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * DDIM sampling (Song et al. 2021, "Denoising Diffusion Implicit Models") of a v-predicting {@link
+ * Denoiser}, with classifier-free guidance, self-conditioning and frame conditioning. Immutable and
+ * shareable; every run's state lives in the run.
+ *
+ * <p>Each step at timestep t (previous timestep t' with {@code alphaBar_{t'}}, 1 after the last step):
+ *
+ * <ol>
+ *   <li>v = denoiser(x_t); with guidance scale s and text, {@code v = v_uncond + s (v_cond - v_uncond)}
+ *       (Ho and Salimans 2022, eq. 6 with s = 1 + w, applied to v); the unconditional branch gets the
+ *       null text tokens and every other condition unchanged;
+ *   <li>{@code x0 = alpha_t x_t - sigma_t v}, {@code eps = sigma_t x_t + alpha_t v} (Salimans and Ho
+ *       2022); at the first, zero-SNR step (trailing spacing) this gives {@code x0 = -v}, {@code eps =
+ *       x_t} exactly;
+ *   <li>known frames (frame conditioning) replace their part of the x0 estimate (the denoiser also
+ *       receives them as {@code frameCondition} / {@code frameMask}); this x0 estimate is what the
+ *       listener sees and, with self-conditioning, what the next step receives as {@code
+ *       selfCondition} (zeros, i.e. null, at the first step);
+ *   <li>eq. 12: {@code x_{t'} = sqrt(alphaBar_{t'}) x0 + sqrt(1 - alphaBar_{t'} - sigma^2) eps +
+ *       sigma z} with eq. 16: {@code sigma = eta sqrt((1 - alphaBar_{t'}) / (1 - alphaBar_t))
+ *       sqrt(1 - alphaBar_t / alphaBar_{t'})}.
+ * </ol>
+ *
+ * <p>Randomness: the initial noise and, for eta > 0, each step's noise come from one {@link
+ * GaussianNoise} seeded by the caller, so a seed gives bit-identical samples on the same engine.
+ *
+ * <p>Memory: every step's arrays live in a sub-manager closed at the end of the step; only x_t and the
+ * x0 estimate (for self-conditioning) survive into the next step. Nothing is copied to the host. The
+ * array a {@link Denoiser} returns is taken over by the step (attached to its manager); a denoiser
+ * should derive its temporaries from its inputs (whose manager is the step's) so they die there too.
+ */
+public final class DdimSampler {
+
+  private final NoiseSchedule schedule;
+
+  public DdimSampler(NoiseSchedule schedule) {
+    this.schedule = schedule;
+  }
+
+  public NoiseSchedule schedule() {
+    return schedule;
+  }
+
+  /**
+   * Classifier-free guidance (Ho and Salimans 2022): {@code uncond + scale * (cond - uncond)}.
+   *
+   * @param cond prediction with the condition, any shape
+   * @param uncond prediction without, same shape
+   */
+  public static NDArray guide(NDArray cond, NDArray uncond, double scale) {
+    return uncond.add(cond.sub(uncond).mul(scale));
+  }
+
+  /**
+   * Samples latents from noise drawn from {@code seed}.
+   *
+   * @param manager the manager (and device) the result belongs to
+   * @param denoiser the v-predicting network
+   * @param shape the latent shape (B, C, T, H, W)
+   * @param conditioning text, known frames, low-resolution latent
+   * @param settings steps, eta, guidance, self-conditioning
+   * @param seed the same seed gives bit-identical samples
+   * @param listener told after every step
+   * @param cancelled checked before every step
+   * @return x0 samples (B, C, T, H, W) in {@code manager}
+   * @throws CancellationException when {@code cancelled} is true before a step
+   */
+  public NDArray sample(
+      NDManager manager,
+      Denoiser denoiser,
+      Shape shape,
+      Conditioning conditioning,
+      SamplerSettings settings,
+      long seed,
+      SamplingListener listener,
+      BooleanSupplier cancelled) {
+    validate(shape, conditioning);
+    GaussianNoise noise = new GaussianNoise(seed);
+    int[] timesteps = schedule.samplingTimesteps(settings.steps());
+    try (NDManager run = manager.newSubManager()) {
+      NDArray frameMask = null;
+      if (conditioning.frameMask() != null) {
+        // (B, T) -> (B, 1, T, 1, 1)
+        NDArray mask = conditioning.frameMask().toType(DataType.FLOAT32, true);
+        mask.attach(run);
+        frameMask = mask.reshape(shape.get(0), 1, shape.get(2), 1, 1);
+      }
+      NDArray x = noise.next(run, shape);
+      NDArray previousX0 = null;
+      for (int i = 0; i < timesteps.length; i++) {
+        if (cancelled.getAsBoolean()) {
+          throw new CancellationException(
+              "sampling cancelled before step " + (i + 1) + " of " + timesteps.length);
+        }
+        int t = timesteps[i];
+        double alphaBarPrevious = i + 1 < timesteps.length ? schedule.alphaBar(timesteps[i + 1]) : 1.0;
+        try (NDManager step = run.newSubManager()) {
+          // the previous state dies with this step
+          x.attach(step);
+          if (previousX0 != null) {
+            previousX0.attach(step);
+          }
+          NDArray v = predictV(step, denoiser, x, t, settings.selfConditioning() ? previousX0 : null, conditioning,
+              settings.guidanceScale());
+          NDArray x0 = schedule.x0FromV(x, v, t);
+          NDArray eps = schedule.epsilonFromV(x, v, t);
+          if (frameMask != null && conditioning.frameCondition() != null) {
+            // x0 <- x0 + mask (known - x0); every operation starts from a step array
+            x0 = x0.sub(x0.sub(conditioning.frameCondition()).mul(frameMask));
+          }
+          listener.onStep(new SamplingStep(i, timesteps.length, t, x0));
+          double alphaBar = schedule.alphaBar(t);
+          double sigma =
+              settings.eta()
+                  * Math.sqrt((1 - alphaBarPrevious) / (1 - alphaBar))
+                  * Math.sqrt(1 - alphaBar / alphaBarPrevious);
+          double direction = Math.sqrt(Math.max(0, 1 - alphaBarPrevious - sigma * sigma));
+          NDArray next = x0.mul(Math.sqrt(alphaBarPrevious)).add(eps.mul(direction));
+          if (sigma > 0) {
+            next = next.add(noise.next(step, shape).mul(sigma));
+          }
+          next.attach(run);
+          x = next;
+          if (settings.selfConditioning()) {
+            x0.attach(run);
+            previousX0 = x0;
+          }
+        }
+      }
+      x.attach(manager);
+      return x;
+    }
+  }
+
+  private static void validate(Shape shape, Conditioning c) {
+    if (shape.dimension() != 5) {
+      throw new IllegalArgumentException("latents are (B, C, T, H, W), got " + shape);
+    }
+    NDArray frames = c.frameCondition();
+    NDArray mask = c.frameMask();
+    if (frames != null && !frames.getShape().equals(shape)) {
+      throw new IllegalArgumentException("frameCondition must be " + shape + ", got " + frames.getShape());
+    }
+    if (mask != null && !mask.getShape().equals(new Shape(shape.get(0), shape.get(2)))) {
+      throw new IllegalArgumentException(
+          "frameMask must be (" + shape.get(0) + ", " + shape.get(2) + "), got " + mask.getShape());
+    }
+  }
+
+  /** One (possibly guided) v prediction; the returned array belongs to {@code step}. */
+  private static NDArray predictV(
+      NDManager step,
+      Denoiser denoiser,
+      NDArray x,
+      int t,
+      @Nullable NDArray selfCondition,
+      Conditioning c,
+      double guidanceScale) {
+    NDArray timesteps = step.full(new Shape(x.getShape().get(0)), (float) t);
+    TextConditioning text = c.text();
+    NDArray cond =
+        denoiser.predictV(
+            new DenoiserInput(
+                x,
+                timesteps,
+                selfCondition,
+                text == null ? null : text.tokens(),
+                text == null ? null : text.mask(),
+                c.frameCondition(),
+                c.frameMask(),
+                c.lowRes(),
+                c.noiseLevel(),
+                false));
+    cond.attach(step);
+    if (text == null || guidanceScale == 1.0) {
+      return cond;
+    }
+    NDArray uncond =
+        denoiser.predictV(
+            new DenoiserInput(
+                x,
+                timesteps,
+                selfCondition,
+                text.nullTokens(),
+                text.nullMask(),
+                c.frameCondition(),
+                c.frameMask(),
+                c.lowRes(),
+                c.noiseLevel(),
+                false));
+    uncond.attach(step);
+    return guide(cond, uncond, guidanceScale);
+  }
+}

@@ -1,0 +1,110 @@
+package dev.walt.model.transformer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.util.PairList;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Learnable absolute position embeddings (W.A.L.T section 3.2): a spatial table {@code spatial} (H, W,
+ * D) and a temporal table {@code temporal} (T, D), summed; an input smaller than the tables uses their
+ * leading rows. Frames of an image set are independent images, so each gets the temporal embedding of
+ * frame 0, exactly like a one-frame latent.
+ */
+public final class PositionEmbedding extends AbstractBlock {
+
+  private final int maxFrames;
+  private final int maxHeight;
+  private final int maxWidth;
+  private final Parameter spatial;
+  private final Parameter temporal;
+
+  /**
+   * @param maxFrames largest T (latent frames)
+   * @param maxHeight largest H in patches
+   * @param maxWidth largest W in patches
+   * @param dim D
+   */
+  public PositionEmbedding(int maxFrames, int maxHeight, int maxWidth, int dim) {
+    this.maxFrames = maxFrames;
+    this.maxHeight = maxHeight;
+    this.maxWidth = maxWidth;
+    this.spatial =
+        addParameter(
+            Parameter.builder()
+                .setName("spatial")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(maxHeight, maxWidth, dim))
+                .optInitializer(new NormalInitializer(0.02f))
+                .build());
+    this.temporal =
+        addParameter(
+            Parameter.builder()
+                .setName("temporal")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(maxFrames, dim))
+                .optInitializer(new NormalInitializer(0.02f))
+                .build());
+  }
+
+  /**
+   * Adds the position embeddings to tokens.
+   *
+   * @param x tokens (B, T, H, W, D)
+   * @param imageSet per sample whether its frames are independent images, or null
+   * @return (B, T, H, W, D)
+   */
+  public NDArray forward(ParameterStore store, NDArray x, boolean @Nullable [] imageSet, boolean training) {
+    NDManager manager = x.getManager();
+    Shape s = x.getShape();
+    long b = s.get(0);
+    long t = s.get(1);
+    long h = s.get(2);
+    long w = s.get(3);
+    long d = s.get(4);
+    if (t > maxFrames || h > maxHeight || w > maxWidth) {
+      throw new IllegalArgumentException(
+          "latent token grid " + t + "x" + h + "x" + w + " exceeds the position tables " + maxFrames + "x"
+              + maxHeight + "x" + maxWidth);
+    }
+    NDArray space = store.getValue(spatial, x.getDevice(), training).get(manager, new NDIndex(":{}, :{}", h, w));
+    NDArray time = store.getValue(temporal, x.getDevice(), training).get(manager, new NDIndex(":{}", t)); // (T, D)
+    NDArray timeB = time.reshape(1, t, 1, 1, d); // (1, T, 1, 1, D)
+    int images = 0;
+    if (imageSet != null) {
+      for (boolean image : imageSet) {
+        images += image ? 1 : 0;
+      }
+    }
+    if (images > 0) {
+      NDArray first = time.get("0:1").reshape(1, 1, 1, 1, d).broadcast(1, t, 1, 1, d);
+      timeB =
+          images == b
+              ? first
+              : NDArrays.where(
+                  manager.create(imageSet).reshape(b, 1, 1, 1, 1).broadcast(b, t, 1, 1, d),
+                  first.broadcast(b, t, 1, 1, d),
+                  timeB.broadcast(b, t, 1, 1, d));
+    }
+    return x.add(space.reshape(1, 1, h, w, d)).add(timeB);
+  }
+
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore store, NDList inputs, boolean training, @Nullable PairList<String, Object> params) {
+    return new NDList(forward(store, inputs.singletonOrThrow(), null, training));
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return new Shape[] {inputShapes[0]};
+  }
+}

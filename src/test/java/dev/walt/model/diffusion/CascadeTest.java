@@ -1,0 +1,189 @@
+package dev.walt.model.diffusion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.walt.model.vae.CausalVae;
+import dev.walt.model.vae.VaeConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class CascadeTest {
+
+  /** c = 4, 4x space, 4x time, as few layers as possible (no residual blocks outside the middle). */
+  static final VaeConfig TINY = new VaeConfig(4, List.of(1, 1, 1), 4, 4, 4, 0, 2);
+
+  private static final NoiseSchedule SCHEDULE = NoiseSchedule.walt();
+  private static NDManager manager;
+  private static CausalVae vae;
+  private static CausalVae otherVae;
+
+  @BeforeAll
+  static void build() {
+    Engine.getInstance().setRandomSeed(5);
+    manager = NDManager.newBaseManager();
+    vae = new CausalVae(TINY);
+    vae.initialize(manager);
+    otherVae = new CausalVae(TINY);
+    otherVae.initialize(manager);
+  }
+
+  @AfterAll
+  static void close() {
+    manager.close();
+  }
+
+  /** A deterministic stand-in network: v = 0.5 x_t + t / 1000. */
+  static final Denoiser RANDOM =
+      input -> input.noisy().mul(0.5f).add(input.timesteps().reshape(-1, 1, 1, 1, 1).div(1000f));
+
+  private static Cascade threeStages(Denoiser base, Denoiser sr1, Denoiser sr2, CausalVae sr2Vae) {
+    return new Cascade(
+        SCHEDULE,
+        List.of(
+            new CascadeStage("base", base, vae, 8, 8, new SamplerSettings(3, 0, 1, true), 0),
+            new CascadeStage("sr1", sr1, vae, 16, 16, new SamplerSettings(2, 0, 1, true), 0.25),
+            new CascadeStage("sr2", sr2, sr2Vae, 32, 32, new SamplerSettings(2, 0.5, 1, false), 0.1)));
+  }
+
+  private static CascadeRequest request(int segments, NDArray image, long seed) {
+    return new CascadeRequest(1, 9, segments, CascadeRequest.PAPER_OVERLAP, List.of(), image, seed);
+  }
+
+  @Test
+  void progressRunsMonotonicallyFromZeroToHundredOverEveryStepOfEveryStage() {
+    Cascade cascade = threeStages(RANDOM, RANDOM, RANDOM, vae);
+    List<CascadeProgress> reports = new ArrayList<>();
+    int modelArrays = manager.getManagedArrays().size();
+    try (NDManager job = manager.newSubManager()) {
+      NDArray video = cascade.generate(job, request(2, null, 1), reports::add, () -> false);
+      // 9 frames, then 9 - 5 = 4 more; the last stage's size
+      assertThat(video.getShape()).isEqualTo(new Shape(1, 3, 13, 32, 32));
+      // every temporary of every step, stage and segment is gone
+      assertThat(job.getManagedArrays()).containsExactly(video);
+    }
+    assertThat(manager.getManagedArrays()).hasSize(modelArrays);
+    // start + 2 segments x (3 + 2 + 2) steps + end
+    assertThat(reports).hasSize(16);
+    assertThat(reports.get(0).percent()).isEqualTo(0.0);
+    assertThat(reports.get(15).percent()).isEqualTo(100.0);
+    for (int i = 1; i < reports.size(); i++) {
+      assertThat(reports.get(i).percent()).isGreaterThanOrEqualTo(reports.get(i - 1).percent());
+    }
+    for (int i = 1; i <= 14; i++) {
+      assertThat(reports.get(i).percent()).isEqualTo(100.0 * i / 14);
+      assertThat(reports.get(i).x0Estimate()).isNotNull();
+    }
+    assertThat(reports.stream().skip(1).limit(7).map(CascadeProgress::stageName))
+        .containsExactly("base", "base", "base", "sr1", "sr1", "sr2", "sr2");
+    assertThat(reports.get(8).segment()).isEqualTo(1);
+  }
+
+  @Test
+  void superResolutionStagesSeeThePreviousLatentAndTheAugmentationLevel() {
+    List<Shape> lowResShapes = new ArrayList<>();
+    List<Float> levels = new ArrayList<>();
+    Denoiser sr =
+        input -> {
+          lowResShapes.add(input.lowRes().getShape());
+          levels.add(input.noiseLevel().getFloat(0));
+          return RANDOM.predictV(input);
+        };
+    Denoiser base =
+        input -> {
+          assertThat(input.lowRes()).isNull();
+          assertThat(input.frameCondition()).isNull();
+          return RANDOM.predictV(input);
+        };
+    // sr2 uses another VAE: the sr1 latent is decoded and re-encoded into its latent space
+    NDArray video = threeStages(base, sr, sr, otherVae).generate(manager, request(1, null, 2), CascadeListener.NONE,
+        () -> false);
+    assertThat(video.getShape()).isEqualTo(new Shape(1, 3, 9, 32, 32));
+    assertThat(lowResShapes)
+        .containsExactly(new Shape(1, 4, 3, 2, 2), new Shape(1, 4, 3, 2, 2), new Shape(1, 4, 3, 4, 4),
+            new Shape(1, 4, 3, 4, 4));
+    assertThat(levels).containsExactly(0.25f, 0.25f, 0.1f, 0.1f);
+  }
+
+  @Test
+  void anImageBecomesTheFirstKnownLatentFrameAndContinuationReencodesTheLastFiveFrames() {
+    NDArray image = manager.randomUniform(-1f, 1f, new Shape(1, 3, 1, 8, 8));
+    NDArray target = manager.randomNormal(new Shape(1, 4, 3, 2, 2));
+    List<float[]> masks = new ArrayList<>();
+    List<NDArray> conditions = new ArrayList<>();
+    Denoiser base =
+        input -> {
+          masks.add(input.frameMask().toFloatArray());
+          NDArray copy = input.frameCondition().duplicate();
+          copy.attach(manager);
+          conditions.add(copy);
+          int t = Math.round(input.timesteps().getFloat(0));
+          return SCHEDULE.vFromX0(input.noisy(), target, t);
+        };
+    Cascade cascade =
+        new Cascade(SCHEDULE, List.of(new CascadeStage("base", base, vae, 8, 8, new SamplerSettings(2, 0, 1, true), 0)));
+    NDArray video = cascade.generate(manager, request(2, image, 3), CascadeListener.NONE, () -> false);
+    assertThat(video.getShape()).isEqualTo(new Shape(1, 3, 13, 8, 8));
+    assertThat(masks.get(0)).containsExactly(1f, 0f, 0f);
+    assertThat(masks.get(2)).containsExactly(1f, 1f, 0f);
+    NDArray imageLatent = vae.encode(image);
+    assertThat(maxAbs(conditions.get(0).get(":, :, 0:1").sub(imageLatent))).isLessThan(1e-6f);
+    assertThat(maxAbs(conditions.get(0).get(":, :, 1:"))).isEqualTo(0f);
+    // segment 1 samples x0 = target but keeps the known first latent frame (the image's)
+    NDArray firstSegmentLatent = imageLatent.concat(target.get(":, :, 1:"), 2);
+    NDArray firstSegment = vae.decode(firstSegmentLatent);
+    NDArray expectedKnown = vae.encode(firstSegment.get(":, :, 4:9"));
+    assertThat(maxAbs(conditions.get(2).get(":, :, 0:2").sub(expectedKnown))).isLessThan(1e-3f);
+    // the output starts with segment 1 and appends segment 2 after the 5 overlapping frames
+    assertThat(maxAbs(video.get(":, :, 0:9").sub(firstSegment))).isLessThan(1e-3f);
+  }
+
+  @Test
+  void theSameSeedGivesTheSameVideo() {
+    Cascade cascade = threeStages(RANDOM, RANDOM, RANDOM, vae);
+    float[] a = cascade.generate(manager, request(1, null, 9), CascadeListener.NONE, () -> false).toFloatArray();
+    float[] b = cascade.generate(manager, request(1, null, 9), CascadeListener.NONE, () -> false).toFloatArray();
+    float[] c = cascade.generate(manager, request(1, null, 10), CascadeListener.NONE, () -> false).toFloatArray();
+    assertThat(b).containsExactly(a);
+    assertThat(c).isNotEqualTo(a);
+  }
+
+  @Test
+  void cancellationStopsTheCascadeAtTheNextStep() {
+    AtomicInteger calls = new AtomicInteger();
+    Denoiser counting =
+        input -> {
+          calls.incrementAndGet();
+          return RANDOM.predictV(input);
+        };
+    double[] last = {0};
+    Cascade cascade = threeStages(counting, counting, counting, vae);
+    assertThatThrownBy(
+            () -> cascade.generate(manager, request(1, null, 4), p -> last[0] = p.percent(), () -> last[0] >= 50))
+        .isInstanceOf(CancellationException.class);
+    // 7 steps: the 4th step (57%) is the first at or past 50%, nothing runs after it
+    assertThat(calls.get()).isEqualTo(4);
+  }
+
+  @Test
+  void rejectsAnImageOfTheWrongSize() {
+    Cascade cascade = threeStages(RANDOM, RANDOM, RANDOM, vae);
+    NDArray image = manager.zeros(new Shape(1, 3, 1, 16, 16));
+    assertThatThrownBy(() -> cascade.generate(manager, request(1, image, 1), CascadeListener.NONE, () -> false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("image must be (1, 3, 1, 8, 8)");
+  }
+
+  private static float maxAbs(NDArray a) {
+    return a.abs().max().getFloat();
+  }
+}
