@@ -1,5 +1,6 @@
 package dev.walt.system;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
@@ -7,9 +8,10 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * In a process without the {@code api} role the OpenAPI document and Swagger UI are switched off too,
- * so that a worker serves Actuator and nothing else. Registered in {@code META-INF/spring.factories}.
- * Added last: an explicit {@code springdoc.*} setting still wins.
+ * Defaults that follow from {@code walt.roles}: without the {@code api} role the OpenAPI document and
+ * Swagger UI are off (a worker serves Actuator and nothing else); without the {@code worker} role
+ * {@code walt.worker.enabled} defaults to false. Registered in {@code META-INF/spring.factories}. Added
+ * last, so an explicit setting still wins.
  */
 class RoleEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
@@ -17,13 +19,17 @@ class RoleEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
   @Override
   public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-    if (!RoleSettings.from(environment).has(Role.API)) {
-      environment
-          .getPropertySources()
-          .addLast(
-              new MapPropertySource(
-                  SOURCE,
-                  Map.of("springdoc.api-docs.enabled", "false", "springdoc.swagger-ui.enabled", "false")));
+    RoleSettings roles = RoleSettings.from(environment);
+    Map<String, Object> defaults = new LinkedHashMap<>();
+    if (!roles.has(Role.API)) {
+      defaults.put("springdoc.api-docs.enabled", "false");
+      defaults.put("springdoc.swagger-ui.enabled", "false");
+    }
+    if (!roles.has(Role.WORKER)) {
+      defaults.put("walt.worker.enabled", "false");
+    }
+    if (!defaults.isEmpty()) {
+      environment.getPropertySources().addLast(new MapPropertySource(SOURCE, defaults));
     }
   }
 }

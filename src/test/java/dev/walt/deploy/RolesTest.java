@@ -53,7 +53,7 @@ class RolesTest {
   }
 
   @Test
-  void withoutTheApiRoleTheOpenApiDocumentIsOff() throws Exception {
+  void rolesSetTheDefaultsOfOpenApiAndTheWorkerSwitch() throws Exception {
     String name = "dev.walt.system.RoleEnvironmentPostProcessor";
     Properties factories =
         PropertiesLoaderUtils.loadProperties(new ClassPathResource("META-INF/spring.factories"));
@@ -68,9 +68,17 @@ class RolesTest {
     assertThat(worker.getProperty("springdoc.api-docs.enabled")).isEqualTo("false");
     assertThat(worker.getProperty("springdoc.swagger-ui.enabled")).isEqualTo("false");
 
+    assertThat(worker.getProperty("walt.worker.enabled")).isNull();
+
+    MockEnvironment api = new MockEnvironment().withProperty("walt.roles", "api");
+    roles.postProcessEnvironment(api, new SpringApplication());
+    assertThat(api.getProperty("walt.worker.enabled")).isEqualTo("false");
+    assertThat(api.getProperty("springdoc.api-docs.enabled")).isNull();
+
     MockEnvironment both = new MockEnvironment();
     roles.postProcessEnvironment(both, new SpringApplication());
     assertThat(both.getProperty("springdoc.api-docs.enabled")).isNull();
+    assertThat(both.getProperty("walt.worker.enabled")).isNull();
 
     // an explicit setting still wins
     MockEnvironment explicit = new MockEnvironment()
