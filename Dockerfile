@@ -28,6 +28,8 @@ COPY .mvn/ .mvn/
 COPY pom.xml ./
 COPY src/ src/
 # The Maven repository lives in a BuildKit cache mount: rebuilds reuse downloads, the image holds none.
+# ${profiles} is empty or one word: unquoted on purpose.
+# hadolint ignore=SC2086
 RUN --mount=type=cache,target=/root/.m2 \
     set -eu; \
     case "${VARIANT}" in \
@@ -95,6 +97,7 @@ COPY docker/jvm.args /opt/walt/jvm.args
 # with the runtime arguments, proving the image starts without writing or downloading natives.
 # (CUDA: no GPU driver at build time, so PyTorch may extract without loading; --allow-engine-failure
 # still requires the extracted libraries.)
+# hadolint ignore=SC2086
 RUN set -eu; \
     warmup_flags=""; \
     if [ "${VARIANT}" = cuda ]; then warmup_flags="--allow-engine-failure"; fi; \
@@ -104,6 +107,7 @@ RUN set -eu; \
     rm -rf /tmp/javacpp /tmp/hsperfdata_root; \
     chmod -R a+rX /opt/walt
 USER 10001:10001
+# hadolint ignore=SC2086
 RUN set -eu; \
     warmup_flags=""; \
     if [ "${VARIANT}" = cuda ]; then warmup_flags="--allow-engine-failure"; fi; \
