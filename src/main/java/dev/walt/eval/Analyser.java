@@ -10,17 +10,20 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a clip of the moving-shapes world from its pixels alone and tells what it shows, using only the
- * named values of a {@link Domain}. Deterministic, and robust to the blur and noise of generated videos.
+ * named values of a {@link Domain}. Deterministic (integer arithmetic, exact square roots and {@link
+ * StrictMath}: the same figures on every JVM), and robust to the blur and noise of generated videos.
  *
  * <ol>
  *   <li><b>Background</b>: per-channel median of the border pixels of every frame, then the nearest named
  *       background.
- *   <li><b>Colour</b>: pixels far from the measured background (RGB distance above {@value #CANDIDATE}) give
- *       a first object colour (median); every pixel is then projected on the background-to-object axis,
+ *   <li><b>Colour</b>: pixels far from the measured background (RGB distance above {@value #CANDIDATE}, or
+ *       1.5 times the 90th percentile of the border's distances when the clip is noisier) give a first object
+ *       colour (median); without enough of them (0.5% of all pixels) there is no object; every pixel is then projected on the background-to-object axis,
  *       {@code a = (p - bg) . (o - bg) / |o - bg|^2} (0 on the background, 1 inside the object, the coverage
  *       in between); the mean of the core pixels ({@code a > 0.8}) is the object colour, matched to the
  *       nearest named colour.
- *   <li><b>Shape</b>: per frame, the largest 8-connected component of {@code a > 0.5} locates the object;
+ *   <li><b>Shape</b>: per frame, the largest 8-connected component of {@code a > 0.5} locates the object
+ *       (frames where it covers less than 0.5% of the frame have none);
  *       inside its bounding box (padded) the coverage {@code a} (clamped to [0, 1]) gives the area {@code A},
  *       the largest column sum {@code Hmax} and the largest row sum {@code Wmax}. The fill ratio {@code A /
  *       (Hmax * Wmax)} is 1 for a square, pi/4 for a circle and 1/2 for a triangle, independent of size and
@@ -36,6 +39,13 @@ public final class Analyser {
 
   /** RGB distance from the background above which a pixel is a candidate object pixel. */
   static final double CANDIDATE = 60;
+
+  /**
+   * Fraction of the pixels that must be candidates for an object to be there at all, and the smallest
+   * fraction of a frame the object's connected component must cover for the frame to count (the smallest
+   * object, a triangle of side 1/4, covers 3% of a frame; scattered noise pixels reach neither).
+   */
+  static final double MIN_OBJECT = 0.005;
 
   /** Displacement (fraction of the frame) below which the object counts as still. */
   static final double STILL = 0.08;
@@ -98,6 +108,29 @@ public final class Analyser {
     }
     Rgb bg = border.median();
     Nearest<Domain.Named> background = nearest(domain.backgrounds(), n -> n.rgb().distance(bg));
+    // noise floor: 1.5 times the 90th percentile of the border's distances to its median colour
+    int[] floorHistogram = new int[443];
+    long borderCount = 0;
+    for (int[] frame : pixels) {
+      for (int y = 0; y < h; y++) {
+        boolean edgeRow = y < ring || y >= h - ring;
+        for (int x = 0; x < w; x++) {
+          if (edgeRow || x < ring || x >= w - ring) {
+            int p = frame[y * w + x];
+            floorHistogram[(int) Math.ceil(bg.distance(red(p), green(p), blue(p)))]++;
+            borderCount++;
+          }
+        }
+      }
+    }
+    int p90 = 0;
+    for (long seen = 0; p90 < floorHistogram.length - 1; p90++) {
+      seen += floorHistogram[p90];
+      if (seen >= 0.9 * borderCount) {
+        break;
+      }
+    }
+    double candidate = Math.max(CANDIDATE, 1.5 * p90);
 
     // 2. colour: candidates far from the background, then the core along the background-object axis
     Histogram candidates = new Histogram();
@@ -106,12 +139,12 @@ public final class Analyser {
         int dr = red(p) - bg.r();
         int dg = green(p) - bg.g();
         int db = blue(p) - bg.b();
-        if (dr * dr + dg * dg + db * db > CANDIDATE * CANDIDATE) {
+        if (dr * dr + dg * dg + db * db > candidate * candidate) {
           candidates.add(p);
         }
       }
     }
-    if (candidates.count() == 0) {
+    if (candidates.count() < MIN_OBJECT * t * w * h) {
       return noObject(background, bg, t);
     }
     double[] object = toDoubles(candidates.median());
@@ -132,17 +165,18 @@ public final class Analyser {
         nearest(domain.colours(), n -> n.rgb().distance(objectRgb[0], objectRgb[1], objectRgb[2]));
 
     // 3. per frame: locate the object, measure coverage, fill ratio and centroid
-    List<double[]> found = new ArrayList<>(); // {fill, area, cx, cy}
+    List<double[]> found = new ArrayList<>(); // {fill, area, cx, cy, skewness}
     int pad = Math.max(1, (int) Math.round(0.03 * Math.min(w, h)));
     float[] a = new float[w * h];
     Components components = new Components(w, h);
+    int minPixels = Math.max(3, (int) Math.ceil(MIN_OBJECT * w * h));
     for (int[] frame : pixels) {
       for (int i = 0; i < a.length; i++) {
         int p = frame[i];
         a[i] = (float) (((red(p) - bg.r()) * axis[0] + (green(p) - bg.g()) * axis[1] + (blue(p) - bg.b()) * axis[2])
             / axisNorm2);
       }
-      int[] box = components.largest(a);
+      int[] box = components.largest(a, minPixels);
       if (box == null) {
         continue;
       }
@@ -178,7 +212,7 @@ public final class Analyser {
         m2 += rows[y - y0] * d * d;
         m3 += rows[y - y0] * d * d * d;
       }
-      double skew = m2 > 0 ? (m3 / area) / Math.pow(m2 / area, 1.5) : 0;
+      double skew = m2 > 0 ? (m3 / area) / StrictMath.pow(m2 / area, 1.5) : 0;
       found.add(new double[] {area / (hMax * wMax), area / ((double) w * h), sx / area / w, my / h, skew});
     }
     if (found.isEmpty()) {
@@ -188,8 +222,8 @@ public final class Analyser {
     double fill = median(found.stream().mapToDouble(f -> f[0]).toArray());
     double skew = median(found.stream().mapToDouble(f -> f[4]).toArray());
     double meanArea = found.stream().mapToDouble(f -> f[1]).average().orElse(0);
-    Nearest<Domain.ShapeInfo> shape = nearest(domain.shapes(), s -> Math.hypot(
-        Math.log(fill / s.fillRatio()) / FILL_SCALE, (skew - s.skewness()) / SKEW_SCALE));
+    Nearest<Domain.ShapeInfo> shape = nearest(domain.shapes(), s -> StrictMath.hypot(
+        StrictMath.log(fill / s.fillRatio()) / FILL_SCALE, (skew - s.skewness()) / SKEW_SCALE));
 
     // 4. motion: displacement between the means of the first and the last frames
     int n = found.size();
@@ -202,7 +236,7 @@ public final class Analyser {
     }
     String motion;
     double motionConfidence;
-    double distance = Math.hypot(dx, dy);
+    double distance = StrictMath.hypot(dx, dy);
     Domain.MotionInfo still = domain.motions().stream().filter(m -> !m.moving()).findFirst().orElse(null);
     if (n < 2 || distance < STILL) {
       motion = still == null ? null : still.name();
@@ -212,7 +246,7 @@ public final class Analyser {
       double uy = dy / distance;
       List<Domain.MotionInfo> moving = domain.motions().stream().filter(Domain.MotionInfo::moving).toList();
       Nearest<Domain.MotionInfo> direction =
-          nearest(moving, m -> 1 - (ux * m.dx() + uy * m.dy()) / Math.hypot(m.dx(), m.dy()));
+          nearest(moving, m -> 1 - (ux * m.dx() + uy * m.dy()) / StrictMath.hypot(m.dx(), m.dy()));
       motion = direction.best().name();
       motionConfidence = Math.min(direction.confidence(), 1 - STILL / distance);
     }
@@ -293,9 +327,9 @@ public final class Analyser {
 
     /**
      * Bounding box {x0, y0, x1, y1} (inclusive) of the largest 8-connected component of {@code a > 0.5}, or
-     * null when it has fewer than 3 pixels.
+     * null when it has fewer than {@code minPixels} pixels.
      */
-    int @Nullable [] largest(float[] a) {
+    int @Nullable [] largest(float[] a, int minPixels) {
       Arrays.fill(label, 0);
       int[] best = null;
       int bestSize = 0;
@@ -337,7 +371,7 @@ public final class Analyser {
           best = new int[] {x0, y0, x1, y1};
         }
       }
-      return bestSize >= 3 ? best : null;
+      return bestSize >= minPixels ? best : null;
     }
   }
 

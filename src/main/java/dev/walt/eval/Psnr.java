@@ -60,6 +60,6 @@ public final class Psnr {
 
   /** {@code 10 log10(peak^2 / mse)}. */
   public static double fromMse(double mse, double peak) {
-    return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(peak * peak / mse);
+    return mse == 0 ? Double.POSITIVE_INFINITY : 10 * StrictMath.log10(peak * peak / mse);
   }
 }

@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import tools.jackson.databind.SerializationFeature;
+import tools.jackson.core.util.DefaultIndenter;
+import tools.jackson.core.util.DefaultPrettyPrinter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -88,9 +89,11 @@ public final class DomainDescription {
     }
     root.put("templates", templates);
     root.put("tokenizer", "lower-case, split on every character other than a-z");
+    root.put("maxCaptionWords", Vocabulary.maxCaptionWords());
     root.put("vocabulary", Vocabulary.words());
-    JsonMapper mapper = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
-    return mapper.writeValueAsString(root) + "\n";
+    // two-space indent and "\n" line ends on every operating system, so the shipped file compares equal
+    DefaultPrettyPrinter printer = new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n"));
+    return JsonMapper.builder().build().writer().with(printer).writeValueAsString(root) + "\n";
   }
 
   /** The contents of {@code vocab.txt}: every word, sorted, one per line. */

@@ -1,8 +1,5 @@
 package dev.walt.world;
 
-import java.awt.geom.Ellipse2D;
-import java.awt.geom.Path2D;
-import java.awt.geom.Rectangle2D;
 import java.util.List;
 import java.util.Locale;
 
@@ -51,19 +48,24 @@ public enum Shape {
     return words;
   }
 
-  /** The outline centred at ({@code cx}, {@code cy}) with bounding box side {@code size}, in pixels. */
-  java.awt.Shape outline(double cx, double cy, double size) {
+  /**
+   * Signed distance, in the units of the arguments, from the point ({@code x}, {@code y}) to the nearest edge
+   * line of this shape centred at ({@code cx}, {@code cy}) with bounding box side {@code size}: positive
+   * inside, negative outside. Exact inside; outside its magnitude never exceeds the true distance (for the
+   * polygons it is the distance to the most violated edge line), so {@code d > r} means a disc of radius
+   * {@code r} around the point is wholly inside, and {@code d < -r} that it is wholly outside.
+   */
+  double edgeDistance(double x, double y, double cx, double cy, double size) {
     double h = size / 2;
+    double dx = x - cx;
+    double dy = y - cy;
     return switch (this) {
-      case CIRCLE -> new Ellipse2D.Double(cx - h, cy - h, size, size);
-      case SQUARE -> new Rectangle2D.Double(cx - h, cy - h, size, size);
+      case CIRCLE -> h - Math.sqrt(dx * dx + dy * dy);
+      case SQUARE -> Math.min(h - Math.abs(dx), h - Math.abs(dy));
       case TRIANGLE -> {
-        Path2D.Double p = new Path2D.Double();
-        p.moveTo(cx, cy - h);
-        p.lineTo(cx + h, cy + h);
-        p.lineTo(cx - h, cy + h);
-        p.closePath();
-        yield p;
+        double base = h - dy;
+        double sides = (dy + h - 2 * Math.abs(dx)) / Math.sqrt(5);
+        yield Math.min(base, sides);
       }
     };
   }

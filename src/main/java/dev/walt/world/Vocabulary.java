@@ -45,6 +45,23 @@ public final class Vocabulary {
     return List.copyOf(words);
   }
 
+  /** The most words any caption has: a bound for the text encoder's sequence length. */
+  public static int maxCaptionWords() {
+    int longestPhrase = 0;
+    for (Motion motion : Motion.MOVING) {
+      for (String phrase : motion.phrases()) {
+        longestPhrase = Math.max(longestPhrase, tokenize(phrase).size());
+      }
+    }
+    int max = 0;
+    for (Template template : Captions.TEMPLATES) {
+      // colour, shape and background words are single words; the motion slot holds a phrase
+      int literal = tokenize(template.pattern().replaceAll("\\{[a-z]+}", " ")).size();
+      max = Math.max(max, literal + 3 + (template.still() ? 0 : longestPhrase));
+    }
+    return max;
+  }
+
   /** Every word one template can produce. */
   public static List<String> words(Template template) {
     TreeSet<String> words = new TreeSet<>(tokenize(template.pattern().replaceAll("\\{[a-z]+}", " ")));

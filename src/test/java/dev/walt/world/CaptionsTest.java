@@ -27,6 +27,19 @@ class CaptionsTest {
   }
 
   @Test
+  void noCaptionIsLongerThanTheAdvertisedMaximumAndSomeReachIt() {
+    WorldSampler sampler = new WorldSampler(13);
+    int longest = 0;
+    for (Split split : Split.values()) {
+      for (long i = 0; i < 2000; i++) {
+        longest = Math.max(longest, Vocabulary.tokenize(sampler.video(split, i).caption()).size());
+        longest = Math.max(longest, Vocabulary.tokenize(sampler.still(split, i).caption()).size());
+      }
+    }
+    assertThat(longest).isEqualTo(Vocabulary.maxCaptionWords());
+  }
+
+  @Test
   void captionsNameTheSceneAndOnlyVideosNameAMotion() {
     WorldSampler sampler = new WorldSampler(12);
     Set<String> motionWords = new HashSet<>();

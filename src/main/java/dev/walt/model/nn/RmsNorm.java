@@ -45,8 +45,24 @@ public final class RmsNorm extends AbstractBlock {
    * @return (..., D) on {@code x}'s manager
    */
   public static NDArray normalize(NDArray x, float eps) {
-    NDArray meanSquare = x.square().mean(new int[] {-1}, true); // (..., 1)
-    return x.div(meanSquare.add(eps).sqrt());
+    return normalize(x, eps, 1.0);
+  }
+
+  /**
+   * Normalises and multiplies by a constant in one pass over {@code x}: the constant is folded into
+   * the per-row denominator (used to fold attention's 1/sqrt(d) into the query norm).
+   *
+   * @param x (..., D)
+   * @return (..., D) {@code x / sqrt(mean(x^2) + eps) * factor}, on {@code x}'s manager
+   */
+  public static NDArray normalize(NDArray x, float eps, double factor) {
+    long d = x.getShape().get(x.getShape().dimension() - 1);
+    NDArray norm = x.norm(new int[] {-1}, true); // (..., 1): sqrt(sum x^2), one pass over x
+    NDArray denominator = norm.square().div(d).add(eps).sqrt(); // sqrt(mean(x^2) + eps), per row
+    if (factor != 1.0) {
+      denominator = denominator.div(factor);
+    }
+    return x.div(denominator);
   }
 
   /**
@@ -54,7 +70,16 @@ public final class RmsNorm extends AbstractBlock {
    * @return (..., dim), normalised and scaled
    */
   public NDArray forward(ParameterStore store, NDArray x, boolean training) {
-    return normalize(x, eps).mul(store.getValue(weight, x.getDevice(), training));
+    return forward(store, x, 1.0, training);
+  }
+
+  /**
+   * @param x (..., dim)
+   * @param factor constant multiplied into the result
+   * @return (..., dim), normalised, scaled by the weight and by {@code factor}
+   */
+  public NDArray forward(ParameterStore store, NDArray x, double factor, boolean training) {
+    return normalize(x, eps, factor).mul(store.getValue(weight, x.getDevice(), training));
   }
 
   public int dim() {

@@ -74,15 +74,18 @@ public final class WaltBlock extends AbstractBlock {
     NDArray h = modulate(LayerNorm.normalize(x), m.get(":, 0"), m.get(":, 1"));
     NDArray attended =
         attention.forward(store, h, spatial ? text : null, spatial ? textMask : null, spatial ? null : imageSet, training);
-    x = x.add(attended.mul(m.get(":, 2")));
+    x = attended.muli(m.get(":, 2")).addi(x); // in place on the fresh projection output
     h = modulate(LayerNorm.normalize(x), m.get(":, 3"), m.get(":, 4"));
     NDArray mlp = fc2.forward(store, Activation.gelu(fc1.forward(store, h, training)), training);
-    return x.add(mlp.mul(m.get(":, 5")));
+    return mlp.muli(m.get(":, 5")).addi(x);
   }
 
-  /** {@code x * (1 + scale) + shift}. */
-  static NDArray modulate(NDArray x, NDArray shift, NDArray scale) {
-    return x.mul(scale.add(1f)).add(shift);
+  /**
+   * {@code normalized * (1 + scale) + shift}, in place on {@code normalized} (a fresh layer-norm output
+   * that nothing else holds; layer norm's backward does not need its output).
+   */
+  static NDArray modulate(NDArray normalized, NDArray shift, NDArray scale) {
+    return normalized.muli(scale.add(1f)).addi(shift);
   }
 
   public boolean spatial() {

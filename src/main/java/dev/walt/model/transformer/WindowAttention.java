@@ -169,6 +169,9 @@ public final class WindowAttention extends AbstractBlock {
     }
 
     NDArray bias = attentionBias(manager, win, b, extra != null, extraTokens, extraMask, imageSet);
+    if (bias != null && bias.getDataType() != q.getDataType()) {
+      bias = bias.toType(q.getDataType(), false); // fp16 models: masks and tables follow the activations
+    }
     NDArray attended = attend(q, k, v, bias); // (B, nWin, h, N, dh)
 
     // (B, nWin, h, N, dh) -> (B, nT, nH, nW, h, wt, wh, ww, dh) -> (B, nT, wt, nH, wh, nW, ww, h, dh)
@@ -236,7 +239,7 @@ public final class WindowAttention extends AbstractBlock {
   private NDArray normalizeQuery(ParameterStore store, NDArray q, boolean training) {
     switch (qkNorm) {
       case RMS:
-        return queryNorm.forward(store, q, training).mul(1.0 / Math.sqrt(headDim));
+        return queryNorm.forward(store, q, 1.0 / Math.sqrt(headDim), training);
       case L2:
         return l2(q).mul(store.getValue(cosineScale, q.getDevice(), training)); // scale (h, 1, 1)
       default:

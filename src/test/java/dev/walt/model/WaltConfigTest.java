@@ -1,0 +1,95 @@
+package dev.walt.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.walt.model.checkpoint.CheckpointException;
+import dev.walt.model.checkpoint.Checkpoints;
+import dev.walt.model.transformer.TransformerConfig;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WaltConfigTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void everyPresetRoundTripsThroughConfigJson() throws Exception {
+    assertThat(WaltConfig.presetNames()).containsExactly("walt-tiny", "walt-paper-base", "walt-paper", "walt-l", "walt-xl");
+    for (String name : WaltConfig.presetNames()) {
+      WaltConfig config = WaltConfig.preset(name);
+      Path folder = dir.resolve(name);
+      Checkpoints.writeConfig(folder, config);
+      assertThat(Checkpoints.readConfig(folder, WaltConfig.class)).as(name).isEqualTo(config);
+    }
+  }
+
+  @Test
+  void bundledConfigIsTheTinyPreset() throws Exception {
+    try (InputStream in = getClass().getClassLoader().getResourceAsStream(WaltModel.BUNDLED + WaltModel.CONFIG_FILE)) {
+      assertThat(in).isNotNull();
+      assertThat(Checkpoints.json().readValue(in, WaltConfig.class)).isEqualTo(WaltConfig.tiny());
+    }
+  }
+
+  @Test
+  void tinyHasTheDocumentedGeometry() {
+    WaltConfig tiny = WaltConfig.tiny();
+    assertThat(tiny.frames()).isEqualTo(17);
+    assertThat(tiny.fps()).isEqualTo(8);
+    assertThat(tiny.vae().latentFrames(17)).isEqualTo(5);
+    assertThat(tiny.stages()).extracting(StageConfig::name).containsExactly("base", "sr1", "sr2");
+    assertThat(tiny.stages()).extracting(StageConfig::height).containsExactly(32, 64, 128);
+    assertThat(tiny.base().transformer().spatialWindow()).isEqualTo(new TransformerConfig.Window(1, 8, 8));
+    assertThat(tiny.base().transformer().spatiotemporalWindow()).isEqualTo(new TransformerConfig.Window(5, 4, 4));
+    assertThat(tiny.supportedFrames()).containsExactly(17, 29, 41, 53, 65);
+    assertThat(tiny.segments(41)).isEqualTo(3);
+    assertThatThrownBy(() -> tiny.segments(18)).hasMessageContaining("[17, 29, 41, 53, 65]");
+    assertThat(WaltModel.files(tiny))
+        .containsExactly("vae.safetensors", "text.safetensors", "vocab.txt", "base.safetensors", "sr1.safetensors",
+            "sr2.safetensors");
+  }
+
+  @Test
+  void inconsistentConfigsAreRejectedWithAReason() {
+    WaltConfig tiny = WaltConfig.tiny();
+    StageConfig base = tiny.base();
+    StageConfig sr1 = tiny.stages().get(1);
+    assertThatThrownBy(() -> new WaltConfig("x", 8, 17, 5, 65, tiny.vae(), tiny.text(), tiny.diffusion(), List.of(sr1)))
+        .hasMessageContaining("first stage cannot be a super-resolution stage");
+    assertThatThrownBy(() -> new WaltConfig("x", 8, 17, 5, 65, tiny.vae(), tiny.text(), tiny.diffusion(),
+            List.of(base, tiny.stages().get(2))))
+        .hasMessageContaining("does not map 32x32 to 128x128");
+    assertThatThrownBy(() -> new WaltConfig("x", 8, 17, 5, 66, tiny.vae(), tiny.text(), tiny.diffusion(), List.of(base)))
+        .hasMessageContaining("maxFrames");
+    assertThatThrownBy(() -> new WaltConfig("x", 8, 17, 5, 65, tiny.vae(), null, tiny.diffusion(), List.of(base)))
+        .hasMessageContaining("takes text but the model has no text encoder");
+    assertThatThrownBy(() -> new WaltConfig("x", 8, 17, 5, 65, tiny.vae(), tiny.text(), tiny.diffusion(),
+            List.of(new StageConfig("base", base.transformer(), 96, 96, 8, 1, 0, true))))
+        .hasMessageContaining("exceeds the transformer's position tables");
+  }
+
+  @Test
+  void unknownFieldsInConfigJsonFailNamingTheFile() throws Exception {
+    Checkpoints.writeConfig(dir, WaltConfig.tiny());
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, Files.readString(file).replaceFirst("\\{", "{ \"colour\": 1,"));
+    assertThatThrownBy(() -> Checkpoints.readConfig(dir, WaltConfig.class))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("config.json")
+        .hasMessageContaining("colour");
+  }
+
+  /** Writes the bundled config.json (run by hand when the preset changes: -Dwalt.writeBundledConfig=true). */
+  @Test
+  void writeBundledConfigWhenAsked() throws Exception {
+    if (Boolean.getBoolean("walt.writeBundledConfig")) {
+      Checkpoints.writeConfig(Path.of("src/main/resources/models/walt-tiny"), WaltConfig.tiny());
+    }
+    assertThat(WaltConfig.tiny()).isEqualTo(WaltConfig.preset("walt-tiny"));
+  }
+}

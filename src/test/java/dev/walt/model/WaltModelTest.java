@@ -1,0 +1,152 @@
+package dev.walt.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import dev.walt.model.checkpoint.CheckpointException;
+import dev.walt.model.checkpoint.ParameterNames;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WaltModelTest {
+
+  private static WaltModel model;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void create() {
+    model = WaltModel.randomWeights(TestModels.small(), 7, Device.cpu());
+  }
+
+  @AfterAll
+  static void close() {
+    model.close();
+  }
+
+  static List<Block> blocks(WaltModel m) {
+    List<Block> blocks = new ArrayList<>();
+    blocks.add(m.vae());
+    if (m.textEncoder() != null) {
+      blocks.add(m.textEncoder());
+    }
+    blocks.addAll(m.stages());
+    return blocks;
+  }
+
+  @Test
+  void fp32SaveLoadIsBitExact() throws Exception {
+    model.save(dir, DataType.FLOAT32);
+    assertThat(dir.resolve("config.json")).exists();
+    assertThat(dir.resolve("vocab.txt")).exists();
+    assertThat(dir.resolve("domain.json")).exists();
+    try (WaltModel loaded = WaltModel.load(dir)) {
+      assertThat(loaded.config()).isEqualTo(model.config());
+      assertThat(loaded.domainJson()).isEqualTo(model.domainJson());
+      assertThat(loaded.textEncoder().tokenizer().vocabulary()).isEqualTo(model.textEncoder().tokenizer().vocabulary());
+      assertThat(loaded.parameterCount()).isEqualTo(model.parameterCount());
+      List<Block> a = blocks(model);
+      List<Block> b = blocks(loaded);
+      for (int i = 0; i < a.size(); i++) {
+        Map<String, Parameter> pa = ParameterNames.of(a.get(i));
+        Map<String, Parameter> pb = ParameterNames.of(b.get(i));
+        assertThat(pb.keySet()).isEqualTo(pa.keySet());
+        for (String name : pa.keySet()) {
+          assertThat(pb.get(name).getArray().toFloatArray()).as(name).isEqualTo(pa.get(name).getArray().toFloatArray());
+        }
+      }
+    }
+  }
+
+  @Test
+  void fp16SaveLoadIsWithinHalfPrecision() throws Exception {
+    model.save(dir, DataType.FLOAT16);
+    long fp32Bytes = 0;
+    try (WaltModel loaded = WaltModel.load(dir)) {
+      List<Block> a = blocks(model);
+      List<Block> b = blocks(loaded);
+      for (int i = 0; i < a.size(); i++) {
+        Map<String, Parameter> pa = ParameterNames.of(a.get(i));
+        Map<String, Parameter> pb = ParameterNames.of(b.get(i));
+        for (String name : pa.keySet()) {
+          float[] x = pa.get(name).getArray().toFloatArray();
+          float[] y = pb.get(name).getArray().toFloatArray();
+          assertThat(pb.get(name).getArray().getDataType()).isEqualTo(DataType.FLOAT32);
+          fp32Bytes += 4L * x.length;
+          for (int j = 0; j < x.length; j++) {
+            // fp16 has an 11-bit significand: relative error <= 2^-11, plus subnormals near zero
+            assertThat(Math.abs(y[j] - x[j])).as(name).isLessThanOrEqualTo(Math.abs(x[j]) / 2048 + 6e-8f);
+          }
+        }
+      }
+    }
+    long onDisk = 0;
+    for (String file : WaltModel.files(model.config())) {
+      if (file.endsWith(".safetensors")) {
+        onDisk += Files.size(dir.resolve(file));
+      }
+    }
+    assertThat(onDisk).isLessThan(fp32Bytes / 2 + 200_000); // two bytes per value plus headers
+  }
+
+  @Test
+  void aMissingWeightFileIsNamed() throws Exception {
+    model.save(dir, DataType.FLOAT16);
+    Files.delete(dir.resolve("sr1.safetensors"));
+    assertThatThrownBy(() -> WaltModel.load(dir))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageStartingWith("checkpoint sr1.safetensors: file not found in " + dir.toAbsolutePath());
+  }
+
+  @Test
+  void aMissingTensorIsNamed() throws Exception {
+    model.save(dir, DataType.FLOAT32);
+    Path file = dir.resolve("base.safetensors");
+    List<String> names = new ArrayList<>(ParameterNames.of(model.stages().get(0)).keySet());
+    String removed = names.get(names.size() - 1);
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+      NDList tensors;
+      try (InputStream in = Files.newInputStream(file)) {
+        tensors = NDList.decode(manager, in);
+      }
+      NDList kept = new NDList();
+      for (NDArray tensor : tensors) {
+        if (!tensor.getName().equals(removed)) {
+          kept.add(tensor);
+        }
+      }
+      assertThat(kept.size()).isEqualTo(tensors.size() - 1);
+      try (OutputStream out = Files.newOutputStream(file)) {
+        kept.encode(out, NDList.Encoding.SAFETENSORS);
+      }
+    }
+    assertThatThrownBy(() -> WaltModel.load(dir))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessage("checkpoint base.safetensors: missing tensor '" + removed + "'");
+    assertThat(removed).startsWith("finalLayer.");
+  }
+
+  @Test
+  void theBundledModelWithoutWeightsFailsClearly() {
+    assertThatThrownBy(WaltModel::loadBundled)
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageStartingWith("checkpoint vae.safetensors: file not found in classpath:models/walt-tiny/ (missing: "
+            + "vae.safetensors, text.safetensors, base.safetensors, sr1.safetensors, sr2.safetensors)");
+  }
+}
