@@ -73,7 +73,18 @@ class HelmChartTest {
     assertThat(env(workerContainer).get("WALT_ROLES")).containsEntry("value", "worker");
     assertThat(env(workerContainer).get("SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE"))
         .containsEntry("value", "585s");
+    assertThat(env(workerContainer).get("WALT_WORKER_DRAIN_GRACE_PERIOD")).containsEntry("value", "570s");
+    assertThat(env(workerContainer).get("WALT_WORKER_THREADS")).containsEntry("value", "1");
     assertThat(at(workerPod, "terminationGracePeriodSeconds")).isEqualTo(600);
+    assertThat(env(apiContainer)).doesNotContainKeys("WALT_WORKER_THREADS", "WALT_WORKER_DRAIN_GRACE_PERIOD");
+
+    // one pepper for every pod, generated when not given; the admin key too
+    Map<String, Object> secret = atMap(m.get("Secret", "walt"), "stringData");
+    assertThat((String) secret.get("api-key-pepper")).hasSize(48);
+    assertThat((String) secret.get("admin-key")).startsWith("walt_admin_").hasSize(51);
+    assertThat(atMap(m.get("ConfigMap", "walt"), "data"))
+        .containsEntry("WALT_WEBHOOKS_ALLOW_HTTP", "false")
+        .containsEntry("WALT_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", "false");
     assertThat(at(workerContainer, "image")).isEqualTo("ghcr.io/walt-dev/walt:0.1.0");
     assertThat(atMap(workerContainer, "resources.limits")).doesNotContainKey("nvidia.com/gpu");
     assertThat(workerPod).doesNotContainKeys("nodeSelector", "tolerations", "runtimeClassName");
@@ -172,6 +183,8 @@ class HelmChartTest {
     assertThat(atMap(container, "resources.limits")).containsEntry("nvidia.com/gpu", 2).containsEntry("memory", "8Gi");
     assertThat(atMap(container, "resources.requests")).containsEntry("nvidia.com/gpu", 2).containsEntry("cpu", "2");
     assertThat(at(container, "image")).isEqualTo("ghcr.io/walt-dev/walt:0.1.0-cuda");
+    // one worker thread per GPU
+    assertThat(env(container).get("WALT_WORKER_THREADS")).containsEntry("value", "2");
     assertThat(atMap(pod, "nodeSelector"))
         .isEqualTo(Map.of("nvidia.com/gpu.present", "true", "pool", "video"));
     assertThat(maps(pod.get("tolerations")))
@@ -245,6 +258,14 @@ class HelmChartTest {
     }
     Map<String, Object> ref = maps(at(m.get("TriggerAuthentication", WORKER), "spec.secretTargetRef")).get(0);
     assertThat(secrets.get(ref.get("name"))).containsKey((String) ref.get("key"));
+  }
+
+  @Test
+  void givenAuthSecretsAreUsedAsIs() {
+    Manifests m = Manifests.render(Map.of("auth.pepper", "p".repeat(40), "auth.adminKey", "admin-123"));
+    assertThat(atMap(m.get("Secret", "walt"), "stringData"))
+        .containsEntry("api-key-pepper", "p".repeat(40))
+        .containsEntry("admin-key", "admin-123");
   }
 
   @Test
