@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.walt.system.Role;
 import dev.walt.system.RoleSettings;
 import dev.walt.testing.WaltIntegrationTest;
+import dev.walt.worker.WorkerPool;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +15,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
@@ -25,12 +27,14 @@ class WorkerRoleIT {
 
   @LocalServerPort int port;
   @Autowired RoleSettings roles;
+  @Autowired ApplicationContext context;
   @Autowired @Qualifier("requestMappingHandlerMapping") RequestMappingHandlerMapping mappings;
 
   @Test
   void aWorkerServesProbesButNoApi() throws Exception {
     assertThat(roles.has(Role.WORKER)).isTrue();
     assertThat(roles.has(Role.API)).isFalse();
+    assertThat(context.getBeanNamesForType(WorkerPool.class)).hasSize(1);
 
     assertThat(get("/actuator/health/liveness")).isEqualTo(200);
     assertThat(get("/actuator/health/readiness")).isEqualTo(200);
