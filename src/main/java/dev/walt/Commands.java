@@ -1,6 +1,9 @@
 package dev.walt;
 
 import dev.walt.model.Bench;
+import dev.walt.model.pipeline.CascadeBench;
+import dev.walt.model.pipeline.EvalCommand;
+import dev.walt.model.pipeline.GenerateCommand;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,7 +20,10 @@ final class Commands {
 
   static {
     COMMANDS.put("help", Commands::help);
+    CascadeBench.register();
     COMMANDS.put("bench", Bench::run);
+    COMMANDS.put("generate", GenerateCommand::run);
+    COMMANDS.put("eval", EvalCommand::run);
     // deployment (issue 8): the Helm chart's migration hook Job and the image build's native warm-up
     COMMANDS.put("migrate", dev.walt.system.MigrateCommand::run);
     COMMANDS.put("warm-up", dev.walt.system.WarmUpCommand::run);
