@@ -191,6 +191,17 @@ Keys of the Secret are documented in values.yaml (secrets).
     secretKeyRef:
       name: {{ include "walt.secretName" . }}
       key: s3-secret-key
+- name: WALT_AUTH_PEPPER
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "walt.secretName" . }}
+      key: api-key-pepper
+- name: WALT_AUTH_ADMIN_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "walt.secretName" . }}
+      key: admin-key
+      optional: true
 {{- end }}
 
 {{/*

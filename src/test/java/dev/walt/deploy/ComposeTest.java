@@ -45,7 +45,8 @@ class ComposeTest {
     for (String service : List.of("api", "worker", "worker-gpu")) {
       // the shared settings reached every service through the YAML merge key
       assertThat(atMap(services, service + ".environment"))
-          .containsKeys("WALT_DB_URL", "WALT_S3_ENDPOINT", "WALT_S3_ACCESS_KEY", "WALT_S3_SECRET_KEY")
+          .containsKeys("WALT_DB_URL", "WALT_S3_ENDPOINT", "WALT_S3_ACCESS_KEY", "WALT_S3_SECRET_KEY",
+              "WALT_AUTH_PEPPER", "WALT_AUTH_ADMIN_KEY")
           .containsEntry("SPRING_FLYWAY_ENABLED", "false");
     }
     assertThat(at(services, "api.ports")).isEqualTo(List.of("8080:8080"));

@@ -139,7 +139,8 @@ class ConfigurationKeysTest {
     assertThat(variables)
         .containsKeys(
             "WALT_DB_URL", "WALT_DB_USER", "WALT_DB_PASSWORD", "WALT_S3_ENDPOINT", "WALT_S3_PUBLIC_ENDPOINT",
-            "WALT_S3_ACCESS_KEY", "WALT_S3_SECRET_KEY", "WALT_ROLES", "SPRING_FLYWAY_ENABLED");
+            "WALT_S3_ACCESS_KEY", "WALT_S3_SECRET_KEY", "WALT_AUTH_PEPPER", "WALT_AUTH_ADMIN_KEY", "WALT_ROLES",
+            "SPRING_FLYWAY_ENABLED", "WALT_WORKER_THREADS", "WALT_WORKER_DRAIN_GRACE_PERIOD");
     assertAllRead(variables);
   }
 

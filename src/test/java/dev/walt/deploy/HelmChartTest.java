@@ -82,6 +82,12 @@ class HelmChartTest {
     Map<String, Object> secret = atMap(m.get("Secret", "walt"), "stringData");
     assertThat((String) secret.get("api-key-pepper")).hasSize(48);
     assertThat((String) secret.get("admin-key")).startsWith("walt_admin_").hasSize(51);
+    for (Map<String, Object> container : List.of(apiContainer, workerContainer)) {
+      assertThat(at(env(container).get("WALT_AUTH_PEPPER"), "valueFrom.secretKeyRef"))
+          .isEqualTo(Map.of("name", "walt", "key", "api-key-pepper"));
+      assertThat(at(env(container).get("WALT_AUTH_ADMIN_KEY"), "valueFrom.secretKeyRef"))
+          .isEqualTo(Map.of("name", "walt", "key", "admin-key", "optional", true));
+    }
     assertThat(atMap(m.get("ConfigMap", "walt"), "data"))
         .containsEntry("WALT_WEBHOOKS_ALLOW_HTTP", "false")
         .containsEntry("WALT_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", "false");
