@@ -8,8 +8,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Defaults that follow from {@code walt.roles}: without the {@code api} role the OpenAPI document and
- * Swagger UI are off (a worker serves Actuator and nothing else); without the {@code worker} role
+ * Defaults that follow from {@code walt.roles}: without the {@code api} role the OpenAPI document,
+ * Swagger UI and the playground page are off (a worker serves Actuator and nothing else); without the {@code worker} role
  * {@code walt.worker.enabled} defaults to false. Registered in {@code META-INF/spring.factories}. Added
  * last, so an explicit setting still wins.
  */
@@ -24,6 +24,7 @@ class RoleEnvironmentPostProcessor implements EnvironmentPostProcessor {
     if (!roles.has(Role.API)) {
       defaults.put("springdoc.api-docs.enabled", "false");
       defaults.put("springdoc.swagger-ui.enabled", "false");
+      defaults.put("walt.playground.enabled", "false");
     }
     if (!roles.has(Role.WORKER)) {
       defaults.put("walt.worker.enabled", "false");

@@ -67,6 +67,7 @@ class RolesTest {
     roles.postProcessEnvironment(worker, new SpringApplication());
     assertThat(worker.getProperty("springdoc.api-docs.enabled")).isEqualTo("false");
     assertThat(worker.getProperty("springdoc.swagger-ui.enabled")).isEqualTo("false");
+    assertThat(worker.getProperty("walt.playground.enabled")).isEqualTo("false");
 
     assertThat(worker.getProperty("walt.worker.enabled")).isNull();
 

@@ -39,6 +39,7 @@ class WorkerRoleIT {
     assertThat(get("/actuator/health/liveness")).isEqualTo(200);
     assertThat(get("/actuator/health/readiness")).isEqualTo(200);
     assertThat(get("/v3/api-docs")).isEqualTo(404);
+    assertThat(get("/playground/config")).isEqualTo(404);
     assertThat(mappings.getHandlerMethods().keySet())
         .flatMap(info -> info.getPatternValues())
         .noneMatch(pattern -> pattern.startsWith("/v1"));
