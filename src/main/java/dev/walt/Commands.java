@@ -1,6 +1,7 @@
 package dev.walt;
 
 import dev.walt.model.Bench;
+import dev.walt.training.TrainCommand;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,6 +19,7 @@ final class Commands {
   static {
     COMMANDS.put("help", Commands::help);
     COMMANDS.put("bench", Bench::run);
+    COMMANDS.put("train", TrainCommand::run);
   }
 
   private Commands() {}
