@@ -27,7 +27,7 @@ import java.util.Map;
  * </pre>
  *
  * The model folder ({@code --model-out}, default {@code src/main/resources/models/walt-tiny}) is loaded when
- * it holds a complete model, else initialised from {@code --config} (default {@code tiny}) and {@code
+ * it holds a complete model, else initialised from {@code --config} (default {@code walt-tiny}) and {@code
  * --seed}. Trainer state goes to {@code --work} (default {@code /work/walt-train/<stage>}). {@code --export}
  * writes the EMA weights of the trained stage into the model folder as fp16 (for {@code vae}, after
  * measuring the latent statistics with them).
@@ -85,7 +85,7 @@ public final class TrainCommand {
     if (o.containsKey("ema-decay")) {
       settings = settings.withEmaDecay(Double.parseDouble(o.get("ema-decay")));
     }
-    try (WaltModel model = open(modelDir, o.getOrDefault("config", "tiny"), seed)) {
+    try (WaltModel model = open(modelDir, o.getOrDefault("config", "walt-tiny"), seed)) {
       WaltConfig config = model.config();
       TrainingBatches data = new TrainingBatches(seed, Split.TRAIN);
       Objective objective;
