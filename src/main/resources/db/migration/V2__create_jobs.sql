@@ -102,7 +102,8 @@ CREATE TABLE webhook_deliveries (
     api_key_id       uuid        REFERENCES api_keys (id) ON DELETE CASCADE,
     event_type       text        NOT NULL CHECK (event_type IN ('video.completed', 'video.failed', 'video.cancelled')),
     url              text        NOT NULL,
-    payload          jsonb       NOT NULL,
+    -- text, not jsonb: the exact bytes that are signed and sent, the same on every attempt
+    payload          text        NOT NULL,
     status           text        NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
     attempts         integer     NOT NULL DEFAULT 0,
     next_attempt_at  timestamptz NOT NULL DEFAULT now(),

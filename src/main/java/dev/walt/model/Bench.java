@@ -29,7 +29,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>Forward passes are inference (no gradient), batch 1, 16 text tokens, random weights; each figure
  * is the median of {@code --runs} timed passes after one warm-up pass (full attention at the largest
  * size: a single pass, no warm-up, to bound the run time). FLOPs are the analytic count of
- * {@link FlopCount} (matrix products only).
+ * {@link FlopCount} (matrix products only). Process CPU time is printed beside wall time: on a shared
+ * machine it is the steadier figure, especially with {@code --threads 1} (PyTorch's intra-op threads
+ * wait for each other at every operator when the cores are oversubscribed).
  */
 public final class Bench {
 
@@ -86,7 +88,7 @@ public final class Bench {
       out.printf(
           Locale.ROOT, "device %s, system load average %.1f%n%n", manager.getDevice(),
           ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-      double matmul = matmul(manager, out, quick);
+      double[] matmul = matmul(manager, out, quick);
       transformer(manager, out, width, depth, heads, runs, quick, matmul);
       out.println();
       if (SECTIONS.isEmpty()) {
@@ -115,36 +117,58 @@ public final class Bench {
         : 0;
   }
 
-  /** fp32 square matmul throughput; returns the best GFLOP/s measured. */
-  private static double matmul(NDManager manager, PrintStream out, boolean quick) {
-    out.println("fp32 matmul");
-    double best = 0;
+  /** Median wall-clock and process-CPU seconds of repeated runs. */
+  private record Timing(double wall, double cpu) {}
+
+  /** Runs {@code pass} {@code warmup + runs} times; medians of the timed runs. */
+  private static Timing measure(int runs, int warmup, Runnable pass) {
+    double[] wall = new double[runs];
+    double[] cpu = new double[runs];
+    for (int i = -warmup; i < runs; i++) {
+      long cpuStart = processCpuNanos();
+      long start = System.nanoTime();
+      pass.run();
+      if (i >= 0) {
+        wall[i] = (System.nanoTime() - start) / 1e9;
+        cpu[i] = (processCpuNanos() - cpuStart) / 1e9;
+      }
+    }
+    return new Timing(median(wall), median(cpu));
+  }
+
+  /** fp32 square matmul throughput; returns the best {wall, CPU} GFLOP/s measured. */
+  private static double[] matmul(NDManager manager, PrintStream out, boolean quick) {
+    out.println("fp32 matmul                 wall          process CPU");
+    double[] best = new double[2];
     for (int n : quick ? new int[] {512, 1024} : new int[] {1024, 2048}) {
       try (NDManager scope = manager.newSubManager()) {
         NDArray a = scope.randomNormal(new Shape(n, n));
         NDArray b = scope.randomNormal(new Shape(n, n));
-        double[] seconds = new double[5];
-        for (int i = -2; i < seconds.length; i++) {
-          long start = System.nanoTime();
-          NDArray c = a.matMul(b);
-          c.getFloat(0, 0); // wait for the result
-          double s = (System.nanoTime() - start) / 1e9;
-          c.close();
-          if (i >= 0) {
-            seconds[i] = s;
-          }
+        Timing t =
+            measure(
+                5,
+                2,
+                () -> {
+                  NDArray c = a.matMul(b);
+                  c.getFloat(0, 0); // wait for the result
+                  c.close();
+                });
+        double flops = 2.0 * n * n * n;
+        double cpuGflops = t.cpu() > 0 ? flops / t.cpu() / 1e9 : Double.NaN; // CPU clock ticks are coarse
+        best[0] = Math.max(best[0], flops / t.wall() / 1e9);
+        if (Double.isFinite(cpuGflops)) {
+          best[1] = Math.max(best[1], cpuGflops);
         }
-        double median = median(seconds);
-        double gflops = 2.0 * n * n * n / median / 1e9;
-        best = Math.max(best, gflops);
-        out.printf(Locale.ROOT, "  %4d x %-4d  %8.2f ms  %7.1f GFLOP/s%n", n, n, median * 1e3, gflops);
+        out.printf(
+            Locale.ROOT, "  %4d x %-4d  %8.2f ms %7.1f GFLOP/s  %8.2f ms %7.1f GFLOP/s%n", n, n, t.wall() * 1e3,
+            flops / t.wall() / 1e9, t.cpu() * 1e3, cpuGflops);
       }
     }
     return best;
   }
 
   private static void transformer(
-      NDManager manager, PrintStream out, int width, int depth, int heads, int runs, boolean quick, double matmul) {
+      NDManager manager, PrintStream out, int width, int depth, int heads, int runs, boolean quick, double[] matmul) {
     int[][] latents = quick ? new int[][] {{5, 16, 16}, {5, 32, 32}} : new int[][] {{5, 16, 16}, {5, 32, 32}, {5, 64, 64}};
     int[] largest = latents[latents.length - 1];
     TransformerConfig windowed =
@@ -153,11 +177,14 @@ public final class Bench {
     out.printf(
         Locale.ROOT,
         "%ntransformer forward (batch 1, %d text tokens): depth %d, width %d, heads %d, c %d, patch %d,"
-            + " windows %s and %s vs full attention%n",
+            + " windows %s and %s (relative bias) vs full attention (no relative bias);"
+            + " wall clock and process CPU time%n",
         TEXT_TOKENS, depth, width, heads, windowed.latentChannels(), windowed.patchSize(), windowed.spatialWindow(),
         windowed.spatiotemporalWindow());
-    out.println("  latent      tokens | window ms  GFLOP/s  us/token | full ms     GFLOP/s  us/token | speedup");
-    List<double[]> rows = new ArrayList<>();
+    out.println(
+        "  latent      tokens | window ms  GFLOP/s us/token  CPU ms | full ms     GFLOP/s us/token  CPU ms | speedup  CPU");
+    List<Timing[]> rows = new ArrayList<>();
+    List<double[]> flops = new ArrayList<>();
     try (NDManager models = manager.newSubManager()) {
       WaltTransformer windowModel = randomModel(windowed, models, 1);
       WaltTransformer fullModel = randomModel(full, models, 1);
@@ -165,36 +192,62 @@ public final class Bench {
         int[] l = latents[i];
         long tokens = (long) l[0] * l[1] * l[2];
         boolean last = i == latents.length - 1;
-        double tw = time(windowModel, manager, l, runs, 1);
-        double tf = last ? time(fullModel, manager, l, 1, 0) : time(fullModel, manager, l, runs, 1);
+        Timing tw = measure(runs, 1, () -> forward(windowModel, manager, l));
+        Timing tf = last ? measure(1, 0, () -> forward(fullModel, manager, l)) : measure(runs, 1, () -> forward(fullModel, manager, l));
         FlopCount fw = windowModel.flops(1, l[0], l[1], l[2], TEXT_TOKENS);
         FlopCount ff = fullModel.flops(1, l[0], l[1], l[2], TEXT_TOKENS);
-        double gw = fw.total() / tw / 1e9;
-        double gf = ff.total() / tf / 1e9;
-        rows.add(new double[] {tokens, tw, tf, gw});
+        rows.add(new Timing[] {tw, tf});
+        flops.add(new double[] {tokens, fw.total(), ff.total()});
         out.printf(
             Locale.ROOT,
-            "  %2dx%3dx%-3d %6d | %9.1f %8.1f %9.2f | %9.1f %9.1f %9.2f | %6.2fx%n",
-            l[0], l[1], l[2], tokens, tw * 1e3, gw, tw / tokens * 1e6, tf * 1e3, gf, tf / tokens * 1e6, tf / tw);
+            "  %2dx%3dx%-3d %6d | %9.1f %8.1f %8.1f %7.0f | %9.1f %9.1f %8.1f %7.0f | %6.2fx %5.2fx%n",
+            l[0], l[1], l[2], tokens, tw.wall() * 1e3, fw.total() / tw.wall() / 1e9, tw.wall() / tokens * 1e6,
+            tw.cpu() * 1e3, tf.wall() * 1e3, ff.total() / tf.wall() / 1e9, tf.wall() / tokens * 1e6, tf.cpu() * 1e3,
+            tf.wall() / tw.wall(), tf.cpu() / tw.cpu());
         out.printf(
             Locale.ROOT,
             "  %18s   FLOPs: window %.2f G (attention %.2f G), full %.2f G (attention %.2f G)%n",
             "", fw.total() / 1e9, fw.attention() / 1e9, ff.total() / 1e9, ff.attention() / 1e9);
       }
     }
-    double[] first = rows.get(0);
-    double[] lastRow = rows.get(rows.size() - 1);
-    double bestEfficiency = rows.stream().mapToDouble(r -> r[3]).max().orElse(0) / matmul;
+    int lastIndex = rows.size() - 1;
     out.println();
-    out.printf(Locale.ROOT, "  window vs full at %.0f tokens: %.2fx (target >= 1.6x)%n", first[0], first[2] / first[1]);
-    out.printf(
-        Locale.ROOT, "  window vs full at %.0f tokens: %.2fx (target >= 10x at 20480)%n", lastRow[0], lastRow[2] / lastRow[1]);
-    out.printf(
-        Locale.ROOT, "  window cost per token %.0f -> %.0f tokens: x%.2f (target: roughly flat)%n", first[0], lastRow[0],
-        (lastRow[1] / lastRow[0]) / (first[1] / first[0]));
-    out.printf(
-        Locale.ROOT, "  best window-attention throughput: %.0f%% of matmul GFLOP/s (target >= 50%%)%n",
-        100 * bestEfficiency);
+    out.println("  summary                                         wall     CPU");
+    summary(out, "window vs full at " + (long) flops.get(0)[0] + " tokens (>= 1.6x)",
+        rows.get(0)[1].wall() / rows.get(0)[0].wall(), rows.get(0)[1].cpu() / rows.get(0)[0].cpu(), "x");
+    summary(out, "window vs full at " + (long) flops.get(lastIndex)[0] + " tokens (>= 10x)",
+        rows.get(lastIndex)[1].wall() / rows.get(lastIndex)[0].wall(),
+        rows.get(lastIndex)[1].cpu() / rows.get(lastIndex)[0].cpu(), "x");
+    double tokenRatio = flops.get(lastIndex)[0] / flops.get(0)[0];
+    summary(out, "window cost per token, largest / smallest (~1)",
+        rows.get(lastIndex)[0].wall() / rows.get(0)[0].wall() / tokenRatio,
+        rows.get(lastIndex)[0].cpu() / rows.get(0)[0].cpu() / tokenRatio, "x");
+    double bestWall = 0;
+    double bestCpu = 0;
+    for (int i = 0; i < rows.size(); i++) {
+      bestWall = Math.max(bestWall, flops.get(i)[1] / rows.get(i)[0].wall() / 1e9);
+      bestCpu = Math.max(bestCpu, flops.get(i)[1] / rows.get(i)[0].cpu() / 1e9);
+    }
+    summary(out, "window throughput / matmul throughput (>= 50%)", 100 * bestWall / matmul[0], 100 * bestCpu / matmul[1], "%");
+  }
+
+  private static void summary(PrintStream out, String label, double wall, double cpu, String unit) {
+    out.printf(Locale.ROOT, "  %-46s %6.2f%s %6.2f%s%n", label, wall, unit, cpu, unit);
+  }
+
+  /** One inference forward pass on a random latent with 16 text tokens, scoped to its own manager. */
+  private static void forward(WaltTransformer model, NDManager manager, int[] latent) {
+    TransformerConfig config = model.config();
+    try (NDManager scope = manager.newSubManager()) {
+      NDArray noisy = scope.randomNormal(new Shape(1, config.latentChannels(), latent[0], latent[1], latent[2]));
+      NDArray text = scope.randomNormal(new Shape(1, TEXT_TOKENS, config.textDim()));
+      DenoiserInput input =
+          new DenoiserInput(
+              noisy, scope.create(new float[] {500f}), null, text, scope.ones(new Shape(1, TEXT_TOKENS)), null, null,
+              null, null, false);
+      NDArray v = model.forward(new ParameterStore(scope, false), input, null);
+      v.getFloat(0, 0, 0, 0, 0); // wait for the result
+    }
   }
 
   private static WaltTransformer randomModel(TransformerConfig config, NDManager manager, int seed) {
@@ -207,30 +260,6 @@ public final class Bench {
       }
     }
     return model;
-  }
-
-  /** Median seconds of {@code runs} forward passes after {@code warmup} untimed ones. */
-  private static double time(WaltTransformer model, NDManager manager, int[] latent, int runs, int warmup) {
-    TransformerConfig config = model.config();
-    double[] seconds = new double[runs];
-    for (int i = -warmup; i < runs; i++) {
-      try (NDManager scope = manager.newSubManager()) {
-        NDArray noisy = scope.randomNormal(new Shape(1, config.latentChannels(), latent[0], latent[1], latent[2]));
-        NDArray text = scope.randomNormal(new Shape(1, TEXT_TOKENS, config.textDim()));
-        DenoiserInput input =
-            new DenoiserInput(
-                noisy, scope.create(new float[] {500f}), null, text, scope.ones(new Shape(1, TEXT_TOKENS)), null, null,
-                null, null, false);
-        long start = System.nanoTime();
-        NDArray v = model.forward(new ParameterStore(scope, false), input, null);
-        v.getFloat(0, 0, 0, 0, 0); // wait for the result
-        double s = (System.nanoTime() - start) / 1e9;
-        if (i >= 0) {
-          seconds[i] = s;
-        }
-      }
-    }
-    return median(seconds);
   }
 
   private static double median(double[] values) {

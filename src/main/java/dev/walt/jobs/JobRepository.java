@@ -1,0 +1,522 @@
+package dev.walt.jobs;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Every statement on {@code video_jobs}: the table is both the user-visible resource and the queue.
+ *
+ * <p>Rules that every statement here keeps:
+ *
+ * <ul>
+ *   <li>Time comes from the database ({@code now()}), never from the JVM: leases and backoffs must mean
+ *       the same thing on every instance, whatever its clock says.
+ *   <li>A worker's writes after the claim are guarded by {@code id AND attempt AND status =
+ *       'in_progress'}. Once the rescuer re-queued a job (its lease expired), the old worker still holds
+ *       the old attempt number and every one of its writes matches no row; so a stale worker can never
+ *       overwrite the outcome of a newer attempt, nor resurrect a cancelled or deleted job.
+ *   <li>API-side statements are scoped by tenant: a job of another tenant does not exist.
+ * </ul>
+ *
+ * <p>Callers own the transactions ({@code JdbcClient} joins the current one).
+ */
+@Repository
+class JobRepository {
+
+  /** The NOTIFY channel that wakes idle workers and tells running ones about cancellations. */
+  static final String CHANNEL = "walt_jobs";
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+
+  private final JdbcClient jdbc;
+
+  JobRepository(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // the API side
+
+  Job insert(UUID id, NewJob job, int maxAttempts) {
+    return jdbc.sql(
+            """
+            INSERT INTO video_jobs (id, tenant_id, api_key_id, prompt, negative_prompt, frames, width, height,
+                                    fps, seed, steps, guidance_scale, input_image_key, webhook_url, metadata,
+                                    max_attempts)
+            VALUES (:id, :tenant, :key, :prompt, :negative, :frames, :width, :height,
+                    :fps, :seed, :steps, :guidance, :image, :webhook, CAST(:metadata AS jsonb),
+                    :maxAttempts)
+            RETURNING *
+            """)
+        .param("id", id)
+        .param("tenant", job.tenantId())
+        .param("key", job.apiKeyId())
+        .param("prompt", job.prompt())
+        .param("negative", job.negativePrompt())
+        .param("frames", job.frames())
+        .param("width", job.width())
+        .param("height", job.height())
+        .param("fps", job.fps())
+        .param("seed", job.seed())
+        .param("steps", job.steps())
+        .param("guidance", job.guidanceScale())
+        .param("image", job.inputImageKey())
+        .param("webhook", job.webhookUrl())
+        .param("metadata", JSON.writeValueAsString(job.metadata()))
+        .param("maxAttempts", maxAttempts)
+        .query(JobRepository::job)
+        .single();
+  }
+
+  Optional<Job> find(UUID tenantId, UUID id) {
+    return jdbc.sql("SELECT * FROM video_jobs WHERE id = :id AND tenant_id = :tenant")
+        .param("id", id)
+        .param("tenant", tenantId)
+        .query(JobRepository::job)
+        .optional();
+  }
+
+  /** For the workers, the rescuer and tests: a job by id, whatever its tenant. */
+  Optional<Job> findAnyTenant(UUID id) {
+    return jdbc.sql("SELECT * FROM video_jobs WHERE id = :id")
+        .param("id", id)
+        .query(JobRepository::job)
+        .optional();
+  }
+
+  /**
+   * Newest first with a keyset cursor: the page starts after the (created_at, id) of the cursor job.
+   * The row comparison walks {@code video_jobs_tenant_created_idx}; several jobs created in one
+   * transaction share created_at, so the id breaks ties and no job is skipped or repeated.
+   */
+  List<Job> list(UUID tenantId, @Nullable JobStatus status, @Nullable UUID after, int limit) {
+    return jdbc.sql(
+            """
+            SELECT * FROM video_jobs
+            WHERE tenant_id = :tenant
+              AND (CAST(:status AS text) IS NULL OR status = :status)
+              AND (CAST(:after AS uuid) IS NULL
+                   OR (created_at, id) < (SELECT c.created_at, c.id FROM video_jobs c
+                                           WHERE c.id = :after AND c.tenant_id = :tenant))
+            ORDER BY created_at DESC, id DESC
+            LIMIT :limit
+            """)
+        .param("tenant", tenantId)
+        .param("status", status == null ? null : status.wire())
+        .param("after", after)
+        .param("limit", limit)
+        .query(JobRepository::job)
+        .list();
+  }
+
+  /** Cancels a queued job at once. Guarded by status: a job claimed a moment ago is not touched. */
+  Optional<Job> cancelQueued(UUID tenantId, UUID id, Duration retention) {
+    return jdbc.sql(
+            """
+            UPDATE video_jobs
+            SET status = 'cancelled', finished_at = now(), updated_at = now(),
+                expires_at = now() + :retentionMs * interval '1 millisecond'
+            WHERE id = :id AND tenant_id = :tenant AND status = 'queued'
+            RETURNING *
+            """)
+        .param("id", id)
+        .param("tenant", tenantId)
+        .param("retentionMs", retention.toMillis())
+        .query(JobRepository::job)
+        .optional();
+  }
+
+  /**
+   * Asks the worker of a running job to stop; it sees the flag at its next heartbeat or progress write,
+   * or at once through the NOTIFY that the caller sends.
+   */
+  Optional<Job> requestCancel(UUID tenantId, UUID id) {
+    return jdbc.sql(
+            """
+            UPDATE video_jobs SET cancel_requested = true, updated_at = now()
+            WHERE id = :id AND tenant_id = :tenant AND status = 'in_progress'
+            RETURNING *
+            """)
+        .param("id", id)
+        .param("tenant", tenantId)
+        .query(JobRepository::job)
+        .optional();
+  }
+
+  /** Deletes the row and returns it as it was (a running job's worker then fails every guarded write). */
+  Optional<Job> delete(UUID tenantId, UUID id) {
+    return jdbc.sql("DELETE FROM video_jobs WHERE id = :id AND tenant_id = :tenant RETURNING *")
+        .param("id", id)
+        .param("tenant", tenantId)
+        .query(JobRepository::job)
+        .optional();
+  }
+
+  /**
+   * Queued jobs that the claim takes before this one: the same order as the claim
+   * (priority, created_at, id), counted on the partial index of queued rows.
+   */
+  long queuePosition(UUID id, int priority, Instant createdAt) {
+    return jdbc.sql(
+            """
+            SELECT count(*) FROM video_jobs
+            WHERE status = 'queued' AND (priority, created_at, id) < (:priority, :createdAt, :id)
+            """)
+        .param("priority", priority)
+        .param("createdAt", OffsetDateTime.ofInstant(createdAt, java.time.ZoneOffset.UTC))
+        .param("id", id)
+        .query(Long.class)
+        .single();
+  }
+
+  int activeJobs(UUID apiKeyId) {
+    return jdbc.sql(
+            """
+            SELECT count(*) FROM video_jobs
+            WHERE api_key_id = :key AND status IN ('queued', 'in_progress')
+            """)
+        .param("key", apiKeyId)
+        .query(Integer.class)
+        .single();
+  }
+
+  /** Sends a notification; delivered when the current transaction commits (never if it rolls back). */
+  void notify(String payload) {
+    jdbc.sql("SELECT pg_notify(:channel, :payload)")
+        .param("channel", CHANNEL)
+        .param("payload", payload)
+        .query((rs, n) -> 0)
+        .list();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // the queue
+
+  /**
+   * Takes the next queued job that is due: by priority, then age. {@code SKIP LOCKED} lets many workers
+   * claim at once without waiting on each other or taking the same row; the UPDATE re-checks nothing
+   * else because the row lock is held from the sub-select on. The attempt number grows with every claim
+   * and becomes the guard of all later writes of this worker.
+   */
+  Optional<Job> claim(String workerId, Duration lease) {
+    return jdbc.sql(
+            """
+            UPDATE video_jobs
+            SET status = 'in_progress', attempt = attempt + 1, worker_id = :worker,
+                lease_expires_at = now() + :leaseMs * interval '1 millisecond',
+                started_at = now(), updated_at = now(), progress = 0, stage = NULL
+            WHERE id = (SELECT id FROM video_jobs
+                        WHERE status = 'queued' AND run_after <= now()
+                        ORDER BY priority, created_at, id
+                        LIMIT 1
+                        FOR UPDATE SKIP LOCKED)
+            RETURNING *
+            """)
+        .param("worker", workerId)
+        .param("leaseMs", lease.toMillis())
+        .query(JobRepository::job)
+        .optional();
+  }
+
+  /**
+   * How long until the earliest queued job becomes due (retries wait out their backoff), or empty when
+   * nothing is queued. Lets an idle worker sleep exactly until then instead of a whole poll interval.
+   */
+  Optional<Duration> untilNextDue() {
+    return jdbc.sql(
+            """
+            SELECT CAST(greatest(extract(epoch FROM min(run_after) - now()) * 1000, 0) AS bigint)
+            FROM video_jobs WHERE status = 'queued'
+            """)
+        .query((rs, n) -> {
+          long millis = rs.getLong(1);
+          return rs.wasNull() ? null : Duration.ofMillis(millis);
+        })
+        .optional();
+  }
+
+  /**
+   * Extends the lease from the database's now. Guarded: a worker whose job was rescued, cancelled or
+   * deleted gets nothing back and knows it lost the job.
+   *
+   * @return the job's cancel flag, or empty when this attempt no longer owns the job
+   */
+  Optional<Boolean> heartbeat(UUID id, int attempt, Duration lease) {
+    return jdbc.sql(
+            """
+            UPDATE video_jobs
+            SET lease_expires_at = now() + :leaseMs * interval '1 millisecond', updated_at = now()
+            WHERE id = :id AND attempt = :attempt AND status = 'in_progress'
+            RETURNING cancel_requested
+            """)
+        .param("id", id)
+        .param("attempt", attempt)
+        .param("leaseMs", lease.toMillis())
+        .query(Boolean.class)
+        .optional();
+  }
+
+  /**
+   * Records progress. Guarded so that a stale worker cannot move the progress bar of a newer attempt.
+   *
+   * @return the job's cancel flag (a free refresh), or empty when this attempt no longer owns the job
+   */
+  Optional<Boolean> progress(UUID id, int attempt, int percent, String stage) {
+    return jdbc.sql(
+            """
+            UPDATE video_jobs SET progress = :progress, stage = :stage, updated_at = now()
+            WHERE id = :id AND attempt = :attempt AND status = 'in_progress'
+            RETURNING cancel_requested
+            """)
+        .param("id", id)
+        .param("attempt", attempt)
+        .param("progress", Math.max(0, Math.min(100, percent)))
+        .param("stage", stage)
+        .query(Boolean.class)
+        .optional();
+  }
+
+  /**
+   * Makes the result visible. This is the only statement that sets result keys, and it is guarded: if
+   * the job was rescued (a newer attempt runs or ran), cancelled, deleted or released meanwhile, it
+   * matches nothing and the caller removes the objects it uploaded.
+   */
+  Optional<Job> complete(
+      UUID id, int attempt, String videoKey, String thumbnailKey, @Nullable String previewKey, Duration retention) {
+    return jdbc.sql(
+            """
+            UPDATE video_jobs
+            SET status = 'completed', progress = 100, stage = NULL,
+                video_key = :video, thumbnail_key = :thumbnail, preview_key = :preview,
+                error_code = NULL, error_message = NULL, lease_expires_at = NULL,
+                finished_at = now(), updated_at = now(),
+                expires_at = now() + :retentionMs * interval '1 millisecond'
+            WHERE id = :id AND attempt = :attempt AND status = 'in_progress'
+            RETURNING *
+            """)
+        .param("id", id)
+        .param("attempt", attempt)
+        .param("video", videoKey)
+        .param("thumbnail", thumbnailKey)
+        .param("preview", previewKey)
+        .param("retentionMs", retention.toMillis())
+        .query(JobRepository::job)
+        .optional();
+  }
+
+  /** Fails the job for good (guarded like every worker write). */
+  Optional<Job> fail(UUID id, int attempt, String code, String message, Duration retention) {
+    return jdbc.sql(
+            """
+            UPDATE video_jobs
+            SET status = 'failed', error_code = :code, error_message = :message, stage = NULL,
+                lease_expires_at = NULL, finished_at = now(), updated_at = now(),
+                expires_at = now() + :retentionMs * interval '1 millisecond'
+            WHERE id = :id AND attempt = :attempt AND status = 'in_progress'
+            RETURNING *
+            """)
+        .param("id", id)
+        .param("attempt", attempt)
+        .param("code", code)
+        .param("message", message)
+        .param("retentionMs", retention.toMillis())
+        .query(JobRepository::job)
+        .optional();
+  }
+
+  /**
+   * Puts a failed attempt back in the queue, due after the backoff; the error stays recorded so that
+   * the job shows why it is being retried. Guarded like every worker write.
+   */
+  Optional<Job> retryLater(UUID id, int attempt, String code, String message, Duration backoff) {
+    return jdbc.sql(
+            """
+            UPDATE video_jobs
+            SET status = 'queued', run_after = now() + :backoffMs * interval '1 millisecond',
+                error_code = :code, error_message = :message, progress = 0, stage = NULL,
+                lease_expires_at = NULL, worker_id = NULL, updated_at = now()
+            WHERE id = :id AND attempt = :attempt AND status = 'in_progress'
+            RETURNING *
+            """)
+        .param("id", id)
+        .param("attempt", attempt)
+        .param("code", code)
+        .param("message", message)
+        .param("backoffMs", backoff.toMillis())
+        .query(JobRepository::job)
+        .optional();
+  }
+
+  /** Records that the worker stopped the job on request (guarded like every worker write). */
+  Optional<Job> cancelRunning(UUID id, int attempt, Duration retention) {
+    return jdbc.sql(
+            """
+            UPDATE video_jobs
+            SET status = 'cancelled', stage = NULL, lease_expires_at = NULL,
+                finished_at = now(), updated_at = now(),
+                expires_at = now() + :retentionMs * interval '1 millisecond'
+            WHERE id = :id AND attempt = :attempt AND status = 'in_progress'
+            RETURNING *
+            """)
+        .param("id", id)
+        .param("attempt", attempt)
+        .param("retentionMs", retention.toMillis())
+        .query(JobRepository::job)
+        .optional();
+  }
+
+  /**
+   * Hands a job back on shutdown, due at once. The attempt number is kept (it must only ever grow: it
+   * is the guard of the writes of whoever held it), and {@code max_attempts} grows by one instead, so
+   * that a release does not use up one of the job's attempts.
+   */
+  boolean release(UUID id, int attempt) {
+    return jdbc.sql(
+            """
+            UPDATE video_jobs
+            SET status = 'queued', run_after = now(), max_attempts = max_attempts + 1,
+                progress = 0, stage = NULL, lease_expires_at = NULL, worker_id = NULL, updated_at = now()
+            WHERE id = :id AND attempt = :attempt AND status = 'in_progress'
+            """)
+        .param("id", id)
+        .param("attempt", attempt)
+        .update()
+        == 1;
+  }
+
+  /**
+   * Takes running jobs whose lease ran out (their worker died or hangs) and decides their fate in one
+   * statement: a job whose cancel was requested is cancelled, one that used all its attempts fails, any
+   * other goes back to the queue after the backoff of its attempt. {@code SKIP LOCKED} lets every
+   * instance run the rescuer at the same time; a row is rescued once because the outer UPDATE runs
+   * under the row lock and the status changes. The stale worker's attempt number no longer matches
+   * anything it could write later.
+   */
+  List<Job> rescueExpired(int batch, Duration backoffBase, Duration backoffMax, Duration retention) {
+    return jdbc.sql(
+            """
+            UPDATE video_jobs j
+            SET status = CASE WHEN j.cancel_requested THEN 'cancelled'
+                              WHEN j.attempt >= j.max_attempts THEN 'failed'
+                              ELSE 'queued' END,
+                error_code = CASE WHEN j.cancel_requested THEN j.error_code ELSE 'lease_expired' END,
+                error_message = CASE WHEN j.cancel_requested THEN j.error_message
+                                     ELSE 'the worker stopped reporting (attempt ' || j.attempt || ' of '
+                                          || j.max_attempts || ')' END,
+                run_after = now() + least(:baseMs * power(2, greatest(j.attempt - 1, 0)), :maxMs)
+                                    * interval '1 millisecond',
+                finished_at = CASE WHEN j.cancel_requested OR j.attempt >= j.max_attempts
+                                   THEN now() END,
+                expires_at = CASE WHEN j.cancel_requested OR j.attempt >= j.max_attempts
+                                  THEN now() + :retentionMs * interval '1 millisecond' END,
+                progress = CASE WHEN j.cancel_requested OR j.attempt >= j.max_attempts
+                                THEN j.progress ELSE 0 END,
+                stage = NULL, lease_expires_at = NULL, worker_id = NULL, updated_at = now()
+            WHERE j.id IN (SELECT id FROM video_jobs
+                           WHERE status = 'in_progress' AND lease_expires_at < now()
+                           ORDER BY lease_expires_at
+                           LIMIT :batch
+                           FOR UPDATE SKIP LOCKED)
+            RETURNING *
+            """)
+        .param("batch", batch)
+        .param("baseMs", backoffBase.toMillis())
+        .param("maxMs", backoffMax.toMillis())
+        .param("retentionMs", retention.toMillis())
+        .query(JobRepository::job)
+        .list();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // retention
+
+  /**
+   * Locks a batch of finished jobs past their expiry. {@code SKIP LOCKED}: instances running the
+   * cleanup at once take different rows; the locks are held while the caller deletes the objects.
+   */
+  List<Job> lockExpired(int batch) {
+    return jdbc.sql(
+            """
+            SELECT * FROM video_jobs
+            WHERE status IN ('completed', 'failed', 'cancelled') AND expires_at <= now()
+            ORDER BY expires_at
+            LIMIT :batch
+            FOR UPDATE SKIP LOCKED
+            """)
+        .param("batch", batch)
+        .query(JobRepository::job)
+        .list();
+  }
+
+  /**
+   * Marks a job expired once its objects are gone; the keys are cleared since they point at nothing.
+   * Guarded by status: only a finished job expires.
+   */
+  boolean markExpired(UUID id) {
+    return jdbc.sql(
+            """
+            UPDATE video_jobs
+            SET status = 'expired', video_key = NULL, thumbnail_key = NULL, preview_key = NULL,
+                input_image_key = NULL, updated_at = now()
+            WHERE id = :id AND status IN ('completed', 'failed', 'cancelled')
+            """)
+        .param("id", id)
+        .update()
+        == 1;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  static Job job(ResultSet rs, int row) throws SQLException {
+    return new Job(
+        rs.getObject("id", UUID.class),
+        rs.getObject("tenant_id", UUID.class),
+        rs.getObject("api_key_id", UUID.class),
+        JobStatus.fromWire(rs.getString("status")),
+        rs.getInt("priority"),
+        rs.getString("prompt"),
+        rs.getString("negative_prompt"),
+        rs.getInt("frames"),
+        rs.getInt("width"),
+        rs.getInt("height"),
+        rs.getInt("fps"),
+        rs.getLong("seed"),
+        rs.getInt("steps"),
+        rs.getFloat("guidance_scale"),
+        rs.getString("input_image_key"),
+        rs.getString("webhook_url"),
+        JSON.readValue(rs.getString("metadata"), STRING_MAP),
+        rs.getInt("attempt"),
+        rs.getInt("max_attempts"),
+        rs.getBoolean("cancel_requested"),
+        rs.getInt("progress"),
+        rs.getString("stage"),
+        rs.getString("error_code"),
+        rs.getString("error_message"),
+        rs.getString("video_key"),
+        rs.getString("thumbnail_key"),
+        rs.getString("preview_key"),
+        rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+        instant(rs, "started_at"),
+        instant(rs, "finished_at"),
+        instant(rs, "expires_at"));
+  }
+
+  private static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+    return value == null ? null : value.toInstant();
+  }
+}

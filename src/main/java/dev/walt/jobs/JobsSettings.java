@@ -1,0 +1,54 @@
+package dev.walt.jobs;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The job lifecycle: retries, rescue of expired leases and retention ({@code walt.jobs.*}).
+ *
+ * @param retention how long finished jobs keep their outputs and records (completed, failed and
+ *     cancelled alike) before the cleanup deletes the objects and marks the job {@code expired};
+ *     default {@code 24h}
+ * @param maxAttempts how many times a job is started before it fails for good (stored on each job at
+ *     creation, so that the API nodes and the workers agree); default {@code 3}
+ * @param retryBackoff the delay before the second attempt; it doubles with every further attempt;
+ *     default {@code 10s}
+ * @param retryBackoffMax the longest delay between two attempts; default {@code 10m}
+ * @param rescueInterval how often every instance looks for running jobs whose lease expired; default
+ *     {@code 5s}
+ * @param cleanupInterval how often every instance looks for expired jobs and idempotency records;
+ *     default {@code 1m}
+ * @param cleanupBatchSize how many expired jobs one cleanup transaction handles; default {@code 100}
+ */
+@ConfigurationProperties("walt.jobs")
+@Validated
+public record JobsSettings(
+    @DefaultValue("24h") Duration retention,
+    @DefaultValue("3") @Min(1) @Max(100) int maxAttempts,
+    @DefaultValue("10s") Duration retryBackoff,
+    @DefaultValue("10m") Duration retryBackoffMax,
+    @DefaultValue("5s") Duration rescueInterval,
+    @DefaultValue("1m") Duration cleanupInterval,
+    @DefaultValue("100") @Min(1) @Max(10_000) int cleanupBatchSize) {
+
+  /** The settings with every default, for code that runs outside a Spring context (tests, tools). */
+  public static JobsSettings defaults() {
+    return new JobsSettings(
+        Duration.ofHours(24), 3, Duration.ofSeconds(10), Duration.ofMinutes(10),
+        Duration.ofSeconds(5), Duration.ofMinutes(1), 100);
+  }
+
+  /** The delay before the attempt after {@code failedAttempt}: doubling from the base, capped. */
+  public Duration backoffAfter(int failedAttempt) {
+    int doublings = Math.max(0, Math.min(failedAttempt - 1, 30));
+    long millis = retryBackoff.toMillis() << doublings;
+    if (millis < 0 || millis > retryBackoffMax.toMillis()) {
+      millis = retryBackoffMax.toMillis();
+    }
+    return Duration.ofMillis(millis);
+  }
+}

@@ -1,0 +1,42 @@
+package dev.walt.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.walt.jobs.Job;
+import dev.walt.jobs.JobFixtures;
+import dev.walt.jobs.JobNotifications;
+import dev.walt.jobs.JobStatus;
+import dev.walt.jobs.VideoJobs;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Without a {@link VideoGeneratorFactory} bean (src/main has none until the W.A.L.T pipeline is wired
+ * in) the application still starts and accepts jobs, but runs none: no worker thread, no LISTEN
+ * connection; the jobs wait in the queue for an instance that has a generator.
+ */
+class WorkerPoolWithoutGeneratorIT {
+
+  @Test
+  void theApplicationStartsAndQueuesJobsButRunsNone() throws Exception {
+    try (ConfigurableApplicationContext app = JobsTestApp.start(JobsTestApp.services(), null)) {
+      assertThat(app.getBeanNamesForType(VideoGeneratorFactory.class)).isEmpty();
+      VideoJobs jobs = app.getBean(VideoJobs.class);
+      JobFixtures.Tenant tenant = JobFixtures.tenant(app.getBean(JdbcClient.class), null);
+
+      Job created = jobs.create(UUID.randomUUID(), tenant.job("noop"));
+      Thread.sleep(1500);
+
+      Job later = jobs.find(tenant.tenantId(), created.id()).orElseThrow();
+      assertThat(later.status()).isEqualTo(JobStatus.QUEUED);
+      assertThat(later.attempt()).isZero();
+      assertThat(jobs.queuePosition(later)).isZero();
+      assertThat(app.getBean(WorkerPool.class).busy()).isZero();
+      assertThat(app.getBean(JobNotifications.class).listening()).isFalse();
+      assertThat(Thread.getAllStackTraces().keySet().stream()
+          .filter(t -> t.getName().startsWith("walt-worker-") && t.isAlive())).isEmpty();
+    }
+  }
+}
