@@ -1,6 +1,9 @@
 package dev.walt;
 
 import dev.walt.model.Bench;
+import dev.walt.model.pipeline.CascadeBench;
+import dev.walt.model.pipeline.EvalCommand;
+import dev.walt.model.pipeline.GenerateCommand;
 import dev.walt.training.TrainCommand;
 import java.util.Arrays;
 import java.util.Map;
@@ -18,7 +21,10 @@ final class Commands {
 
   static {
     COMMANDS.put("help", Commands::help);
+    CascadeBench.register();
     COMMANDS.put("bench", Bench::run);
+    COMMANDS.put("generate", GenerateCommand::run);
+    COMMANDS.put("eval", EvalCommand::run);
     COMMANDS.put("train", TrainCommand::run);
   }
 
