@@ -72,6 +72,10 @@ public final class Trainer implements AutoCloseable {
     this.ema = new Ema(parameters, this.manager, settings.emaDecay());
     this.schedule = settings.schedule();
     Files.createDirectories(work);
+    Path old = work.resolve(CHECKPOINT + ".old");
+    if (!Files.exists(work.resolve(CHECKPOINT)) && Files.isRegularFile(old.resolve("state.json"))) {
+      Files.move(old, work.resolve(CHECKPOINT)); // interrupted between the two moves of checkpoint()
+    }
     this.log = new LossLog(work, 0);
   }
 
