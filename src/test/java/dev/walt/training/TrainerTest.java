@@ -40,7 +40,7 @@ class TrainerTest {
 
   private static Objective sr(WaltModel model) {
     return new SuperResolutionObjective("sr1", model.vae(), model.stage("sr1"), new TrainingBatches(3, Split.TRAIN), 2,
-        32, 16, CONFIG.frames(), 0.25);
+        CONFIG.stages().get(1).height(), CONFIG.base().height(), CONFIG.frames(), 0.25);
   }
 
   /** The same data and noise at every step: the loss of a fixed batch. */
