@@ -1,0 +1,151 @@
+package dev.walt.api;
+
+import dev.walt.auth.Caller;
+import dev.walt.jobs.Job;
+import dev.walt.jobs.NewJob;
+import dev.walt.jobs.VideoJobs;
+import dev.walt.storage.ObjectStorage;
+import java.io.ByteArrayInputStream;
+import java.security.MessageDigest;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.ErrorResponseException;
+
+/**
+ * Creates a video job from a read request: idempotency (IETF draft), validation, the active-job
+ * limit, the input image (fetched, checked, stored under {@code inputs/{jobId}/image} before the row
+ * exists and deleted again when the row is not written), and the insert of job and idempotency record
+ * in one transaction.
+ */
+@Service
+class VideoCreation {
+
+  private static final Logger log = LoggerFactory.getLogger(VideoCreation.class);
+  private static final Pattern KEY_SHAPE = Pattern.compile("[\\x21-\\x7e]{1,255}");
+
+  /** The job, and whether it was created by an earlier request with the same key. */
+  record Created(Job job, boolean replayed) {}
+
+  private final RequestValidator validator;
+  private final InputImages images;
+  private final IdempotencyStore idempotency;
+  private final VideoJobs jobs;
+  private final ObjectStorage storage;
+  private final TransactionTemplate transactions;
+  private final ApiSettings settings;
+
+  VideoCreation(RequestValidator validator, InputImages images, IdempotencyStore idempotency, VideoJobs jobs,
+      ObjectStorage storage, TransactionTemplate transactions, ApiSettings settings) {
+    this.validator = validator;
+    this.images = images;
+    this.idempotency = idempotency;
+    this.jobs = jobs;
+    this.storage = storage;
+    this.transactions = transactions;
+    this.settings = settings;
+  }
+
+  static void checkIdempotencyKey(@Nullable String key) {
+    if (key != null && !KEY_SHAPE.matcher(key).matches()) {
+      throw Problems.invalid("Idempotency-Key", "must be 1 to 255 visible ASCII characters");
+    }
+  }
+
+  Created create(Caller caller, RequestReader.Parsed parsed, @Nullable String idempotencyKey) {
+    checkIdempotencyKey(idempotencyKey);
+    if (idempotencyKey != null) {
+      var earlier = idempotency.find(caller.apiKeyId(), idempotencyKey);
+      if (earlier.isPresent()) {
+        return replay(caller, earlier.get(), parsed.fingerprint());
+      }
+    }
+    RequestValidator.Valid valid = validator.validate(parsed);
+    int active = jobs.activeJobs(caller.apiKeyId());
+    if (active >= caller.maxActiveJobs()) {
+      ErrorResponseException e = Problems.problem(HttpStatus.TOO_MANY_REQUESTS, "too-many-active-jobs", "Too many active jobs",
+          "this API key may have " + caller.maxActiveJobs() + " queued or running jobs at once; wait for one to finish");
+      e.getHeaders().set(HttpHeaders.RETRY_AFTER, "10");
+      throw e;
+    }
+    InputImages.Image image = null;
+    if (valid.image() instanceof RequestValidator.Inline inline) {
+      image = images.inspect(inline.bytes());
+    } else if (valid.image() instanceof RequestValidator.Remote remote) {
+      image = images.inspect(images.fetch(remote.url()));
+    }
+
+    UUID jobId = UUID.randomUUID();
+    String imageKey = null;
+    if (image != null) {
+      imageKey = "inputs/" + jobId + "/image";
+      storage.put(imageKey, new ByteArrayInputStream(image.bytes()), image.bytes().length, image.contentType());
+    }
+    NewJob newJob = new NewJob(caller.tenantId(), caller.apiKeyId(), valid.prompt(), valid.negativePrompt(), valid.frames(),
+        valid.width(), valid.height(), valid.fps(), valid.seed(), valid.steps(), valid.guidanceScale(), imageKey,
+        valid.webhookUrl() != null ? valid.webhookUrl() : caller.defaultWebhookUrl(), valid.metadata());
+    boolean written = false;
+    try {
+      Created created = transactions.execute(tx -> {
+        if (idempotencyKey != null) {
+          if (!idempotency.tryLock(caller.apiKeyId(), idempotencyKey)) {
+            throw inFlight();
+          }
+          if (!idempotency.claim(caller.apiKeyId(), idempotencyKey, parsed.fingerprint(), settings.idempotencyTtl())) {
+            var stored = idempotency.find(caller.apiKeyId(), idempotencyKey);
+            return stored.isPresent() ? replay(caller, stored.get(), parsed.fingerprint()) : null;
+          }
+        }
+        Job job = jobs.create(jobId, newJob);
+        if (idempotencyKey != null) {
+          idempotency.attach(caller.apiKeyId(), idempotencyKey, jobId);
+        }
+        return new Created(job, false);
+      });
+      if (created == null) {
+        throw inFlight(); // the conflicting record expired between the two statements: let the client retry
+      }
+      written = !created.replayed();
+      return created;
+    } finally {
+      if (!written && imageKey != null) {
+        deleteQuietly(imageKey);
+      }
+    }
+  }
+
+  private Created replay(Caller caller, IdempotencyStore.Stored stored, byte[] fingerprint) {
+    if (!MessageDigest.isEqual(stored.fingerprint(), fingerprint)) {
+      throw Problems.problem(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused", "Idempotency key reused",
+          "this Idempotency-Key was used with a different request; use a new key for a new request");
+    }
+    if (stored.jobId() == null) {
+      throw Problems.problem(HttpStatus.CONFLICT, "idempotency-key-in-use", "Idempotency key in use",
+          "the video created with this Idempotency-Key was deleted; use a new key");
+    }
+    Job job = jobs.find(caller.tenantId(), stored.jobId()).orElseThrow(() -> Problems.problem(HttpStatus.CONFLICT,
+        "idempotency-key-in-use", "Idempotency key in use", "the video created with this Idempotency-Key was deleted; use a new key"));
+    return new Created(job, true);
+  }
+
+  private static ErrorResponseException inFlight() {
+    ErrorResponseException e = Problems.problem(HttpStatus.CONFLICT, "idempotency-key-in-use", "Idempotency key in use",
+        "a request with this Idempotency-Key is being processed; retry shortly");
+    e.getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
+    return e;
+  }
+
+  private void deleteQuietly(String key) {
+    try {
+      storage.delete(key);
+    } catch (RuntimeException e) {
+      log.warn("could not delete the unused input image {}", key, e);
+    }
+  }
+}

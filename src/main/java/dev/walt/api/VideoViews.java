@@ -1,0 +1,79 @@
+package dev.walt.api;
+
+import dev.walt.jobs.Job;
+import dev.walt.jobs.JobStatus;
+import dev.walt.jobs.VideoJobs;
+import dev.walt.storage.ObjectStorage;
+import java.time.Duration;
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+
+/** Renders jobs as the API's video objects, with fresh signed URLs when completed. */
+@Component
+class VideoViews {
+
+  private final VideoJobs jobs;
+  private final ObjectStorage storage;
+  private final Duration urlTtl;
+
+  VideoViews(VideoJobs jobs, ObjectStorage storage, ApiSettings settings) {
+    this.jobs = jobs;
+    this.storage = storage;
+    this.urlTtl = settings.signedUrlTtl();
+  }
+
+  Duration urlTtl() {
+    return urlTtl;
+  }
+
+  VideoObject view(Job job) {
+    Long queuePosition = null;
+    if (job.status() == JobStatus.QUEUED) {
+      long position = jobs.queuePosition(job);
+      queuePosition = position < 0 ? null : position;
+    }
+    String videoUrl = null;
+    String thumbnailUrl = null;
+    Long urlExpiresAt = null;
+    if (job.status() == JobStatus.COMPLETED && job.videoKey() != null) {
+      Instant expires = Instant.now().plus(urlTtl);
+      videoUrl = storage.presignedGet(job.videoKey(), urlTtl).toString();
+      thumbnailUrl = job.thumbnailKey() == null ? null : storage.presignedGet(job.thumbnailKey(), urlTtl).toString();
+      urlExpiresAt = expires.getEpochSecond();
+    }
+    VideoObject.VideoError error = job.errorCode() == null ? null
+        : new VideoObject.VideoError(job.errorCode(), job.errorMessage() == null ? job.errorCode() : job.errorMessage());
+    return new VideoObject(
+        job.id(),
+        "video",
+        job.status().wire(),
+        job.status() == JobStatus.COMPLETED ? 100 : job.progress(),
+        job.status() == JobStatus.IN_PROGRESS ? job.stage() : null,
+        queuePosition,
+        job.prompt(),
+        job.negativePrompt(),
+        job.frames(),
+        Math.round(job.frames() * 1000.0 / job.fps()) / 1000.0,
+        job.width() + "x" + job.height(),
+        job.fps(),
+        job.seed(),
+        job.steps(),
+        Math.round(job.guidanceScale() * 1e6) / 1e6,
+        job.inputImageKey() != null,
+        job.webhookUrl(),
+        job.metadata(),
+        error,
+        job.createdAt().getEpochSecond(),
+        seconds(job.startedAt()),
+        job.status().terminal() ? seconds(job.finishedAt()) : null,
+        seconds(job.expiresAt()),
+        videoUrl,
+        thumbnailUrl,
+        urlExpiresAt);
+  }
+
+  private static @Nullable Long seconds(@Nullable Instant instant) {
+    return instant == null ? null : instant.getEpochSecond();
+  }
+}
