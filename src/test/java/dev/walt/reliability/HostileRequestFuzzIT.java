@@ -17,6 +17,7 @@ import java.util.zip.Deflater;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -104,6 +105,30 @@ class HostileRequestFuzzIT {
     out.write(image);
     out.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.ISO_8859_1));
     check(() -> post("/v1/videos", "multipart/form-data; boundary=" + boundary, out.toByteArray(), List.of()));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // regressions: what the generators found, kept as fixed examples
+
+  /** U+0000 in text reached the INSERT and PostgreSQL refused it: a 500 (fixed in RequestValidator). */
+  @Example
+  void nulInPromptOrMetadataIs400() throws Exception {
+    for (String body : List.of("{\"prompt\":\"a\\u0000b\"}", "{\"prompt\":\"a\",\"negative_prompt\":\"\\u0000\"}",
+        "{\"prompt\":\"a\",\"metadata\":{\"k\":\"\\u0000\"}}", "{\"prompt\":\"a\",\"metadata\":{\"\\u0000\":\"v\"}}")) {
+      Map<String, Long> before = counts();
+      RawHttp.Response r = post("/v1/videos", "application/json", body.getBytes(StandardCharsets.UTF_8), List.of());
+      assertThat(r.status()).as(body + " -> " + r.text()).isEqualTo(400);
+      assertThat(r.header("content-type")).startsWith("application/problem+json");
+      assertThat(counts()).isEqualTo(before);
+    }
+  }
+
+  /** A multipart Content-Type without a boundary was a 500 (fixed in ApiExceptionHandler). */
+  @Example
+  void multipartWithoutBoundaryIs400() throws Exception {
+    RawHttp.Response r = post("/v1/videos", "multipart/form-data", "prompt=a".getBytes(StandardCharsets.UTF_8), List.of());
+    assertThat(r.status()).as(r.text()).isEqualTo(400);
+    assertThat(r.header("content-type")).startsWith("application/problem+json");
   }
 
   // ---------------------------------------------------------------------------------------------
