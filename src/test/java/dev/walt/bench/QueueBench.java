@@ -80,9 +80,19 @@ public final class QueueBench {
         .properties(props.toArray(String[]::new))
         .run()) {
       QueueBench bench = new QueueBench(context);
-      bench.throughput(workers, jobs);
-      bench.pickup(pickups, 2);
-      bench.claimVersusTableSize(sizes, 2000);
+      String only = System.getProperty("bench.only", "throughput,batched,pickup,sizes");
+      if (only.contains("throughput")) {
+        bench.throughput(workers, jobs);
+      }
+      if (only.contains("batched")) {
+        bench.batched(workers, jobs, Integer.getInteger("bench.batch", 16));
+      }
+      if (only.contains("pickup")) {
+        bench.pickup(pickups, 2);
+      }
+      if (only.contains("sizes")) {
+        bench.claimVersusTableSize(sizes, 2000);
+      }
       System.out.println("# done " + BenchSupport.machine());
     }
   }
@@ -156,6 +166,83 @@ public final class QueueBench {
       throw new IllegalStateException("completed once: " + completed + " of " + jobs);
     }
     return new Result(jobs / (elapsed / 1e9), flatten(claims, counts), flatten(completes, counts));
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  /**
+   * An experiment, not the production path: the same claim and the same guarded completion, but for
+   * {@code batch} jobs per statement (a CTE claim, an UPDATE over unnest of ids and attempts): two
+   * round trips per batch instead of about four per job. Finish listeners (metrics, webhook outbox)
+   * are not run here; in production the outbox rows would be one INSERT ... SELECT per batch.
+   */
+  private void batched(List<Integer> workerCounts, int jobs, int batch) throws InterruptedException {
+    System.out.println();
+    System.out.println("## experiment: batched claim -> complete (" + batch + " jobs per statement, " + jobs + " jobs per run)");
+    System.out.println("| workers | jobs/s |");
+    System.out.println("|---:|---:|");
+    for (int n : workerCounts) {
+      truncate();
+      insertQueued(jobs);
+      vacuum();
+      CountDownLatch start = new CountDownLatch(1);
+      AtomicLong done = new AtomicLong();
+      List<Thread> threads = new ArrayList<>();
+      for (int w = 0; w < n; w++) {
+        String id = "batch-" + w;
+        threads.add(started(id, () -> {
+          await(start);
+          while (true) {
+            List<Object[]> claimed = jdbc.sql("""
+                    WITH picked AS (
+                      SELECT id FROM video_jobs
+                      WHERE status = 'queued' AND run_after <= now()
+                      ORDER BY priority, created_at, id
+                      LIMIT :n
+                      FOR UPDATE SKIP LOCKED)
+                    UPDATE video_jobs v
+                    SET status = 'in_progress', attempt = v.attempt + 1, worker_id = :worker,
+                        lease_expires_at = now() + interval '60 seconds', started_at = now(), updated_at = now(),
+                        progress = 0, stage = NULL
+                    FROM picked WHERE v.id = picked.id
+                    RETURNING v.id, v.attempt
+                    """)
+                .param("n", batch).param("worker", id)
+                .query((rs, i) -> new Object[] {rs.getString(1), rs.getInt(2)}).list();
+            if (claimed.isEmpty()) {
+              break;
+            }
+            StringBuilder ids = new StringBuilder("{");
+            StringBuilder attempts = new StringBuilder("{");
+            for (Object[] c : claimed) {
+              ids.append(ids.length() > 1 ? "," : "").append(c[0]);
+              attempts.append(attempts.length() > 1 ? "," : "").append(c[1]);
+            }
+            int completed = jdbc.sql("""
+                    UPDATE video_jobs v
+                    SET status = 'completed', progress = 100, stage = NULL, video_key = 'k', thumbnail_key = 't',
+                        lease_expires_at = NULL, finished_at = now(), updated_at = now(),
+                        expires_at = now() + interval '24 hours'
+                    FROM unnest(CAST(:ids AS uuid[]), CAST(:attempts AS int[])) AS d(id, attempt)
+                    WHERE v.id = d.id AND v.attempt = d.attempt AND v.status = 'in_progress'
+                    """)
+                .param("ids", ids.append('}').toString()).param("attempts", attempts.append('}').toString())
+                .update();
+            done.addAndGet(completed);
+          }
+        }));
+      }
+      long begin = System.nanoTime();
+      start.countDown();
+      for (Thread t : threads) {
+        t.join();
+      }
+      double rate = done.get() / ((System.nanoTime() - begin) / 1e9);
+      if (done.get() != jobs) {
+        throw new IllegalStateException("completed " + done.get() + " of " + jobs);
+      }
+      System.out.printf("| %d | %.0f |%n", n, rate);
+    }
   }
 
   // -------------------------------------------------------------------------------------------
