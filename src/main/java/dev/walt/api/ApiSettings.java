@@ -19,7 +19,6 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRequestSize largest request body accepted (JSON or multipart); more is 413
  * @param metadata bounds of the client's metadata map
  * @param idempotencyTtl how long an {@code Idempotency-Key} is remembered
- * @param signedUrlTtl validity of signed download URLs
  * @param events Server-Sent Events streams
  * @param listDefaultLimit page size of the listing when {@code limit} is absent
  * @param listMaxLimit largest page size of the listing
@@ -32,7 +31,6 @@ public record ApiSettings(
     @DefaultValue("15MB") @NotNull DataSize maxRequestSize,
     @DefaultValue @Valid Metadata metadata,
     @DefaultValue("24h") @NotNull Duration idempotencyTtl,
-    @DefaultValue("1h") @NotNull Duration signedUrlTtl,
     @DefaultValue @Valid Events events,
     @DefaultValue("20") @Min(1) int listDefaultLimit,
     @DefaultValue("100") @Min(1) int listMaxLimit) {

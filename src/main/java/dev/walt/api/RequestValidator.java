@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.walt.webhooks.InvalidWebhookUrlException;
+import dev.walt.webhooks.WebhookUrlValidator;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
@@ -47,11 +49,13 @@ class RequestValidator {
   private final GenerationLimits limits;
   private final ApiSettings settings;
   private final InputImages images;
+  private final WebhookUrlValidator webhooks;
 
-  RequestValidator(GenerationLimits limits, ApiSettings settings, InputImages images) {
+  RequestValidator(GenerationLimits limits, ApiSettings settings, InputImages images, WebhookUrlValidator webhooks) {
     this.limits = limits;
     this.settings = settings;
     this.images = images;
+    this.webhooks = webhooks;
   }
 
   Valid validate(RequestReader.Parsed parsed) {
@@ -148,7 +152,11 @@ class RequestValidator {
 
     String webhook = r.webhookUrl() == null || r.webhookUrl().isBlank() ? null : r.webhookUrl().strip();
     if (webhook != null) {
-      PublicAddresses.refuseUrl(webhook).ifPresent(reason -> errors.add(new Problems.FieldError("webhook_url", reason)));
+      try {
+        webhooks.validate(webhook); // the policy the dispatcher applies (https, public addresses unless configured)
+      } catch (InvalidWebhookUrlException e) {
+        errors.add(new Problems.FieldError("webhook_url", e.getMessage() == null ? "is not a valid webhook URL" : e.getMessage()));
+      }
     }
 
     Map<String, String> metadata = new LinkedHashMap<>();

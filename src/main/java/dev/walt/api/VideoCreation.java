@@ -22,7 +22,8 @@ import org.springframework.web.ErrorResponseException;
  * Creates a video job from a read request: idempotency (IETF draft), validation, the active-job
  * limit, the input image (fetched, checked, stored under {@code inputs/{jobId}/image} before the row
  * exists and deleted again when the row is not written), and the insert of job and idempotency record
- * in one transaction.
+ * in one transaction. The active-job limit is checked again in that transaction under a per-key
+ * advisory lock, so parallel creates cannot overshoot it.
  */
 @Service
 class VideoCreation {
@@ -40,9 +41,11 @@ class VideoCreation {
   private final ObjectStorage storage;
   private final TransactionTemplate transactions;
   private final ApiSettings settings;
+  private final CreationLocks locks;
 
   VideoCreation(RequestValidator validator, InputImages images, IdempotencyStore idempotency, VideoJobs jobs,
-      ObjectStorage storage, TransactionTemplate transactions, ApiSettings settings) {
+      ObjectStorage storage, TransactionTemplate transactions, ApiSettings settings, CreationLocks locks) {
+    this.locks = locks;
     this.validator = validator;
     this.images = images;
     this.idempotency = idempotency;
@@ -67,13 +70,7 @@ class VideoCreation {
       }
     }
     RequestValidator.Valid valid = validator.validate(parsed);
-    int active = jobs.activeJobs(caller.apiKeyId());
-    if (active >= caller.maxActiveJobs()) {
-      ErrorResponseException e = Problems.problem(HttpStatus.TOO_MANY_REQUESTS, "too-many-active-jobs", "Too many active jobs",
-          "this API key may have " + caller.maxActiveJobs() + " queued or running jobs at once; wait for one to finish");
-      e.getHeaders().set(HttpHeaders.RETRY_AFTER, "10");
-      throw e;
-    }
+    checkActiveJobs(caller); // early, before an image is fetched and stored; again under a lock below
     InputImages.Image image = null;
     if (valid.image() instanceof RequestValidator.Inline inline) {
       image = images.inspect(inline.bytes());
@@ -102,6 +99,9 @@ class VideoCreation {
             return stored.isPresent() ? replay(caller, stored.get(), parsed.fingerprint()) : null;
           }
         }
+        // creates of one key are serialised here, so that concurrent ones cannot exceed the limit together
+        locks.lockCreates(caller.apiKeyId());
+        checkActiveJobs(caller);
         Job job = jobs.create(jobId, newJob);
         if (idempotencyKey != null) {
           idempotency.attach(caller.apiKeyId(), idempotencyKey, jobId);
@@ -117,6 +117,15 @@ class VideoCreation {
       if (!written && imageKey != null) {
         deleteQuietly(imageKey);
       }
+    }
+  }
+
+  private void checkActiveJobs(Caller caller) {
+    if (jobs.activeJobs(caller.apiKeyId()) >= caller.maxActiveJobs()) {
+      ErrorResponseException e = Problems.problem(HttpStatus.TOO_MANY_REQUESTS, "too-many-active-jobs", "Too many active jobs",
+          "this API key may have " + caller.maxActiveJobs() + " queued or running jobs at once; wait for one to finish");
+      e.getHeaders().set(HttpHeaders.RETRY_AFTER, "10");
+      throw e;
     }
   }
 

@@ -4,12 +4,16 @@ import dev.walt.jobs.Job;
 import dev.walt.jobs.JobStatus;
 import dev.walt.jobs.VideoJobs;
 import dev.walt.storage.ObjectStorage;
+import dev.walt.storage.StorageSettings;
 import java.time.Duration;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
-/** Renders jobs as the API's video objects, with fresh signed URLs when completed. */
+/**
+ * Renders jobs as the API's video objects, with fresh signed URLs when completed (valid for
+ * {@code walt.s3.presign-expiry}).
+ */
 @Component
 class VideoViews {
 
@@ -17,10 +21,10 @@ class VideoViews {
   private final ObjectStorage storage;
   private final Duration urlTtl;
 
-  VideoViews(VideoJobs jobs, ObjectStorage storage, ApiSettings settings) {
+  VideoViews(VideoJobs jobs, ObjectStorage storage, StorageSettings storageSettings) {
     this.jobs = jobs;
     this.storage = storage;
-    this.urlTtl = settings.signedUrlTtl();
+    this.urlTtl = storageSettings.presignExpiry();
   }
 
   Duration urlTtl() {

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import dev.walt.webhooks.InvalidWebhookUrlException;
+import dev.walt.webhooks.WebhookUrlValidator;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -36,10 +38,12 @@ class AdminController {
 
   private final AuthSettings settings;
   private final ApiKeys keys;
+  private final WebhookUrlValidator webhooks;
 
-  AdminController(AuthSettings settings, ApiKeys keys) {
+  AdminController(AuthSettings settings, ApiKeys keys, WebhookUrlValidator webhooks) {
     this.settings = settings;
     this.keys = keys;
+    this.webhooks = webhooks;
   }
 
   @Schema(name = "AdminTenantRequest")
@@ -120,8 +124,12 @@ class AdminController {
       errors.add(Map.of("field", "max_active_jobs", "message", "must be between 1 and 100000"));
     }
     String webhook = request.defaultWebhookUrl();
-    if (webhook != null && (!webhook.startsWith("https://") || webhook.length() > 2048)) {
-      errors.add(Map.of("field", "default_webhook_url", "message", "must be an https URL of at most 2048 characters"));
+    if (webhook != null) {
+      try {
+        webhooks.validate(webhook);
+      } catch (InvalidWebhookUrlException e) {
+        errors.add(Map.of("field", "default_webhook_url", "message", String.valueOf(e.getMessage())));
+      }
     }
     if (!errors.isEmpty()) {
       ErrorResponseException e = AuthProblems.problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",

@@ -61,7 +61,12 @@ final class EmbeddedPostgresServer implements AutoCloseable {
       }
       EmbeddedPostgres pg = builder.start();
       EmbeddedPostgresServer server = new EmbeddedPostgresServer(pg, dir);
-      server.ensureDatabase();
+      try {
+        server.ensureDatabase();
+      } catch (RuntimeException e) {
+        server.close();
+        throw e;
+      }
       log.info(
           "embedded PostgreSQL started on 127.0.0.1:{} with data in {} ({} ms)",
           pg.getPort(), dir, (System.nanoTime() - started) / 1_000_000);
@@ -125,8 +130,7 @@ final class EmbeddedPostgresServer implements AutoCloseable {
     if (process.isEmpty() || !process.get().isAlive()) {
       return;
     }
-    String commandLine = process.get().info().commandLine().orElse("");
-    if (!commandLine.contains("postgres") || !commandLine.contains(dataDirectory.toString())) {
+    if (!isPostmasterOf(process.get(), dataDirectory)) {
       return;
     }
     log.warn("stopping PostgreSQL (pid {}) left running on {} by a previous run", pid, dataDirectory);
@@ -147,6 +151,25 @@ final class EmbeddedPostgresServer implements AutoCloseable {
     if (process.get().isAlive()) {
       process.get().destroyForcibly();
     }
+  }
+
+  /** Whether the process is a {@code postgres ... -D <dataDirectory> ...} (and not, say, a reused pid). */
+  static boolean isPostmasterOf(ProcessHandle process, Path dataDirectory) {
+    ProcessHandle.Info info = process.info();
+    if (!info.commandLine().orElse("").contains("postgres")) {
+      return false;
+    }
+    String[] args = info.arguments().orElse(new String[0]);
+    for (int i = 0; i + 1 < args.length; i++) {
+      if ("-D".equals(args[i])) {
+        try {
+          return Path.of(args[i + 1]).toAbsolutePath().normalize().equals(dataDirectory.toAbsolutePath().normalize());
+        } catch (RuntimeException e) {
+          return false;
+        }
+      }
+    }
+    return false;
   }
 
   private static boolean signal(String signal, long pid) {

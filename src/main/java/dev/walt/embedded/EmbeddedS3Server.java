@@ -103,21 +103,31 @@ final class EmbeddedS3Server implements AutoCloseable {
     }
     SecureRandom random = new SecureRandom();
     Credentials credentials = new Credentials("walt" + hex(random, 8), hex(random, 24));
-    Files.createDirectories(file.toAbsolutePath().getParent());
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    // Written to a private temporary file, then linked into place: the link fails if another process
+    // got there first (then its keys are used), and nobody ever reads a half-written file.
+    Path tmp =
+        Files.getFileStore(dir).supportsFileAttributeView("posix")
+            ? Files.createTempFile(dir, ".s3-credentials", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+            : Files.createTempFile(dir, ".s3-credentials", ".tmp");
     try {
-      if (Files.getFileStore(file.toAbsolutePath().getParent()).supportsFileAttributeView("posix")) {
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      } else {
-        Files.createFile(file);
+      Properties p = new Properties();
+      p.setProperty(ACCESS_KEY, credentials.accessKey());
+      p.setProperty(SECRET_KEY, credentials.secretKey());
+      try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.TRUNCATE_EXISTING)) {
+        p.store(out, "walt embedded S3 server credentials (generated at first start; keep private)");
       }
-    } catch (FileAlreadyExistsException e) {
-      return loadOrCreateCredentials(file);
-    }
-    Properties p = new Properties();
-    p.setProperty(ACCESS_KEY, credentials.accessKey());
-    p.setProperty(SECRET_KEY, credentials.secretKey());
-    try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.TRUNCATE_EXISTING)) {
-      p.store(out, "walt embedded S3 server credentials (generated at first start; keep private)");
+      try {
+        Files.createLink(file, tmp);
+      } catch (FileAlreadyExistsException e) {
+        return loadOrCreateCredentials(file);
+      } catch (UnsupportedOperationException e) {
+        Files.move(tmp, file); // no hard links on this file system; fails if the file appeared meanwhile
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
     }
     return credentials;
   }

@@ -6,6 +6,7 @@ import dev.walt.system.DatabaseConnection;
 import dev.walt.system.WaltSettings;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 
 /**
  * Starts the embedded PostgreSQL when {@code walt.db.url} is not set and the embedded S3 server when
@@ -26,13 +27,17 @@ class EmbeddedServicesConfiguration {
   @ConditionalOnSetting(value = "walt.db.url", present = false)
   static class Postgres {
 
+    /** Begins the start at once, on its own thread (the first start runs {@code initdb}). */
     @Bean(destroyMethod = "close")
-    EmbeddedPostgresServer embeddedPostgres(WaltSettings walt, EmbeddedSettings settings) {
-      return EmbeddedPostgresServer.start(walt.dataDir().resolve(POSTGRES_DIR), settings.postgresPort());
+    EmbeddedPostgresStartup embeddedPostgres(WaltSettings walt, EmbeddedSettings settings) {
+      return new EmbeddedPostgresStartup(walt.dataDir().resolve(POSTGRES_DIR), settings.postgresPort());
     }
 
+    /** Lazy: created with the DataSource, late in the context start, so the start above runs meanwhile. */
     @Bean
-    DatabaseConnection databaseConnection(EmbeddedPostgresServer server) {
+    @Lazy
+    DatabaseConnection databaseConnection(EmbeddedPostgresStartup startup) {
+      EmbeddedPostgresServer server = startup.await();
       return new DatabaseConnection(server.jdbcUrl(), EmbeddedPostgresServer.USER, "");
     }
   }

@@ -29,18 +29,27 @@ class StorageConfiguration {
         Objects.requireNonNull(settings.secretKey()));
   }
 
+  /**
+   * The HTTP client of all storage calls. Built once: each {@code OkHttpClient.Builder.build()} without
+   * a socket factory parses the JDK trust store again, which costs seconds on a busy machine.
+   */
+  @Bean(destroyMethod = "")
+  OkHttpClient storageHttpClient() {
+    return new OkHttpClient.Builder()
+        .connectTimeout(Duration.ofSeconds(10))
+        .readTimeout(Duration.ofMinutes(2))
+        .writeTimeout(Duration.ofMinutes(2))
+        .build();
+  }
+
   @Bean
-  MinioObjectStorage objectStorage(S3Connection connection, StorageSettings settings) {
-    OkHttpClient http =
-        new OkHttpClient.Builder()
-            .connectTimeout(Duration.ofSeconds(10))
-            .readTimeout(Duration.ofMinutes(2))
-            .writeTimeout(Duration.ofMinutes(2))
-            .build();
-    MinioClient client = client(connection.endpoint(), connection, settings.region(), http);
+  MinioObjectStorage objectStorage(S3Connection connection, StorageSettings settings, OkHttpClient storageHttpClient) {
+    MinioClient client = client(connection.endpoint(), connection, settings.region(), storageHttpClient);
     URI publicEndpoint = settings.publicEndpoint();
     MinioClient signer =
-        publicEndpoint == null ? client : client(checkPublicEndpoint(publicEndpoint), connection, settings.region(), http);
+        publicEndpoint == null
+            ? client
+            : client(checkPublicEndpoint(publicEndpoint), connection, settings.region(), storageHttpClient);
     MinioObjectStorage storage =
         new MinioObjectStorage(client, signer, settings.bucket(), connection.endpoint(), settings.presignExpiry());
     storage.ensureBucket(settings.createBucket());
@@ -48,12 +57,11 @@ class StorageConfiguration {
   }
 
   @Bean
-  StorageHealthIndicator storageHealthIndicator(MinioObjectStorage storage, S3Connection connection, StorageSettings settings) {
+  StorageHealthIndicator storageHealthIndicator(
+      MinioObjectStorage storage, S3Connection connection, StorageSettings settings, OkHttpClient storageHttpClient) {
+    // same connection pool and TLS setup, short timeouts: a health probe must answer quickly
     OkHttpClient http =
-        new OkHttpClient.Builder()
-            .connectTimeout(Duration.ofSeconds(2))
-            .callTimeout(Duration.ofSeconds(3))
-            .build();
+        storageHttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).callTimeout(Duration.ofSeconds(3)).build();
     return new StorageHealthIndicator(storage, client(connection.endpoint(), connection, settings.region(), http));
   }
 

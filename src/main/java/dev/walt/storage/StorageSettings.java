@@ -49,6 +49,13 @@ public record StorageSettings(
     }
   }
 
+  @Override
+  public String toString() {
+    return "StorageSettings[endpoint=" + endpoint + ", accessKey=" + accessKey
+        + ", secretKey=" + (secretKey == null ? "none" : "(hidden)") + ", bucket=" + bucket + ", region=" + region
+        + ", publicEndpoint=" + publicEndpoint + ", presignExpiry=" + presignExpiry + ", createBucket=" + createBucket + "]";
+  }
+
   /** Throws {@link IllegalArgumentException} unless {@code expiry} is between 1 s and 7 days. */
   static void checkExpiry(Duration expiry) {
     if (expiry.compareTo(Duration.ofSeconds(1)) < 0 || expiry.compareTo(MAX_PRESIGN_EXPIRY) > 0) {

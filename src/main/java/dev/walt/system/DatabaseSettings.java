@@ -16,6 +16,11 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 public record DatabaseSettings(@Nullable String url, @Nullable String user, @Nullable String password) {
 
+  @Override
+  public String toString() {
+    return "DatabaseSettings[url=" + url + ", user=" + user + ", password=" + (password == null ? "none" : "(hidden)") + "]";
+  }
+
   /** Whether an external database is configured. */
   public boolean external() {
     return url != null && !url.isBlank();

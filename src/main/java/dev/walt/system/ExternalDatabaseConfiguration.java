@@ -1,5 +1,6 @@
 package dev.walt.system;
 
+import java.util.Objects;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -11,7 +12,7 @@ class ExternalDatabaseConfiguration {
   @Bean
   DatabaseConnection databaseConnection(DatabaseSettings settings) {
     return new DatabaseConnection(
-        settings.url().trim(),
+        Objects.requireNonNull(settings.url()).trim(),
         settings.user() == null ? "" : settings.user(),
         settings.password() == null ? "" : settings.password());
   }

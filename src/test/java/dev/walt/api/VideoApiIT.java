@@ -377,6 +377,32 @@ class VideoApiIT {
     assertThat(create(key, "{\"prompt\": \"3\"}", null).status()).isEqualTo(202);
   }
 
+  @Test
+  void parallelCreatesDoNotOvershootTheActiveJobLimit() throws Exception {
+    String tenant = admin("POST", "/admin/v1/tenants", "{\"name\": \"racer\"}").json().get("id").asString();
+    String key = admin("POST", "/admin/v1/tenants/" + tenant + "/keys", "{\"max_active_jobs\": 3}").json().get("key").asString();
+    List<CompletableFuture<Reply>> replies = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      int n = i;
+      replies.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          return create(key, "{\"prompt\": \"race " + n + "\"}", null);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }));
+    }
+    int accepted = 0;
+    for (var f : replies) {
+      Reply r = f.get(60, TimeUnit.SECONDS);
+      assertThat(r.status()).as(r.body()).isIn(202, 429);
+      accepted += r.status() == 202 ? 1 : 0;
+    }
+    assertThat(accepted).isEqualTo(3);
+    assertThat(jdbc.sql("SELECT count(*) FROM video_jobs WHERE tenant_id = ?").param(UUID.fromString(tenant))
+        .query(Long.class).single()).isEqualTo(3);
+  }
+
   // --- bad requests change nothing
 
   Stream<Arguments> badRequests() {
@@ -599,6 +625,15 @@ class VideoApiIT {
     reader.get(10, TimeUnit.SECONDS); // the server ends the stream after the terminal status
     assertThat(events).extracting(e -> e[0] + ":" + e[1] + ":" + e[2]).containsExactly(
         "status:queued:0", "status:in_progress:0", "progress:in_progress:20", "progress:in_progress:60", "status:failed:60");
+    Reply failed = call("GET", "/v1/videos/" + id, keyA);
+    assertThat(failed.json().get("error").get("code").asString()).isEqualTo("generation_failed");
+    assertThat(failed.json().get("error").get("message").asString()).isEqualTo("boom");
+    assertThat(failed.json().get("completed_at").isNumber()).isTrue();
+    assertThat(failed.json().has("video_url")).isFalse();
+    // a stream opened on a finished video sends its state once and ends
+    HttpResponse<String> again = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/videos/" + id + "/events"))
+        .header("Authorization", "Bearer " + keyA).GET().timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(again.body()).startsWith("id:1\nevent:status\ndata:").contains("\"status\":\"failed\"").doesNotContain("id:2");
   }
 
   private static void awaitEvents(List<String[]> events, int n) throws InterruptedException {

@@ -47,7 +47,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * keys are mocked. The flows against PostgreSQL and S3 are in {@code VideoApiIT}.
  */
 @WebMvcTest(controllers = VideoController.class, properties = "walt.api.events.max-streams=1")
-@EnableConfigurationProperties({ApiSettings.class, dev.walt.auth.AuthSettings.class, dev.walt.video.VideoSettings.class})
+@EnableConfigurationProperties({ApiSettings.class, dev.walt.auth.AuthSettings.class, dev.walt.video.VideoSettings.class, dev.walt.storage.StorageSettings.class})
 @Import({VideoViews.class, VideoCreation.class, RequestReader.class, RequestValidator.class, InputImages.class,
     VideoEventStreams.class, SettingsGenerationLimits.class, VideoApiWebTest.Doubles.class})
 class VideoApiWebTest {
@@ -75,6 +75,15 @@ class VideoApiWebTest {
     }
 
     @Bean
+    dev.walt.webhooks.WebhookUrlValidator webhookUrlValidator() {
+      return new dev.walt.webhooks.WebhookUrlValidator(new dev.walt.webhooks.WebhookSettings(true, false, false,
+          java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(10), java.time.Duration.ofHours(24),
+          java.time.Duration.ofSeconds(5), java.time.Duration.ofHours(1), java.time.Duration.ofSeconds(2), 10,
+          java.time.Duration.ofMinutes(5)), new org.springframework.mock.env.MockEnvironment()
+          .withProperty("walt.db.url", "jdbc:postgresql://db.example/walt")); // an external database: the strict policy
+    }
+
+    @Bean
     TransactionTemplate transactionTemplate(PlatformTransactionManager tm) {
       return new TransactionTemplate(tm);
     }
@@ -86,6 +95,7 @@ class VideoApiWebTest {
   @MockitoBean ApiKeys apiKeys;
   @MockitoBean RateLimiter rateLimiter;
   @MockitoBean IdempotencyStore idempotency;
+  @MockitoBean CreationLocks locks;
   @MockitoBean PlatformTransactionManager transactionManager;
 
   @BeforeEach

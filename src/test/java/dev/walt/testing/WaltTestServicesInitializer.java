@@ -58,6 +58,8 @@ public final class WaltTestServicesInitializer
     p.put("walt.s3.secret-key", s3.secretKey());
     p.put("walt.s3.region", s3.region());
     p.put("walt.s3.bucket", TestServices.newBucketName());
+    // cached contexts share one server: open connections only as they are needed
+    p.put("spring.datasource.hikari.minimum-idle", "1");
     return p;
   }
 }

@@ -17,7 +17,7 @@ import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 
 /** The shared test services are real servers and hand out isolated databases and buckets. */
-class TestServicesIT {
+class ServiceSourcesIT {
 
   @Test
   void newDatabasesAreSeparateRealPostgresDatabases() throws SQLException {
