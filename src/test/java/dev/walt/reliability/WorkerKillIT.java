@@ -29,7 +29,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * while 100 jobs run, each replaced by a fresh JVM (issue 10). Proves: every job ends completed, once
  * (terminal state written by one guarded UPDATE of one attempt); the row references only the
  * completing attempt's objects ({@code videos/{id}/{attempt}/...}) and they exist; killed attempts
- * were rescued and retried (attempt > 1 for some jobs).
+ * were rescued and retried (attempt > 1 for some jobs); no object of a dead attempt is left under the
+ * job's prefix (the worker's orphan sweep after a completion on a later attempt).
  */
 class WorkerKillIT {
 
@@ -102,6 +103,7 @@ class WorkerKillIT {
       System.out.printf("worker kill: %d jobs retried after a kill; %d objects of dead attempts left unreferenced%n",
           retried, deadObjects);
       assertThat(retried).as("some attempts died with their JVM and were rescued").isPositive();
+      assertThat(deadObjects).as("the orphan sweep removed what dead attempts uploaded").isZero();
     } finally {
       for (Worker w : workers) {
         w.process().destroyForcibly();
