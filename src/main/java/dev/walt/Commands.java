@@ -1,6 +1,9 @@
 package dev.walt;
 
 import dev.walt.model.Bench;
+import dev.walt.model.pipeline.CascadeBench;
+import dev.walt.model.pipeline.EvalCommand;
+import dev.walt.model.pipeline.GenerateCommand;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,7 +20,10 @@ final class Commands {
 
   static {
     COMMANDS.put("help", Commands::help);
+    CascadeBench.register();
     COMMANDS.put("bench", Bench::run);
+    COMMANDS.put("generate", GenerateCommand::run);
+    COMMANDS.put("eval", EvalCommand::run);
   }
 
   private Commands() {}

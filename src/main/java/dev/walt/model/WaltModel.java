@@ -49,8 +49,8 @@ import org.jspecify.annotations.Nullable;
  * widened to fp32 on the CPU while loading. A missing file or a missing, extra or mis-shaped tensor fails
  * the load with a {@link CheckpointException} naming it.
  *
- * <p>Owns an {@link NDManager} on its device; {@link #close()} frees every parameter. The blocks are not
- * thread-safe to run concurrently with training, but inference from several threads only reads them.
+ * <p>Owns an {@link NDManager} on its device; {@link #close()} frees every parameter. Not thread-safe:
+ * one model serves one thread at a time (a worker per device loads its own).
  */
 public final class WaltModel implements AutoCloseable {
 
@@ -336,7 +336,10 @@ public final class WaltModel implements AutoCloseable {
   }
 
   /** Scalar parameters of a block. */
-  public static long parameterCount(Block block) {
+  public static long parameterCount(@Nullable Block block) {
+    if (block == null) {
+      return 0;
+    }
     long total = 0;
     for (var pair : block.getParameters()) {
       Parameter p = pair.getValue();

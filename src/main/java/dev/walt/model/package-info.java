@@ -2,6 +2,10 @@
  * The W.A.L.T model (Gupta et al., arXiv 2312.06662) on DJL: causal 3D CNN autoencoder, window-attention
  * transformer denoiser, text encoder, diffusion sampler and super-resolution cascade.
  *
+ * <p>A model is a {@link dev.walt.model.WaltConfig} (sizes of every part, named presets such as
+ * {@code walt-tiny}) and a folder of weights that {@link dev.walt.model.WaltModel} loads and saves; the
+ * {@code pipeline} subpackage generates videos with it.
+ *
  * <p>Dimension glossary used in every shape comment of this package and its subpackages:
  *
  * <ul>

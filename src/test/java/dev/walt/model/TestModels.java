@@ -13,22 +13,24 @@ public final class TestModels {
   private TestModels() {}
 
   /**
-   * walt-tiny's geometry (17 frames at 8 fps, 4x / 4x VAE, c = 4) at a fraction of its width: base 16 x 16
-   * (latent 5 x 4 x 4) with text, sr1 to 32 x 32; 2 sampling steps per stage.
+   * walt-tiny's structure at a fraction of its size, so a whole generation takes well under a second:
+   * 9-frame segments (3 latent frames, continuation by 4 frames up to 13) at 8 fps, a 2x space / 4x time
+   * VAE with c = 4; base 8 x 8 (latent 3 x 4 x 4) with text, frame conditioning and self-conditioning;
+   * sr1 to 16 x 16 (latent 3 x 8 x 8) without text; 2 sampling steps per stage.
    */
   public static WaltConfig small() {
-    VaeConfig vae = new VaeConfig(8, List.of(1, 1, 1), 4, 4, 4, 0, 2);
+    VaeConfig vae = new VaeConfig(4, List.of(1, 1, 1), 4, 2, 4, 0, 2);
     TransformerConfig base =
-        new TransformerConfig(4, 1, 2, 32, 2, 2.0, new Window(1, 4, 4), new Window(5, 2, 2), 2, 16, 5, 4, 4, true, true,
+        new TransformerConfig(4, 1, 2, 32, 2, 2.0, new Window(1, 4, 4), new Window(3, 2, 2), 2, 16, 3, 4, 4, true, true,
             1, QkNorm.RMS, true);
     TransformerConfig sr =
-        new TransformerConfig(4, 1, 2, 32, 2, 2.0, new Window(1, 8, 8), new Window(5, 4, 4), 2, 0, 5, 8, 8, false, false,
+        new TransformerConfig(4, 1, 2, 32, 2, 2.0, new Window(1, 8, 8), new Window(3, 4, 4), 2, 0, 3, 8, 8, false, false,
             2, QkNorm.RMS, true);
     return new WaltConfig(
-        "walt-test", 8, 17, 5, 29, vae, new TextConfig(TextConfig.WORD, 8, new WordTextEncoderConfig(16, 1, 2, 2.0)),
+        "walt-test", 8, 9, 5, 13, vae, new TextConfig(TextConfig.WORD, 8, new WordTextEncoderConfig(16, 1, 2, 2.0)),
         DiffusionConfig.paper(),
         List.of(
-            new StageConfig("base", base, 16, 16, 2, 3.0, 0, true),
-            new StageConfig("sr1", sr, 32, 32, 2, 1.0, 0.1, false)));
+            new StageConfig("base", base, 8, 8, 2, 3.0, 0, true),
+            new StageConfig("sr1", sr, 16, 16, 2, 1.0, 0.1, false)));
   }
 }

@@ -55,6 +55,20 @@ class WaltConfigTest {
   }
 
   @Test
+  void tinyTextLengthHoldsEveryCaptionOfTheWorld() {
+    dev.walt.world.WorldSampler world = new dev.walt.world.WorldSampler(1);
+    int longest = 0;
+    for (dev.walt.world.Split split : dev.walt.world.Split.values()) {
+      for (int i = 0; i < 2000; i++) {
+        for (var example : List.of(world.video(split, i), world.still(split, i))) {
+          longest = Math.max(longest, dev.walt.model.text.WordTokenizer.split(example.caption()).size());
+        }
+      }
+    }
+    assertThat(longest).isEqualTo(15).isLessThanOrEqualTo(WaltConfig.tiny().text().maxTokens());
+  }
+
+  @Test
   void inconsistentConfigsAreRejectedWithAReason() {
     WaltConfig tiny = WaltConfig.tiny();
     StageConfig base = tiny.base();

@@ -1,0 +1,36 @@
+package dev.walt.model.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import dev.walt.model.WaltConfig;
+import dev.walt.model.WaltModel;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CascadeBenchTest {
+
+  @Test
+  void flopsPerWaltTinyVideoPerStage() {
+    Map<String, double[]> flops = CascadeBench.flops(WaltConfig.tiny());
+    assertThat(flops.keySet()).containsExactly("base", "sr1", "sr2", "decode");
+    // base: 32 guided steps = 64 passes of 2,442,012,672 FLOPs (5 x 8 x 8 latent, 16 text tokens)
+    assertThat(flops.get("base")).containsExactly(64 * 2_442_012_672L / 1e9, 64);
+    assertThat(flops.get("sr1")).containsExactly(16 * 2_778_052_608L / 1e9, 16);
+    assertThat(flops.get("sr2")).containsExactly(12 * 2_806_069_248L / 1e9, 12);
+    assertThat(flops.get("decode")).containsExactly(146_717_261_824L / 1e9, 1);
+  }
+
+  @Test
+  void waltTinyParameterCountsFitTheShippingBudget() {
+    try (WaltModel model = WaltModel.randomInit(WaltConfig.tiny(), 1, Device.cpu())) {
+      assertThat(WaltModel.parameterCount(model.vae())).isEqualTo(3_802_043);
+      assertThat(WaltModel.parameterCount(model.textEncoder())).isEqualTo(408_064);
+      assertThat(model.stages().get(0).parameterCount()).isEqualTo(4_013_096);
+      assertThat(model.stages().get(1).parameterCount()).isEqualTo(1_092_216);
+      assertThat(model.stages().get(2).parameterCount()).isEqualTo(1_101_456);
+      // fp16: two bytes per parameter, well under the 80 MB budget
+      assertThat(model.parameterCount()).isEqualTo(10_416_875).isLessThan(40_000_000);
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package dev.walt.model.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import dev.walt.model.TestModels;
+import dev.walt.model.WaltModel;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+@org.junit.jupiter.api.extension.ExtendWith(dev.walt.model.SingleThreadedTorch.class)
+class CommandsTest {
+
+  @Test
+  void generateArgumentsAreParsed() {
+    GenerateCommand.Arguments a =
+        GenerateCommand.Arguments.parse(new String[] {
+          "--prompt", "a red circle moving left", "--negative-prompt", "blue", "--seed", "7", "--steps", "20",
+          "--guidance", "3.5", "--frames", "29", "--image", "in.png", "--model", "m", "--out", "x.mp4"});
+    assertThat(a)
+        .isEqualTo(new GenerateCommand.Arguments(
+            "m", "a red circle moving left", "blue", Path.of("in.png"), 7, 20, 3.5, 29, "cpu", Path.of("x.mp4")));
+    GenerateCommand.Arguments defaults = GenerateCommand.Arguments.parse(new String[] {"--prompt", "p", "--out", "o.mp4"});
+    assertThat(defaults.model()).isNull();
+    assertThat(defaults.seed()).isZero();
+    assertThat(defaults.steps()).isNull();
+    assertThat(defaults.frames()).isNull();
+  }
+
+  @Test
+  void badGenerateArgumentsNameTheOption() {
+    assertThatThrownBy(() -> GenerateCommand.Arguments.parse(new String[] {"--out", "o.mp4"}))
+        .hasMessage("--prompt is required");
+    assertThatThrownBy(() -> GenerateCommand.Arguments.parse(new String[] {"--prompt", "p"}))
+        .hasMessage("--out is required (the MP4 to write)");
+    assertThatThrownBy(() -> GenerateCommand.Arguments.parse(new String[] {"--prompt", "p", "--out", "o", "--seed", "x"}))
+        .hasMessage("--seed must be an integer, got 'x'");
+    assertThatThrownBy(() -> GenerateCommand.Arguments.parse(new String[] {"--prompt", "p", "--out", "o", "--guidance", "NaN"}))
+        .hasMessage("--guidance must be a number, got 'NaN'");
+    assertThatThrownBy(() -> GenerateCommand.Arguments.parse(new String[] {"--prompt", "p", "--colour", "red"}))
+        .hasMessage("unknown option '--colour'");
+    assertThatThrownBy(() -> GenerateCommand.Arguments.parse(new String[] {"--prompt", "p", "--out"}))
+        .hasMessage("--out needs a value");
+    assertThatThrownBy(() -> GenerateCommand.Arguments.parse(new String[] {"--prompt", "--out", "o"}))
+        .hasMessage("--prompt needs a value");
+    assertThatThrownBy(() -> GenerateCommand.Arguments.parse(new String[] {"--prompt", "p", "--prompt", "q", "--out", "o"}))
+        .hasMessage("--prompt is given twice");
+    assertThat(GenerateCommand.run(new String[] {"--prompt", "p"})).isEqualTo(2);
+  }
+
+  @Test
+  void generateWithTheBundledModelFailsClearlyUntilItIsTrained() {
+    PrintStream err = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      assertThat(GenerateCommand.run(new String[] {"--prompt", "a red circle", "--out", "never.mp4"})).isEqualTo(1);
+    } finally {
+      System.setErr(err);
+    }
+    assertThat(captured.toString(StandardCharsets.UTF_8))
+        .startsWith("generate: checkpoint vae.safetensors: file not found in classpath:models/walt-tiny/");
+  }
+
+  @Test
+  void generateWritesAnMp4FromAModelFolder(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    try (WaltModel model = WaltModel.randomWeights(TestModels.small(), 3, Device.cpu())) {
+      model.save(dir.resolve("model"), ai.djl.ndarray.types.DataType.FLOAT16);
+    }
+    java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(40, 30, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    javax.imageio.ImageIO.write(image, "png", dir.resolve("in.png").toFile());
+    Path mp4 = dir.resolve("out.mp4");
+    PrintStream stdout = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    int status;
+    try {
+      status = GenerateCommand.run(new String[] {
+        "--model", dir.resolve("model").toString(), "--prompt", "a red circle moving left", "--image",
+        dir.resolve("in.png").toString(), "--frames", "13", "--seed", "4", "--out", mp4.toString()});
+    } finally {
+      System.setOut(stdout);
+    }
+    assertThat(status).isZero();
+    String printed = captured.toString(StandardCharsets.UTF_8);
+    assertThat(printed).contains("  base ").contains("  sr1 ").contains("  decode ").contains("  encode ")
+        .contains("wrote " + mp4 + ": 13 frames 16x16 at 8 fps");
+    dev.walt.video.DecodedVideo decoded = new dev.walt.video.VideoDecoder().decode(java.nio.file.Files.readAllBytes(mp4));
+    assertThat(decoded.clip().frameCount()).isEqualTo(13);
+  }
+
+  @Test
+  void evalArgumentsAreParsed() {
+    assertThat(EvalCommand.Arguments.parse(new String[] {"--model", "m", "--prompts", "5", "--seed", "3"}))
+        .isEqualTo(new EvalCommand.Arguments("m", 5, 10, 10, 3, null, "cpu"));
+    assertThatThrownBy(() -> EvalCommand.Arguments.parse(new String[] {"--prompts", "-1"}))
+        .hasMessage("--prompts, --images and --clips must be >= 0");
+    assertThat(EvalCommand.run(new String[] {"--prompts"})).isEqualTo(2);
+  }
+
+  @Test
+  void evalReportsAutoencoderAndSuperResolutionTables() {
+    try (WaltModel model = WaltModel.randomWeights(TestModels.small(), 3, Device.cpu())) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      EvalCommand.evaluate(
+          new WaltPipeline(model, Duration.ofDays(1)), new EvalCommand.Arguments(null, 0, 0, 1, 1, null, "cpu"),
+          new PrintStream(bytes, true, StandardCharsets.UTF_8));
+      String report = bytes.toString(StandardCharsets.UTF_8);
+      assertThat(report)
+          .contains("# eval of walt-test, seed 1")
+          .contains("## Autoencoder reconstruction (1 held-out clips)")
+          .contains("| autoencoder PSNR (dB) at 8x8 | 1 |")
+          .contains("| autoencoder PSNR (dB) at 16x16 | 1 |")
+          .contains("| sr1 PSNR (dB) | 1 |")
+          .contains("| sr1 bicubic PSNR (dB) | 1 |")
+          .contains("| sr1 gain over bicubic (dB) | 1 |")
+          .doesNotContain("Text-to-video");
+    }
+  }
+}

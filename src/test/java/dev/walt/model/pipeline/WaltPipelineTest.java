@@ -1,0 +1,240 @@
+package dev.walt.model.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.walt.model.TestModels;
+import dev.walt.model.WaltModel;
+import dev.walt.model.diffusion.Denoiser;
+import dev.walt.video.Clip;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@org.junit.jupiter.api.extension.ExtendWith(dev.walt.model.SingleThreadedTorch.class)
+class WaltPipelineTest {
+
+  private static final String PROMPT = "a red circle moving left on a black background";
+  private static WaltModel model;
+  private static WaltPipeline pipeline;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void create() {
+    model = WaltModel.randomWeights(TestModels.small(), 11, Device.cpu());
+    pipeline = new WaltPipeline(model);
+  }
+
+  @AfterAll
+  static void close() {
+    model.close();
+  }
+
+  private static Clip generate(WaltPipeline p, GenerationSpec spec) {
+    return p.generate(spec, GenerationListener.NONE, () -> false);
+  }
+
+  @Test
+  void producesTheLastStagesSizeAndFpsAndTheSameFramesForTheSameSeed() {
+    Clip clip = generate(pipeline, GenerationSpec.text(PROMPT, 9, 42));
+    assertThat(clip.frameCount()).isEqualTo(9);
+    assertThat(clip.width()).isEqualTo(16);
+    assertThat(clip.height()).isEqualTo(16);
+    assertThat(clip.fps()).isEqualTo(8);
+    float[] a = clip.toRgb();
+    float[] b = generate(pipeline, GenerationSpec.text(PROMPT, 9, 42)).toRgb();
+    float[] c = generate(pipeline, GenerationSpec.text(PROMPT, 9, 43)).toRgb();
+    assertThat(b).isEqualTo(a);
+    assertThat(c).isNotEqualTo(a);
+  }
+
+  @Test
+  void theNegativePromptReplacesTheUnconditionalBranch() {
+    GenerationSpec spec = GenerationSpec.text(PROMPT, 9, 5).withGuidance(3.0);
+    float[] plain = generate(pipeline, spec).toRgb();
+    float[] negative = generate(pipeline, spec.withNegativePrompt("a blue square")).toRgb();
+    assertThat(negative).isNotEqualTo(plain);
+  }
+
+  @Test
+  void aLoadedModelGeneratesExactlyWhatTheOriginalDid() throws Exception {
+    model.save(dir, DataType.FLOAT32);
+    float[] original = generate(pipeline, GenerationSpec.text(PROMPT, 9, 9)).toRgb();
+    try (WaltModel loaded = WaltModel.load(dir)) {
+      assertThat(generate(new WaltPipeline(loaded), GenerationSpec.text(PROMPT, 9, 9)).toRgb()).isEqualTo(original);
+    }
+  }
+
+  @Test
+  void imageToVideoGivesTheEncodedImageAsTheKnownFirstLatentFrame() {
+    BufferedImage image = new BufferedImage(48, 24, BufferedImage.TYPE_INT_RGB); // any size: cropped to 8 x 8
+    Graphics2D g = image.createGraphics();
+    g.setColor(Color.BLUE);
+    g.fillRect(0, 0, 48, 24);
+    g.setColor(Color.YELLOW);
+    g.fillOval(18, 6, 12, 12);
+    g.dispose();
+    List<float[]> known = new ArrayList<>();
+    List<float[]> masks = new ArrayList<>();
+    UnaryOperator<Denoiser> spy =
+        denoiser -> denoiser != model.stages().get(0)
+            ? denoiser
+            : input -> {
+                known.add(input.frameCondition().get(":, :, 0").toFloatArray());
+                masks.add(input.frameMask().toFloatArray());
+                return denoiser.predictV(input);
+              };
+    List<Clip> previews = new ArrayList<>();
+    WaltPipeline spied = new WaltPipeline(model, Duration.ZERO, System::nanoTime, spy);
+    Clip clip =
+        spied.generate(
+            GenerationSpec.text(PROMPT, 9, 3).withImage(image),
+            new GenerationListener() {
+              @Override
+              public void onPreview(Clip preview, GenerationProgress at) {
+                previews.add(preview);
+              }
+            },
+            () -> false);
+    assertThat(clip.frameCount()).isEqualTo(9);
+
+    // the same image, cropped to its centre square 24 x 24 and resized to 8 x 8, encoded independently
+    BufferedImage fitted = dev.walt.video.Images.resizeAndCenterCrop(image, 8, 8);
+    float[] expected;
+    float[] roundTrip;
+    try (NDManager scope = model.manager().newSubManager()) {
+      NDArray pixels = scope.create(new Clip(List.of(fitted), 8).toRgb(), new Shape(1, 3, 1, 8, 8));
+      NDArray latent = model.vae().encode(pixels);
+      expected = latent.toFloatArray();
+      roundTrip = model.vae().decode(latent).toFloatArray();
+    }
+    assertThat(known).hasSize(4); // 2 steps, guided: conditional and unconditional branches
+    for (float[] k : known) {
+      assertThat(k).isEqualTo(expected);
+    }
+    for (float[] m : masks) {
+      assertThat(m).containsExactly(1, 0, 0);
+    }
+    // the final x0 estimate keeps the known frame: its decoded first frame is the image through the VAE
+    assertThat(previews).hasSize(2);
+    Clip last = previews.get(1);
+    assertThat(last.width()).isEqualTo(8);
+    assertThat(last.frameCount()).isEqualTo(9);
+    float[] first = new Clip(List.of(last.frames().get(0)), 8).toRgb();
+    float[] reference = Clip.fromRgb(roundTrip, 1, 8, 8, 8).toRgb();
+    for (int i = 0; i < first.length; i++) {
+      assertThat(Math.abs(first[i] - reference[i])).isLessThanOrEqualTo(1 / 127.5f + 1e-6f);
+    }
+  }
+
+  @Test
+  void progressRisesFrom0To100AndPreviewsAreThrottled() {
+    List<GenerationProgress> reports = new ArrayList<>();
+    AtomicInteger previews = new AtomicInteger();
+    long[] now = {0};
+    // every clock reading advances 1 s; previews at most every 3 s
+    WaltPipeline throttled =
+        new WaltPipeline(model, Duration.ofSeconds(3), () -> now[0] += 1_000_000_000L, UnaryOperator.identity());
+    throttled.generate(
+        GenerationSpec.text(PROMPT, 13, 2).withSteps(4),
+        new GenerationListener() {
+          @Override
+          public void onProgress(GenerationProgress progress) {
+            reports.add(progress);
+          }
+
+          @Override
+          public void onPreview(Clip preview, GenerationProgress at) {
+            previews.incrementAndGet();
+          }
+        },
+        () -> false);
+    // 2 segments x (4 base + 4 sr1 steps) + start + end
+    assertThat(reports).hasSize(18);
+    assertThat(reports.get(0).percent()).isEqualTo(0);
+    assertThat(reports.get(reports.size() - 1).percent()).isEqualTo(100);
+    for (int i = 1; i < reports.size(); i++) {
+      assertThat(reports.get(i).percent()).isGreaterThanOrEqualTo(reports.get(i - 1).percent());
+    }
+    assertThat(reports).extracting(GenerationProgress::stage).contains("base", "sr1");
+    // the clock is read at the start (1 s) and at every report (start 2 s, then one second per step): base
+    // steps of segment 0 read 3..6 s, of segment 1 11..14 s; a preview when 3 s passed: at 4, 11 and 14 s
+    assertThat(previews.get()).isEqualTo(3);
+  }
+
+  @Test
+  void cancellationStopsAtTheNextStepAndFreesTheJobsArrays() {
+    int before = model.manager().getManagedArrays().size();
+    AtomicInteger calls = new AtomicInteger();
+    AtomicInteger steps = new AtomicInteger();
+    WaltPipeline counting =
+        new WaltPipeline(model, Duration.ofHours(1), System::nanoTime, d -> input -> {
+          calls.incrementAndGet();
+          return d.predictV(input);
+        });
+    boolean[] cancel = {false};
+    assertThatThrownBy(
+            () -> counting.generate(
+                GenerationSpec.text(PROMPT, 9, 2).withSteps(5),
+                new GenerationListener() {
+                  @Override
+                  public void onProgress(GenerationProgress progress) {
+                    if (progress.step() == 1) {
+                      steps.incrementAndGet();
+                      cancel[0] = true;
+                    }
+                  }
+                },
+                () -> cancel[0]))
+        .isInstanceOf(CancellationException.class);
+    assertThat(steps.get()).isEqualTo(1);
+    assertThat(calls.get()).isEqualTo(2); // one guided step: conditional + unconditional
+    assertThat(model.manager().getManagedArrays()).hasSize(before);
+  }
+
+  @Test
+  void aSuccessfulLongImageJobLeavesNoArraysBehind() {
+    generate(pipeline, GenerationSpec.text(PROMPT, 9, 1)); // warm up any lazily made arrays
+    int before = model.manager().getManagedArrays().size();
+    Clip clip =
+        generate(pipeline, GenerationSpec.text(PROMPT, 13, 1).withImage(new BufferedImage(20, 20, BufferedImage.TYPE_INT_RGB)));
+    assertThat(clip.frameCount()).isEqualTo(13); // 9 + one continuation of 4
+    assertThat(model.manager().getManagedArrays()).hasSize(before);
+  }
+
+  @Test
+  void specsOutsideTheModelsLimitsAreRefusedWithAReason() {
+    ModelLimits limits = pipeline.limits();
+    assertThat(limits.frames()).containsExactly(9, 13);
+    assertThat(limits.width()).isEqualTo(16);
+    assertThat(limits.inputWidth()).isEqualTo(8);
+    assertThat(limits.fps()).isEqualTo(8);
+    assertThat(limits.defaultSteps()).isEqualTo(2);
+    assertThat(limits.imageToVideo()).isTrue();
+    assertThatThrownBy(() -> generate(pipeline, GenerationSpec.text(PROMPT, 18, 1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("frames must be one of [9, 13], got 18");
+    assertThat(limits.violation(GenerationSpec.text(PROMPT, 9, 1).withSteps(0)))
+        .isEqualTo("steps must be between 1 and 250, got 0");
+    assertThat(limits.violation(GenerationSpec.text(PROMPT, 9, 1).withGuidance(21.0)))
+        .isEqualTo("guidance must be between 0.0 and 20.0, got 21.0");
+    assertThat(limits.violation(GenerationSpec.text(PROMPT, 9, 1))).isNull();
+  }
+}
