@@ -4,6 +4,7 @@ import dev.walt.model.Bench;
 import dev.walt.model.pipeline.CascadeBench;
 import dev.walt.model.pipeline.EvalCommand;
 import dev.walt.model.pipeline.GenerateCommand;
+import dev.walt.training.TrainCommand;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,6 +25,10 @@ final class Commands {
     COMMANDS.put("bench", Bench::run);
     COMMANDS.put("generate", GenerateCommand::run);
     COMMANDS.put("eval", EvalCommand::run);
+    COMMANDS.put("train", TrainCommand::run);
+    // deployment (issue 8): the Helm chart's migration hook Job and the image build's native warm-up
+    COMMANDS.put("migrate", dev.walt.system.MigrateCommand::run);
+    COMMANDS.put("warm-up", dev.walt.system.WarmUpCommand::run);
   }
 
   private Commands() {}

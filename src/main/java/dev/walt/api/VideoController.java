@@ -5,6 +5,8 @@ import dev.walt.jobs.Job;
 import dev.walt.jobs.JobStatus;
 import dev.walt.jobs.VideoJobs;
 import dev.walt.storage.ObjectStorage;
+import dev.walt.system.ConditionalOnRole;
+import dev.walt.system.Role;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
@@ -39,6 +41,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /** The video resource: {@code /v1/videos}. Every endpoint needs {@code Authorization: Bearer <api key>}. */
 @RestController
+@ConditionalOnRole(Role.API)
 @RequestMapping("/v1/videos")
 @Tag(name = "videos", description = "Create videos, follow them, download them")
 @SecurityRequirement(name = "apiKey")

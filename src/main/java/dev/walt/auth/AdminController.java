@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import dev.walt.system.ConditionalOnRole;
+import dev.walt.system.Role;
 import dev.walt.webhooks.InvalidWebhookUrlException;
 import dev.walt.webhooks.WebhookUrlValidator;
 import org.jspecify.annotations.Nullable;
@@ -32,6 +34,7 @@ import org.springframework.web.bind.annotation.RestController;
  * (sent as a bearer token); when that setting is empty the whole admin API answers 404.
  */
 @RestController
+@ConditionalOnRole(Role.API)
 @RequestMapping(path = "/admin/v1", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "admin", description = "Tenants and API keys (operators only; needs walt.auth.admin-key)")
 class AdminController {

@@ -3,6 +3,8 @@ package dev.walt.worker;
 import dev.walt.jobs.JobNotifications;
 import dev.walt.jobs.JobQueue;
 import dev.walt.storage.ObjectStorage;
+import dev.walt.system.ConditionalOnRole;
+import dev.walt.system.Role;
 import dev.walt.video.ImageDecoder;
 import dev.walt.video.VideoEncoder;
 import io.micrometer.core.instrument.Gauge;
@@ -37,6 +39,7 @@ import org.springframework.stereotype.Component;
  * stop and hands their jobs back to the queue (guarded, without using up an attempt).
  */
 @Component
+@ConditionalOnRole(Role.WORKER)
 public class WorkerPool implements SmartLifecycle, JobNotifications.Subscriber {
 
   private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);

@@ -1,0 +1,125 @@
+package dev.walt.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.walt.model.diffusion.NoiseSchedule;
+import dev.walt.model.text.TextEmbedding;
+import dev.walt.model.text.WordTextEncoder;
+import dev.walt.model.text.WordTokenizer;
+import dev.walt.model.transformer.WaltTransformer;
+import dev.walt.model.vae.CausalVae;
+import dev.walt.world.Batch;
+import dev.walt.world.TrainingBatches;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The text-to-video base stage: v-prediction on latents of the frozen autoencoder, a video batch and an
+ * image batch per step (images are one-frame samples flagged as image sets), text encoder trained jointly,
+ * text dropout to the encoder's null embedding (classifier-free guidance), and frame conditioning (the
+ * first latent frame given clean with its mask) on a fraction of the videos (image-to-video).
+ */
+public final class BaseObjective implements Objective {
+
+  private final CausalVae vae;
+  private final WordTextEncoder text;
+  private final WaltTransformer model;
+  private final TrainingBatches data;
+  private final int videos;
+  private final int images;
+  private final int resolution;
+  private final int frames;
+  private final double textDropout;
+  private final double frameConditioning;
+  private final DiffusionLoss diffusion;
+  private final NamedParameters parameters;
+
+  /**
+   * @param videos video samples per step
+   * @param images image samples per step (0: none)
+   */
+  public BaseObjective(
+      CausalVae vae, WordTextEncoder text, WaltTransformer model, TrainingBatches data, int videos, int images,
+      int resolution, int frames, double textDropout, double frameConditioning, double selfConditioning) {
+    this.vae = vae;
+    this.text = text;
+    this.model = model;
+    this.data = data;
+    this.videos = videos;
+    this.images = images;
+    this.resolution = resolution;
+    this.frames = frames;
+    this.textDropout = textDropout;
+    this.frameConditioning = frameConditioning;
+    this.diffusion = new DiffusionLoss(NoiseSchedule.walt(), selfConditioning);
+    this.parameters = new NamedParameters().add("base", model).add("text", text);
+  }
+
+  @Override
+  public NamedParameters parameters() {
+    return parameters;
+  }
+
+  @Override
+  public NDArray loss(NDManager scope, long step, SplittableRandom random) {
+    Batch clips = data.videos(step, videos, resolution, frames);
+    NDArray z = DiffusionLoss.encodeFrozen(vae, scope, clips.pixels(), new Shape(videos, 3, frames, resolution, resolution));
+    long latentFrames = z.getShape().get(2);
+    float[] mask = new float[(int) (videos * latentFrames)];
+    float[] given = new float[videos];
+    for (int i = 0; i < videos; i++) {
+      if (random.nextDouble() < frameConditioning) {
+        mask[(int) (i * latentFrames)] = 1f;
+        given[i] = 1f;
+      }
+    }
+    NDArray frameMask = scope.create(mask, new Shape(videos, latentFrames));
+    NDArray frameCondition = z.mul(frameMask.reshape(videos, 1, latentFrames, 1, 1));
+    NDArray[] textVideo = text(scope, clips.captions(), random);
+    NDArray loss =
+        diffusion.loss(
+            model, scope, z,
+            new DiffusionLoss.Conditions(textVideo[0], textVideo[1], frameCondition, frameMask, null, null, null),
+            random);
+    if (images > 0) {
+      Batch stills = data.stills(step, images, resolution);
+      NDArray zi = DiffusionLoss.encodeFrozen(vae, scope, stills.pixels(), new Shape(images, 3, 1, resolution, resolution));
+      NDArray[] textImage = text(scope, stills.captions(), random);
+      boolean[] imageSet = new boolean[images];
+      java.util.Arrays.fill(imageSet, true);
+      NDArray imageLoss =
+          diffusion.loss(
+              model, scope, zi,
+              new DiffusionLoss.Conditions(textImage[0], textImage[1], null, null, null, null, imageSet), random);
+      loss = loss.mul((float) videos).add(imageLoss.mul((float) images)).div((float) (videos + images));
+    }
+    return loss;
+  }
+
+  /** Text tokens and mask, with each prompt replaced by the null embedding with probability textDropout. */
+  private NDArray[] text(NDManager scope, List<String> captions, SplittableRandom random) {
+    int b = captions.size();
+    WordTokenizer.Batch tokens = text.tokenizer().encode(captions);
+    Shape shape = new Shape(b, tokens.length());
+    NDArray ids = scope.create(tokens.ids(), shape);
+    NDArray mask = scope.create(tokens.mask(), shape);
+    NDArray encoded = text.forward(new ParameterStore(scope, false), ids, mask, true);
+    float[] drop = new float[b];
+    boolean any = false;
+    for (int i = 0; i < b; i++) {
+      drop[i] = random.nextDouble() < textDropout ? 1f : 0f;
+      any |= drop[i] > 0;
+    }
+    if (!any) {
+      return new NDArray[] {encoded, mask};
+    }
+    TextEmbedding none = text.nullEmbedding(b, scope);
+    NDArray d = scope.create(drop);
+    NDArray keep = d.neg().add(1f);
+    NDArray tokensOut = encoded.mul(keep.reshape(b, 1, 1)).add(none.tokens().mul(d.reshape(b, 1, 1)));
+    NDArray maskOut = mask.mul(keep.reshape(b, 1)).add(none.mask().mul(d.reshape(b, 1)));
+    return new NDArray[] {tokensOut, maskOut};
+  }
+}

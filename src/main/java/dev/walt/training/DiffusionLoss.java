@@ -1,0 +1,97 @@
+package dev.walt.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.walt.model.diffusion.DenoiserInput;
+import dev.walt.model.diffusion.GaussianNoise;
+import dev.walt.model.diffusion.NoiseSchedule;
+import dev.walt.model.transformer.WaltTransformer;
+import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The v-prediction loss of a W.A.L.T transformer on clean latents: a uniform timestep per sample, x_t from
+ * the zero-terminal-SNR schedule, target {@code v = alpha_t eps - sigma_t x0}, with self-conditioning
+ * (with probability {@code selfConditioningProbability} per sample, a first pass without gradients gives
+ * the x0 estimate that the second pass sees) when the transformer has it.
+ */
+final class DiffusionLoss {
+
+  private final NoiseSchedule schedule;
+  private final double selfConditioningProbability;
+
+  DiffusionLoss(NoiseSchedule schedule, double selfConditioningProbability) {
+    this.schedule = schedule;
+    this.selfConditioningProbability = selfConditioningProbability;
+  }
+
+  /** Conditioning of one batch (any may be null). */
+  record Conditions(
+      @Nullable NDArray text,
+      @Nullable NDArray textMask,
+      @Nullable NDArray frameCondition,
+      @Nullable NDArray frameMask,
+      @Nullable NDArray lowRes,
+      @Nullable NDArray noiseLevel,
+      boolean @Nullable [] imageSet) {}
+
+  NDArray loss(
+      WaltTransformer model, NDManager scope, NDArray x0, Conditions c, SplittableRandom random) {
+    Shape shape = x0.getShape();
+    int b = (int) shape.get(0);
+    long[] steps = new long[b];
+    float[] times = new float[b];
+    for (int i = 0; i < b; i++) {
+      steps[i] = random.nextInt(schedule.steps());
+      times[i] = steps[i];
+    }
+    NDArray timesteps = scope.create(steps);
+    NDArray timeInput = scope.create(times);
+    NDArray eps = new GaussianNoise(random.nextLong()).next(scope, shape);
+    NDArray xt = schedule.addNoise(x0, eps, timesteps);
+    NDArray target = schedule.velocity(x0, eps, timesteps);
+    ParameterStore store = new ParameterStore(scope, false);
+    NDArray selfCondition = null;
+    if (model.config().selfConditioning()) {
+      float[] use = new float[b];
+      boolean any = false;
+      for (int i = 0; i < b; i++) {
+        use[i] = random.nextDouble() < selfConditioningProbability ? 1f : 0f;
+        any |= use[i] > 0;
+      }
+      if (any) {
+        NDArray useArray = scope.create(use).reshape(b, 1, 1, 1, 1);
+        selfCondition =
+            Grad.off(
+                () -> {
+                  NDArray v = model.forward(store, input(xt, timeInput, null, c), c.imageSet());
+                  return schedule.x0FromV(xt, v, timesteps).stopGradient().mul(useArray);
+                });
+      }
+    }
+    NDArray v = model.forward(store, input(xt, timeInput, selfCondition, c), c.imageSet());
+    return v.sub(target).square().mean();
+  }
+
+  private static DenoiserInput input(NDArray xt, NDArray time, @Nullable NDArray selfCondition, Conditions c) {
+    return new DenoiserInput(
+        xt, time, selfCondition, c.text(), c.textMask(), c.frameCondition(), c.frameMask(), c.lowRes(),
+        c.noiseLevel(), true);
+  }
+
+  /** Encodes pixels with a frozen autoencoder (no gradients). */
+  static NDArray encodeFrozen(dev.walt.model.vae.CausalVae vae, NDManager scope, float[] pixels, Shape shape) {
+    return Grad.off(
+        () -> {
+          NDArray x = scope.create(pixels, shape);
+          return vae.encode(new ParameterStore(scope, false), x, false).stopGradient();
+        });
+  }
+
+  static NDArray floats(NDManager scope, float[] values) {
+    return scope.create(values).toType(DataType.FLOAT32, false);
+  }
+}

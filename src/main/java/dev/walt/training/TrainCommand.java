@@ -1,0 +1,198 @@
+package dev.walt.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.walt.model.StageConfig;
+import dev.walt.model.WaltConfig;
+import dev.walt.model.WaltModel;
+import dev.walt.world.Split;
+import dev.walt.world.TrainingBatches;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The {@code train} subcommand:
+ *
+ * <pre>
+ * train --stage vae|base|sr1|sr2 [--model-out DIR] [--work DIR] [--steps N] [--batch B] [--lr X] [--seed S]
+ *       [--resume] [--export] [--images N] [--config PRESET] [--checkpoint-every N] [--until N]
+ * </pre>
+ *
+ * The model folder ({@code --model-out}, default {@code src/main/resources/models/walt-tiny}) is loaded when
+ * it holds a complete model, else initialised from {@code --config} (default {@code walt-tiny}) and {@code
+ * --seed}. Trainer state goes to {@code --work} (default {@code /work/walt-train/<stage>}). {@code --export}
+ * writes the EMA weights of the trained stage into the model folder as fp16 (for {@code vae}, after
+ * measuring the latent statistics with them).
+ */
+public final class TrainCommand {
+
+  private TrainCommand() {}
+
+  /** Entry point of {@code java -jar walt.jar train ...}; returns the exit status. */
+  public static int run(String[] args) {
+    Map<String, String> options = new HashMap<>();
+    List<String> flags = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--resume") || a.equals("--export")) {
+        flags.add(a);
+      } else if (a.startsWith("--") && i + 1 < args.length) {
+        options.put(a.substring(2), args[++i]);
+      } else {
+        System.err.println("unknown argument: " + a);
+        return usage();
+      }
+    }
+    String stage = options.get("stage");
+    if (stage == null) {
+      return usage();
+    }
+    try {
+      return train(stage, options, flags.contains("--resume"), flags.contains("--export"));
+    } catch (IOException | RuntimeException e) {
+      System.err.println("train failed: " + e);
+      return 1;
+    }
+  }
+
+  private static int usage() {
+    System.err.println(
+        "usage: train --stage vae|base|sr1|sr2 [--model-out DIR] [--work DIR] [--steps N] [--batch B] [--lr X]"
+            + " [--seed S] [--resume] [--export] [--images N] [--config PRESET] [--checkpoint-every N] [--until N]");
+    return 2;
+  }
+
+  static int train(String stage, Map<String, String> o, boolean resume, boolean export) throws IOException {
+    Path modelDir = Path.of(o.getOrDefault("model-out", "src/main/resources/models/walt-tiny"));
+    Path work = Path.of(o.getOrDefault("work", "/work/walt-train/" + stage));
+    long seed = Long.parseLong(o.getOrDefault("seed", "1"));
+    long steps = Long.parseLong(o.getOrDefault("steps", "1000"));
+    int batch = Integer.parseInt(o.getOrDefault("batch", stage.equals("vae") ? "2" : "4"));
+    double lr = Double.parseDouble(o.getOrDefault("lr", stage.equals("vae") ? "1e-3" : "3e-4"));
+    long until = Long.parseLong(o.getOrDefault("until", Long.toString(steps)));
+    TrainerSettings settings = TrainerSettings.of(steps, lr, seed);
+    if (o.containsKey("checkpoint-every")) {
+      settings = settings.withCheckpointEvery(Long.parseLong(o.get("checkpoint-every")));
+    }
+    if (o.containsKey("ema-decay")) {
+      settings = settings.withEmaDecay(Double.parseDouble(o.get("ema-decay")));
+    }
+    try (WaltModel model = open(modelDir, o.getOrDefault("config", "walt-tiny"), seed)) {
+      WaltConfig config = model.config();
+      TrainingBatches data = new TrainingBatches(seed, Split.TRAIN);
+      Objective objective;
+      if (stage.equals("vae")) {
+        int crop = Integer.parseInt(o.getOrDefault("crop", "32"));
+        objective = new VaeObjective(model.vae(), data, batch, new int[] {32, 64, 128}, crop);
+      } else {
+        int k = stageIndex(config, stage);
+        StageConfig sc = config.stages().get(k);
+        if (!sc.superResolution()) {
+          if (model.textEncoder() == null) {
+            throw new IllegalArgumentException("stage " + stage + " needs a text encoder");
+          }
+          int images = Integer.parseInt(o.getOrDefault("images", Integer.toString(batch)));
+          objective =
+              new BaseObjective(model.vae(), model.textEncoder(), model.stages().get(k), data, batch, images,
+                  sc.height(), config.frames(), 0.1, 0.3, 0.9);
+        } else {
+          int low = config.stages().get(k - 1).height();
+          double aug = Double.parseDouble(o.getOrDefault("max-augmentation", "0.25"));
+          objective =
+              new SuperResolutionObjective(stage, model.vae(), model.stages().get(k), data, batch, sc.height(), low,
+                  config.frames(), aug);
+        }
+        if (isIdentity(model.vae().latentStd())) {
+          System.err.println("warning: the autoencoder in " + modelDir + " has no latent statistics (train vae first)");
+        }
+      }
+      try (Trainer trainer = new Trainer(stage, objective, settings, work, model.manager())) {
+        if (trainer.hasCheckpoint() && !resume) {
+          throw new IllegalStateException(
+              work + " holds a checkpoint at step " + trainer.checkpointStep() + ": pass --resume, or remove it");
+        }
+        if (resume && trainer.hasCheckpoint()) {
+          trainer.resume();
+          System.out.println("resumed " + stage + " at step " + trainer.currentStep());
+        }
+        System.out.printf(Locale.ROOT, "%s: %,d parameters, batch %d, lr %.2g, %d steps, seed %d, work %s%n", stage,
+            objective.parameters().scalarCount(), batch, lr, steps, seed, work);
+        Progress progress = new Progress(System.out, System.console() != null, 10);
+        trainer.train(until, progress);
+        System.out.printf(Locale.ROOT, "%s: step %d, smoothed loss %.5f%n", stage, trainer.currentStep(),
+            trainer.smoothedLoss());
+        if (export) {
+          trainer.loadEmaIntoParameters();
+          if (stage.equals("vae")) {
+            measureLatentStatistics(model, seed);
+          }
+          model.save(modelDir, DataType.FLOAT16);
+          System.out.println("exported the EMA weights of " + stage + " to " + modelDir);
+        }
+      }
+    }
+    return 0;
+  }
+
+  /** Latent statistics of the EMA autoencoder on 16 training clips of the base stage's size. */
+  static void measureLatentStatistics(WaltModel model, long seed) {
+    WaltConfig config = model.config();
+    int resolution = config.base().height();
+    TrainingBatches data = new TrainingBatches(seed + 1, Split.TRAIN);
+    try (NDManager scope = model.manager().newSubManager()) {
+      List<NDArray> videos = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        videos.add(scope.create(data.videos(i, 2, resolution, config.frames()).pixels(),
+            new Shape(2, 3, config.frames(), resolution, resolution)));
+      }
+      Grad.off(() -> {
+        model.vae().measureLatentStatistics(videos);
+        return null;
+      });
+    }
+    System.out.println("latent mean " + java.util.Arrays.toString(model.vae().latentMean()) + ", std "
+        + java.util.Arrays.toString(model.vae().latentStd()));
+  }
+
+  private static boolean isIdentity(float[] std) {
+    for (float s : std) {
+      if (s != 1f) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int stageIndex(WaltConfig config, String stage) {
+    for (int k = 0; k < config.stages().size(); k++) {
+      if (config.stages().get(k).name().equals(stage)) {
+        return k;
+      }
+    }
+    throw new IllegalArgumentException("no stage '" + stage + "' in " + config.name());
+  }
+
+  /** The model in {@code dir} when complete, else a fresh one from {@code preset} and {@code seed}. */
+  static WaltModel open(Path dir, String preset, long seed) throws IOException {
+    if (Files.isRegularFile(dir.resolve(WaltModel.CONFIG_FILE))) {
+      boolean complete = true;
+      dev.walt.model.WaltConfig config = dev.walt.model.checkpoint.Checkpoints.readConfig(dir, WaltConfig.class);
+      for (String file : WaltModel.files(config)) {
+        complete &= Files.isRegularFile(dir.resolve(file));
+      }
+      if (complete) {
+        return WaltModel.load(dir);
+      }
+      return WaltModel.randomInit(config, seed);
+    }
+    return WaltModel.randomInit(WaltConfig.preset(preset), seed);
+  }
+}

@@ -1,0 +1,201 @@
+package dev.walt.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.walt.model.StageConfig;
+import dev.walt.model.TestModels;
+import dev.walt.model.WaltConfig;
+import dev.walt.model.WaltModel;
+import dev.walt.world.Split;
+import dev.walt.world.TrainingBatches;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+
+  private static final WaltConfig CONFIG = TestModels.small();
+
+  @TempDir Path work;
+
+  private static Objective vae(WaltModel model) {
+    return new VaeObjective(model.vae(), new TrainingBatches(3, Split.TRAIN), 1, new int[] {16, 32}, 16);
+  }
+
+  private static Objective base(WaltModel model) {
+    StageConfig s = CONFIG.base();
+    return new BaseObjective(model.vae(), model.textEncoder(), model.stage("base"), new TrainingBatches(3, Split.TRAIN),
+        2, 2, s.height(), CONFIG.frames(), 0.1, 0.3, 0.9);
+  }
+
+  private static Objective sr(WaltModel model) {
+    return new SuperResolutionObjective("sr1", model.vae(), model.stage("sr1"), new TrainingBatches(3, Split.TRAIN), 2,
+        CONFIG.stages().get(1).height(), CONFIG.base().height(), CONFIG.frames(), 0.25);
+  }
+
+  /** The same data and noise at every step: the loss of a fixed batch. */
+  private static Objective fixed(Objective inner) {
+    return new Objective() {
+      @Override
+      public NamedParameters parameters() {
+        return inner.parameters();
+      }
+
+      @Override
+      public NDArray loss(NDManager scope, long step, SplittableRandom random) {
+        return inner.loss(scope, 0, Trainer.random(11, 0));
+      }
+    };
+  }
+
+  private double[] fixedBatchLosses(Function<WaltModel, Objective> objective, double lr, int steps) throws IOException {
+    try (WaltModel model = WaltModel.randomWeights(CONFIG, 5, ai.djl.Device.cpu())) {
+      TrainerSettings settings =
+          new TrainerSettings(steps, lr, 1, 1.0, 0.0, 0.9, 0.99, 1e-8, 0.9, 1.0, 7, 1000);
+      try (Trainer trainer = new Trainer("t", fixed(objective.apply(model)), settings, work, model.manager())) {
+        double[] losses = new double[steps];
+        for (int i = 0; i < steps; i++) {
+          losses[i] = trainer.step();
+        }
+        return losses;
+      }
+    }
+  }
+
+  @Test
+  void aFewStepsReduceTheAutoencoderLossOnAFixedBatch() throws IOException {
+    double[] l = fixedBatchLosses(TrainerTest::vae, 3e-3, 8);
+    assertTrue(l[7] < 0.7 * l[0], java.util.Arrays.toString(l));
+  }
+
+  @Test
+  void aFewStepsReduceTheBaseLossOnAFixedBatch() throws IOException {
+    double[] l = fixedBatchLosses(TrainerTest::base, 3e-3, 8);
+    assertTrue(l[7] < 0.8 * l[0], java.util.Arrays.toString(l));
+  }
+
+  @Test
+  void aFewStepsReduceTheSuperResolutionLossOnAFixedBatch() throws IOException {
+    double[] l = fixedBatchLosses(TrainerTest::sr, 3e-3, 8);
+    assertTrue(l[7] < 0.8 * l[0], java.util.Arrays.toString(l));
+  }
+
+  private record Snapshot(List<float[]> weights, List<float[]> ema, List<float[]> moments, double smoothed) {}
+
+  private Snapshot run(Path dir, Function<WaltModel, Objective> objective, int first, boolean split, int total)
+      throws IOException {
+    TrainerSettings settings = new TrainerSettings(total, 1e-3, 2, 0.1, 0.01, 0.9, 0.99, 1e-8, 0.99, 1.0, 9, 1000);
+    try (WaltModel model = WaltModel.randomInit(CONFIG, 4)) {
+      try (Trainer trainer = new Trainer("vae", objective.apply(model), settings, dir, model.manager())) {
+        trainer.train(split ? first : total, null);
+      }
+    }
+    if (split) {
+      try (WaltModel model = WaltModel.randomInit(CONFIG, 4)) {
+        try (Trainer trainer = new Trainer("vae", objective.apply(model), settings, dir, model.manager())) {
+          trainer.resume();
+          assertEquals(first, trainer.currentStep());
+          trainer.train(total, null);
+          return snapshot(trainer, objective.apply(model));
+        }
+      }
+    }
+    try (WaltModel model = WaltModel.randomInit(CONFIG, 4)) {
+      try (Trainer trainer = new Trainer("vae", objective.apply(model), settings, dir, model.manager())) {
+        trainer.resume();
+        return snapshot(trainer, objective.apply(model));
+      }
+    }
+  }
+
+  private static Snapshot snapshot(Trainer trainer, Objective objective) {
+    List<float[]> w = new ArrayList<>();
+    for (NDArray a : objective.parameters().arrays()) {
+      w.add(a.toFloatArray());
+    }
+    List<float[]> e = new ArrayList<>();
+    for (NDArray a : trainer.ema().shadows()) {
+      e.add(a.toFloatArray());
+    }
+    List<float[]> m = new ArrayList<>();
+    for (NDArray a : trainer.optimizer().secondMoments()) {
+      m.add(a.toFloatArray());
+    }
+    return new Snapshot(w, e, m, trainer.smoothedLoss());
+  }
+
+  private void assertResumeIsExact(Function<WaltModel, Objective> objective) throws IOException {
+    Snapshot straight = run(work.resolve("a"), objective, 0, false, 4);
+    Snapshot resumed = run(work.resolve("b"), objective, 2, true, 4);
+    assertEquals(straight.weights().size(), resumed.weights().size());
+    for (int i = 0; i < straight.weights().size(); i++) {
+      assertArrayEquals(straight.weights().get(i), resumed.weights().get(i), 0f, "weights " + i);
+      assertArrayEquals(straight.ema().get(i), resumed.ema().get(i), 0f, "ema " + i);
+      assertArrayEquals(straight.moments().get(i), resumed.moments().get(i), 0f, "moments " + i);
+    }
+    assertEquals(straight.smoothed(), resumed.smoothed(), 0.0);
+    List<String> a = Files.readAllLines(work.resolve("a/loss.csv"));
+    List<String> b = Files.readAllLines(work.resolve("b/loss.csv"));
+    assertEquals(5, a.size());
+    // every column but the wall time is identical
+    for (int i = 0; i < a.size(); i++) {
+      assertEquals(a.get(i).replaceAll(",[^,]*$", ""), b.get(i).replaceAll(",[^,]*$", ""));
+    }
+  }
+
+  @Test
+  void resumingTheAutoencoderFromACheckpointContinuesBitIdentically() throws IOException {
+    assertResumeIsExact(TrainerTest::vae);
+  }
+
+  @Test
+  void resumingTheBaseStageFromACheckpointContinuesBitIdentically() throws IOException {
+    assertResumeIsExact(TrainerTest::base);
+  }
+
+  @Test
+  void stepsLeaveNoArraysBehindInTheModelManager() throws IOException {
+    try (WaltModel model = WaltModel.randomInit(CONFIG, 4)) {
+      TrainerSettings settings = TrainerSettings.of(10, 1e-3, 1);
+      try (Trainer trainer = new Trainer("base", base(model), settings, work, model.manager())) {
+        trainer.step();
+        int live = model.manager().getManagedArrays().size();
+        for (int i = 0; i < 4; i++) {
+          trainer.step();
+        }
+        assertEquals(live, model.manager().getManagedArrays().size());
+      }
+    }
+  }
+
+  @Test
+  void theLossCsvHasItsColumnsAndAPlotIsWritten() throws IOException {
+    try (WaltModel model = WaltModel.randomInit(CONFIG, 4)) {
+      TrainerSettings settings = TrainerSettings.of(3, 1e-3, 1).withCheckpointEvery(2);
+      try (Trainer trainer = new Trainer("vae", vae(model), settings, work, model.manager())) {
+        trainer.train(3, null);
+      }
+    }
+    List<String> lines = Files.readAllLines(work.resolve("loss.csv"));
+    assertEquals("step,loss,smoothed_loss,learning_rate,grad_norm,seconds", lines.get(0));
+    assertEquals(4, lines.size());
+    for (int i = 1; i <= 3; i++) {
+      String[] f = lines.get(i).split(",");
+      assertEquals(6, f.length);
+      assertEquals(Integer.toString(i), f[0]);
+      assertTrue(Double.parseDouble(f[1]) > 0);
+    }
+    assertTrue(Files.size(work.resolve("loss.png")) > 1000);
+    assertTrue(Files.isRegularFile(work.resolve("checkpoint/state.json")));
+  }
+}
