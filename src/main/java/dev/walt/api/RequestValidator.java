@@ -73,6 +73,13 @@ class RequestValidator {
       errors.add(new Problems.FieldError("negative_prompt", "must be at most " + limits.maxPromptChars() + " characters"));
     }
 
+    // PostgreSQL text and jsonb cannot hold U+0000: refuse it here, not as a 500 at the INSERT
+    // (found by the reliability fuzz suite)
+    if (hasNul(r.prompt()) || hasNul(r.negativePrompt()) || hasNul(r.webhookUrl()) || hasNul(r.size())
+        || (r.metadata() != null && r.metadata().entrySet().stream().anyMatch(e -> hasNul(e.getKey()) || hasNul(e.getValue())))) {
+      throw Problems.invalid(List.of(new Problems.FieldError("body", "text must not contain the NUL character (U+0000)")));
+    }
+
     int fps = limits.defaultFps();
     if (r.fps() != null) {
       fps = r.fps();
@@ -214,6 +221,10 @@ class RequestValidator {
       throw Problems.invalid(errors);
     }
     return new Valid(prompt, negative, frames, width, height, fps, seed, steps, (float) guidance, image, webhook, metadata);
+  }
+
+  private static boolean hasNul(@Nullable String s) {
+    return s != null && s.indexOf('\u0000') >= 0;
   }
 
   private static Problems.FieldError range(String field, long min, long max) {

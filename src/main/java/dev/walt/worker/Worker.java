@@ -5,6 +5,7 @@ import dev.walt.jobs.JobQueue;
 import dev.walt.jobs.JobObjects;
 import dev.walt.storage.ObjectNotFoundException;
 import dev.walt.storage.ObjectStorage;
+import dev.walt.storage.StorageException;
 import dev.walt.video.Clip;
 import dev.walt.video.ImageDecoder;
 import dev.walt.video.ImageRejectedException;
@@ -164,9 +165,9 @@ final class Worker implements Runnable {
       String previewKey = JobObjects.outputKey(job.id(), job.attempt(), "preview.webm");
       step = "upload";
       timed("upload", () -> {
-        upload(uploaded, videoKey, files.video(), VideoEncoder.MP4_CONTENT_TYPE);
-        upload(uploaded, thumbnailKey, files.thumbnail(), VideoEncoder.THUMBNAIL_CONTENT_TYPE);
-        upload(uploaded, previewKey, files.preview(), VideoEncoder.PREVIEW_CONTENT_TYPE);
+        upload(running, uploaded, videoKey, files.video(), VideoEncoder.MP4_CONTENT_TYPE);
+        upload(running, uploaded, thumbnailKey, files.thumbnail(), VideoEncoder.THUMBNAIL_CONTENT_TYPE);
+        upload(running, uploaded, previewKey, files.preview(), VideoEncoder.PREVIEW_CONTENT_TYPE);
         return null;
       });
 
@@ -184,6 +185,9 @@ final class Worker implements Runnable {
         return "lost";
       }
       log.info("job {} completed on attempt {}", job.id(), job.attempt());
+      if (job.attempt() > 1) {
+        sweepDeadAttempts(job);
+      }
       return "completed";
     } catch (JobCancelledException e) {
       return stopped(running);
@@ -269,10 +273,56 @@ final class Worker implements Runnable {
   /** The published files of one attempt. */
   private record Encoded(byte[] video, byte[] thumbnail, byte[] preview) {}
 
-  private void upload(List<String> uploaded, String key, byte[] bytes, String contentType) {
+  /**
+   * Uploads one output, retrying with backoff while the object store is unavailable (up to
+   * {@code walt.worker.upload-retry-for}); a job-level retry would spend an attempt and wait out the
+   * job backoff, so that a 30 s outage could fail jobs for good (found by the reliability suite).
+   */
+  private void upload(RunningJob running, List<String> uploaded, String key, byte[] bytes, String contentType)
+      throws InterruptedException {
     // recorded before the call: a failed upload may still have left a partial object to clean up
     uploaded.add(key);
-    storage.put(key, bytes, contentType);
+    long deadline = System.nanoTime() + settings.uploadRetryFor().toNanos();
+    long pauseMillis = 250;
+    while (true) {
+      try {
+        storage.put(key, bytes, contentType);
+        return;
+      } catch (StorageException e) {
+        if (running.shouldStop() || System.nanoTime() + pauseMillis * 1_000_000 > deadline) {
+          throw e;
+        }
+        log.warn("job {} attempt {}: upload of {} failed ({}); retrying in {} ms", running.job.id(),
+            running.job.attempt(), key, e.toString(), pauseMillis);
+        Thread.sleep(pauseMillis);
+        pauseMillis = Math.min(pauseMillis * 2, 5000);
+      }
+    }
+  }
+
+  /**
+   * The orphan sweep: after the guarded completion made this attempt's objects the job's result, the
+   * objects that earlier attempts uploaded before their worker died (SIGKILL, lost node) are
+   * removed. Best effort: what stays is never referenced by the row and goes with the job's retention
+   * cleanup. A stale attempt still running elsewhere removes its own uploads when its completion
+   * matches nothing. (Found by dev.walt.reliability.WorkerKillIT.)
+   */
+  private void sweepDeadAttempts(Job job) {
+    String current = JobObjects.outputKey(job.id(), job.attempt(), "");
+    try {
+      List<String> dead = new ArrayList<>();
+      for (String key : storage.list(JobObjects.jobPrefix(job.id()))) {
+        if (!key.startsWith(current)) {
+          dead.add(key);
+        }
+      }
+      if (!dead.isEmpty()) {
+        log.info("job {}: removing {} objects of earlier attempts", job.id(), dead.size());
+        removeQuietly(job, dead);
+      }
+    } catch (RuntimeException e) {
+      log.warn("job {}: cannot list the objects of earlier attempts: {}", job.id(), e.toString());
+    }
   }
 
   private void removeQuietly(Job job, List<String> keys) {

@@ -25,6 +25,9 @@ import org.springframework.validation.annotation.Validated;
  *     back to the queue (keep it under {@code spring.lifecycle.timeout-per-shutdown-phase}, 30s by
  *     default); default {@code 25s}
  * @param progressThrottle the shortest time between two progress writes of one job; default {@code 1s}
+ * @param uploadRetryFor how long an output upload is retried (backoff from 250 ms, doubling, at most
+ *     5 s apart) while the object store is unavailable, before the attempt fails; the job's lease is
+ *     kept by its heartbeats meanwhile; default {@code 60s}
  */
 @ConfigurationProperties("walt.worker")
 @Validated
@@ -35,12 +38,13 @@ public record WorkerSettings(
     @DefaultValue("15s") Duration heartbeatInterval,
     @DefaultValue("5s") Duration pollInterval,
     @DefaultValue("25s") Duration drainGracePeriod,
-    @DefaultValue("1s") Duration progressThrottle) {
+    @DefaultValue("1s") Duration progressThrottle,
+    @DefaultValue("60s") Duration uploadRetryFor) {
 
   /** The settings with every default, for code that runs outside a Spring context (tests, tools). */
   public static WorkerSettings defaults() {
     return new WorkerSettings(
         true, 1, Duration.ofSeconds(60), Duration.ofSeconds(15), Duration.ofSeconds(5),
-        Duration.ofSeconds(25), Duration.ofSeconds(1));
+        Duration.ofSeconds(25), Duration.ofSeconds(1), Duration.ofSeconds(60));
   }
 }

@@ -1,0 +1,229 @@
+package dev.walt.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The API benchmark: starts {@link ApiBenchServer} as a separate JVM (API role only, no worker, local
+ * PostgreSQL), then drives {@code POST /v1/videos} and {@code GET /v1/videos/{id}} from this process
+ * with concurrent clients (java.net.http, one platform thread per client: the project targets Java 17)
+ * for a fixed time each, and prints throughput and latency percentiles.
+ *
+ * <p>Run: {@code ./mvnw -o -q -Pbench test-compile exec:java -Dbench.main=dev.walt.bench.ApiBench}
+ * (options: {@code -Dbench.clients=32}, {@code -Dbench.seconds=20}, {@code -Dbench.warmup=10},
+ * {@code -Dbench.url=http://127.0.0.1:18080} with {@code -Dbench.key=...} to load a server that is
+ * already running instead of starting one).
+ */
+public final class ApiBench {
+
+  private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
+
+  private ApiBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int clients = Integer.getInteger("bench.clients", 32);
+    int seconds = Integer.getInteger("bench.seconds", 20);
+    int warmup = Integer.getInteger("bench.warmup", 10);
+    String base = System.getProperty("bench.url");
+    String key = System.getProperty("bench.key");
+    Process server = null;
+    try {
+      if (base == null) {
+        int port = Integer.getInteger("bench.port", 18080);
+        Path keyFile = Files.createTempFile("walt-bench-key", "");
+        Files.delete(keyFile);
+        server = startServer(port, keyFile);
+        key = awaitKey(server, keyFile);
+        base = "http://127.0.0.1:" + port;
+      }
+      if (key == null) {
+        throw new IllegalArgumentException("-Dbench.key is needed with -Dbench.url");
+      }
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5)).build();
+      System.out.println("# API benchmark " + java.time.Instant.now() + " " + BenchSupport.machine());
+      System.out.println("# " + clients + " clients, " + seconds + " s per phase after " + warmup + " s warm-up");
+      List<String> ids = new CopyOnWriteArrayList<>();
+      String auth = "Bearer " + key;
+      String target = base;
+      Phase.Call create = () -> {
+        String body = "{\"prompt\":\"a red ball bouncing " + ThreadLocalRandom.current().nextInt()
+            + "\",\"frames\":2,\"steps\":1,\"size\":\"64x64\"}";
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(target + "/v1/videos"))
+            .header("Authorization", auth).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 202) {
+          Matcher m = ID.matcher(r.body());
+          if (m.find()) {
+            ids.add(m.group(1));
+          }
+        }
+        return r.statusCode();
+      };
+      Phase.Call get = () -> {
+        String id = ids.get(ThreadLocalRandom.current().nextInt(ids.size()));
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(target + "/v1/videos/" + id))
+            .header("Authorization", auth).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode();
+      };
+      System.out.println("| request | clients | requests/s | p50 ms | p99 ms | max ms | statuses |");
+      System.out.println("|---|---:|---:|---:|---:|---:|---|");
+      new Phase("warm-up POST", clients, warmup, create).run();
+      Phase.Result post = new Phase("POST /v1/videos", clients, seconds, create).run();
+      System.out.println(post.row());
+      new Phase("warm-up GET", clients, Math.max(1, warmup / 2), get).run();
+      Phase.Result read = new Phase("GET /v1/videos/{id}", clients, seconds, get).run();
+      System.out.println(read.row());
+      System.out.println("# done " + BenchSupport.machine());
+    } finally {
+      if (server != null) {
+        server.getOutputStream().close();
+        if (!server.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+          server.destroyForcibly();
+        }
+      }
+    }
+  }
+
+  /** Fixed-duration closed-loop load: every client sends its next request when the last one returned. */
+  static final class Phase {
+
+    interface Call {
+      int call() throws Exception;
+    }
+
+    record Result(String name, int clients, double rate, long[] latencies, Map<Integer, Integer> statuses) {
+      String row() {
+        return String.format("| %s | %d | %.0f | %.2f | %.2f | %.2f | %s |", name, clients, rate,
+            BenchSupport.percentile(latencies, 50), BenchSupport.percentile(latencies, 99),
+            BenchSupport.percentile(latencies, 100), statuses);
+      }
+    }
+
+    private final String name;
+    private final int clients;
+    private final int seconds;
+    private final Call call;
+
+    Phase(String name, int clients, int seconds, Call call) {
+      this.name = name;
+      this.clients = clients;
+      this.seconds = seconds;
+      this.call = call;
+    }
+
+    Result run() throws InterruptedException {
+      long end = System.nanoTime() + seconds * 1_000_000_000L;
+      List<long[]> perClient = new ArrayList<>();
+      int[] counts = new int[clients];
+      Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+      List<Thread> threads = new ArrayList<>();
+      long begin = System.nanoTime();
+      for (int c = 0; c < clients; c++) {
+        long[] samples = new long[2_000_000];
+        perClient.add(samples);
+        int index = c;
+        Thread t = new Thread(() -> {
+          int n = 0;
+          while (System.nanoTime() < end && n < samples.length) {
+            long t0 = System.nanoTime();
+            int status;
+            try {
+              status = call.call();
+            } catch (Exception e) {
+              status = -1;
+            }
+            samples[n++] = System.nanoTime() - t0;
+            statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
+          }
+          counts[index] = n;
+        }, "client-" + c);
+        t.start();
+        threads.add(t);
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+      double elapsed = (System.nanoTime() - begin) / 1e9;
+      int total = 0;
+      for (int n : counts) {
+        total += n;
+      }
+      long[] all = new long[total];
+      int k = 0;
+      for (int c = 0; c < clients; c++) {
+        System.arraycopy(perClient.get(c), 0, all, k, counts[c]);
+        k += counts[c];
+      }
+      Map<Integer, Integer> byStatus = new TreeMap<>();
+      statuses.forEach((s, n) -> byStatus.put(s, n.get()));
+      return new Result(name, clients, total / elapsed, all, byStatus);
+    }
+  }
+
+  private static Process startServer(int port, Path keyFile) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-Dai.djl.offline=true",
+        "-Dbench.port=" + port, "-Dbench.keyFile=" + keyFile,
+        "-Dbench.db=" + BenchSupport.server(), "-Dbench.db.user=" + BenchSupport.user(),
+        "-Dbench.db.password=" + BenchSupport.password(),
+        "-cp", classpath(), ApiBenchServer.class.getName()));
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/bench-api-server.log")))
+        .start();
+  }
+
+  private static String awaitKey(Process server, Path keyFile) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!server.isAlive()) {
+        throw new IllegalStateException("the bench server exited; see target/bench-api-server.log");
+      }
+      if (Files.exists(keyFile) && Files.size(keyFile) > 0) {
+        return Files.readString(keyFile).trim();
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("the bench server did not start in time; see target/bench-api-server.log");
+  }
+
+  /** The test classpath: from the class loader that loaded us (exec:java), else java.class.path. */
+  static String classpath() {
+    List<String> entries = new ArrayList<>();
+    ClassLoader loader = ApiBench.class.getClassLoader();
+    while (loader != null) {
+      if (loader instanceof URLClassLoader urls) {
+        for (URL url : urls.getURLs()) {
+          if ("file".equals(url.getProtocol())) {
+            entries.add(new File(URI.create(url.toString())).getPath());
+          }
+        }
+      }
+      loader = loader.getParent();
+    }
+    if (entries.isEmpty()) {
+      return System.getProperty("java.class.path");
+    }
+    return String.join(File.pathSeparator, entries);
+  }
+}
