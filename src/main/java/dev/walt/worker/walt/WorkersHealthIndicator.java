@@ -7,8 +7,13 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * {@code workers} in {@code /actuator/health} and its readiness group: on an instance with the worker
- * role, DOWN until at least one worker has loaded its model and warmed up (and DOWN with the reason when
+ * role, OUT_OF_SERVICE until at least one worker has loaded its model and warmed up (with the reason when
  * the model has no weights or no worker could start); UP on API-only instances, which need no model.
+ *
+ * <p>OUT_OF_SERVICE, not DOWN: the process and its database and bucket work, it just cannot take
+ * generation work yet. The readiness group ranks OUT_OF_SERVICE above UP (not ready, 503); the overall
+ * health ranks it below UP, so {@code /actuator/health} tells whether the process and its dependencies
+ * work (see {@code management.endpoint.health.status.order} in application.yml).
  */
 final class WorkersHealthIndicator implements HealthIndicator {
 
@@ -29,7 +34,7 @@ final class WorkersHealthIndicator implements HealthIndicator {
     if (!workers.enabled()) {
       return Health.up().withDetail("role", "api only (walt.worker.enabled=false)").build();
     }
-    Health.Builder health = pool.readyWorkers() > 0 ? Health.up() : Health.down();
+    Health.Builder health = pool.readyWorkers() > 0 ? Health.up() : Health.outOfService();
     health.withDetail("model", folder.config().name())
         .withDetail("ready", pool.readyWorkers())
         .withDetail("workers", pool.workers());

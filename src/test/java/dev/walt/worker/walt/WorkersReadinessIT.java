@@ -16,14 +16,14 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The {@code workers} readiness indicator against a real database and bucket: DOWN while the worker
- * loads and warms up, UP once it is ready; DOWN with the reason (and no generator at all) when the
+ * The {@code workers} readiness indicator against a real database and bucket: OUT_OF_SERVICE while the worker
+ * loads and warms up, UP once it is ready; OUT_OF_SERVICE with the reason (and no generator at all) when the
  * configured model has no weights and random-init is off; UP on API-only instances.
  */
 class WorkersReadinessIT {
 
   @Test
-  void downUntilAWorkerHasWarmedUpThenUp() throws Exception {
+  void outOfServiceUntilAWorkerHasWarmedUpThenUp() throws Exception {
     CountDownLatch warmingUp = new CountDownLatch(1);
     CountDownLatch warmedUp = new CountDownLatch(1);
     VideoGeneratorFactory slow = index -> {
@@ -36,7 +36,7 @@ class WorkersReadinessIT {
       HealthIndicator workers = app.getBean("workersHealthIndicator", HealthIndicator.class);
       assertThat(warmingUp.await(30, TimeUnit.SECONDS)).isTrue();
       Health before = workers.health();
-      assertThat(before.getStatus()).isEqualTo(Status.DOWN);
+      assertThat(before.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
       assertThat(before.getDetails()).containsEntry("ready", 0).containsEntry("workers", 1);
 
       warmedUp.countDown();
@@ -50,14 +50,14 @@ class WorkersReadinessIT {
   }
 
   @Test
-  void aModelWithoutWeightsGivesNoGeneratorAndReadinessDownWithTheReason() {
+  void aModelWithoutWeightsGivesNoGeneratorAndReadinessOutOfServiceWithTheReason() {
     // SmallModel's folder holds only config.json
     try (ConfigurableApplicationContext app = JobsTestApp.start(JobsTestApp.services(), null,
         "walt.model.path=" + SmallModel.folder())) {
       assertThat(app.getBeanNamesForType(VideoGeneratorFactory.class)).isEmpty();
       assertThat(app.getBean(WorkerPool.class).workers()).isZero();
       Health health = app.getBean("workersHealthIndicator", HealthIndicator.class).health();
-      assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+      assertThat(health.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
       assertThat((String) health.getDetails().get("reason"))
           .contains("walt-small-test").contains("no trained weights").contains("vae.safetensors");
     }
