@@ -1,7 +1,6 @@
 package dev.walt.webhooks;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
+import dev.walt.system.PublicInternet;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -104,63 +103,8 @@ public class WebhookUrlValidator {
     return uri;
   }
 
-  /**
-   * True for addresses on the public internet: not loopback, unspecified, private (RFC 1918), shared
-   * (RFC 6598), link-local, unique-local (fc00::/7), multicast, documentation, benchmarking or
-   * reserved ranges, in IPv4 or IPv6 (including IPv4-mapped and NAT64-embedded forms).
-   */
+  /** True for addresses on the public internet (see {@link PublicInternet}). */
   static boolean isPublic(InetAddress address) {
-    if (address.isLoopbackAddress() || address.isAnyLocalAddress() || address.isLinkLocalAddress()
-        || address.isSiteLocalAddress() || address.isMulticastAddress()) {
-      return false;
-    }
-    byte[] b = address.getAddress();
-    if (address instanceof Inet4Address) {
-      return isPublicV4(b);
-    }
-    if (address instanceof Inet6Address) {
-      int first = b[0] & 0xff;
-      if ((first & 0xfe) == 0xfc) {
-        return false; // fc00::/7 unique local
-      }
-      if (first == 0x20 && (b[1] & 0xff) == 0x01 && (b[2] & 0xff) == 0x0d && (b[3] & 0xff) == 0xb8) {
-        return false; // 2001:db8::/32 documentation
-      }
-      boolean zeroPrefix = true;
-      for (int i = 0; i < 10; i++) {
-        zeroPrefix &= b[i] == 0;
-      }
-      if (zeroPrefix && (((b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) || (b[10] == 0 && b[11] == 0))) {
-        // ::ffff:a.b.c.d (mapped) and ::a.b.c.d (compatible): judge the IPv4 address
-        return isPublicV4(new byte[] {b[12], b[13], b[14], b[15]});
-      }
-      if ((b[0] & 0xff) == 0x00 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b) {
-        return isPublicV4(new byte[] {b[12], b[13], b[14], b[15]}); // 64:ff9b::/96 NAT64
-      }
-      if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x02) {
-        return isPublicV4(new byte[] {b[2], b[3], b[4], b[5]}); // 2002::/16 6to4
-      }
-      return true;
-    }
-    return false;
-  }
-
-  private static boolean isPublicV4(byte[] b) {
-    int a0 = b[0] & 0xff;
-    int a1 = b[1] & 0xff;
-    int a2 = b[2] & 0xff;
-    return !(a0 == 0 // 0.0.0.0/8 "this network"
-        || a0 == 10 // private
-        || a0 == 127 // loopback
-        || (a0 == 100 && a1 >= 64 && a1 <= 127) // 100.64.0.0/10 shared (carrier-grade NAT)
-        || (a0 == 169 && a1 == 254) // link-local (cloud metadata endpoints live here)
-        || (a0 == 172 && a1 >= 16 && a1 <= 31) // private
-        || (a0 == 192 && a1 == 0 && a2 == 0) // IETF protocol assignments
-        || (a0 == 192 && a1 == 0 && a2 == 2) // documentation
-        || (a0 == 192 && a1 == 168) // private
-        || (a0 == 198 && (a1 == 18 || a1 == 19)) // benchmarking
-        || (a0 == 198 && a1 == 51 && a2 == 100) // documentation
-        || (a0 == 203 && a1 == 0 && a2 == 113) // documentation
-        || a0 >= 224); // multicast, reserved, broadcast
+    return PublicInternet.isPublic(address);
   }
 }
