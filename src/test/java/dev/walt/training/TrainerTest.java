@@ -22,6 +22,10 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+// One intra-op thread: the resume tests compare two runs bit for bit, and PyTorch's multi-threaded CPU
+// reductions (gradients of shared parameters summed across threads) are not bitwise reproducible from
+// run to run (seen once in a full suite: weights differing in the 4th digit).
+@org.junit.jupiter.api.extension.ExtendWith(dev.walt.model.SingleThreadedTorch.class)
 class TrainerTest {
 
   private static final WaltConfig CONFIG = TestModels.small();
