@@ -142,8 +142,8 @@ class DatabaseOutageIT {
     return http.send(HttpRequest.newBuilder(URI.create(base + "/v1/videos"))
         .timeout(Duration.ofSeconds(30))
         .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"noop outage " + n + "\",\"frames\":2,\"steps\":1,"
-            + "\"size\":\"64x64\"}"))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"noop outage " + n + "\",\"frames\":17,\"steps\":1,"
+            + "\"size\":\"128x128\"}"))
         .build(), HttpResponse.BodyHandlers.ofString());
   }
 

@@ -58,7 +58,7 @@ class HostileRequestFuzzIT {
     var tenant = keys.createTenant("fuzz");
     key = keys.createKey(tenant.id(), "fuzz", new ApiKeys.KeyOptions(1_000_000, 1_000_000, null)).orElseThrow().key();
     RawHttp.Response created = post("/v1/videos", "application/json",
-        "{\"prompt\":\"a ball\",\"frames\":2,\"steps\":1}".getBytes(StandardCharsets.UTF_8), List.of());
+        "{\"prompt\":\"a ball\",\"frames\":17,\"steps\":1}".getBytes(StandardCharsets.UTF_8), List.of());
     assertThat(created.status()).isEqualTo(202);
     var m = java.util.regex.Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(created.text());
     assertThat(m.find()).isTrue();
@@ -83,7 +83,7 @@ class HostileRequestFuzzIT {
 
   @Property(tries = 120)
   void hostileHeadersAreRefusedCleanly(@ForAll("headerSets") List<String> headers) throws Exception {
-    byte[] body = "{\"prompt\":\"a ball\",\"frames\":2,\"steps\":1}".getBytes(StandardCharsets.UTF_8);
+    byte[] body = "{\"prompt\":\"a ball\",\"frames\":17,\"steps\":1}".getBytes(StandardCharsets.UTF_8);
     check(() -> RawHttp.send(port, "POST /v1/videos HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
         + "Content-Length: " + body.length + "\r\n" + String.join("\r\n", headers), body));
   }
@@ -145,7 +145,7 @@ class HostileRequestFuzzIT {
     if (r.status() >= 400) {
       assertThat(r.header("content-type")).as("error body: %s", r.text()).startsWith("application/problem+json");
     }
-    if (r.status() != 202) {
+    if (r.status() >= 400) { // a 2xx may legitimately change state (e.g. DELETE of the existing job: 204)
       assertThat(counts()).as("a refused request changes nothing").isEqualTo(before);
     }
   }
@@ -212,7 +212,7 @@ class HostileRequestFuzzIT {
     Arbitrary<String> objects = member.list().ofMinSize(0).ofMaxSize(6)
         .map(members -> "{" + String.join(",", members) + "}");
     Arbitrary<String> withPrompt = Combinators.combine(field, hostileValues())
-        .as((f, v) -> "{\"prompt\":\"a ball\",\"frames\":2,\"steps\":1," + jsonString(f) + ":" + v + "}");
+        .as((f, v) -> "{\"prompt\":\"a ball\",\"frames\":17,\"steps\":1," + jsonString(f) + ":" + v + "}");
     Arbitrary<String> duplicate = hostileValues().map(v -> "{\"prompt\":\"a\",\"prompt\":" + v + "}");
     Arbitrary<byte[]> text = Arbitraries.oneOf(objects, withPrompt, duplicate, hostileValues())
         .map(s -> s.getBytes(StandardCharsets.UTF_8));

@@ -9,6 +9,7 @@ import dev.walt.worker.WorkerSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
@@ -53,8 +54,9 @@ class WaltWorkerConfiguration {
 
   @Bean
   WorkersHealthIndicator workersHealthIndicator(
-      WorkerSettings workers, ModelSettings model, ModelFolder folder, WorkerPool pool) {
-    return new WorkersHealthIndicator(workers, model, folder, pool);
+      WorkerSettings workers, ModelSettings model, ModelFolder folder, ObjectProvider<WorkerPool> pool) {
+    // no pool without the worker role: the indicator then reports an API-only instance
+    return new WorkersHealthIndicator(workers, model, folder, pool.getIfAvailable());
   }
 
   static String noWeights(ModelFolder folder) {

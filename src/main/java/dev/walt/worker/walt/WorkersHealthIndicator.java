@@ -2,6 +2,7 @@ package dev.walt.worker.walt;
 
 import dev.walt.worker.WorkerPool;
 import dev.walt.worker.WorkerSettings;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
@@ -20,9 +21,9 @@ final class WorkersHealthIndicator implements HealthIndicator {
   private final WorkerSettings workers;
   private final ModelSettings model;
   private final ModelFolder folder;
-  private final WorkerPool pool;
+  private final @Nullable WorkerPool pool;
 
-  WorkersHealthIndicator(WorkerSettings workers, ModelSettings model, ModelFolder folder, WorkerPool pool) {
+  WorkersHealthIndicator(WorkerSettings workers, ModelSettings model, ModelFolder folder, @Nullable WorkerPool pool) {
     this.workers = workers;
     this.model = model;
     this.folder = folder;
@@ -31,8 +32,9 @@ final class WorkersHealthIndicator implements HealthIndicator {
 
   @Override
   public Health health() {
-    if (!workers.enabled()) {
-      return Health.up().withDetail("role", "api only (walt.worker.enabled=false)").build();
+    WorkerPool pool = this.pool;
+    if (!workers.enabled() || pool == null) {
+      return Health.up().withDetail("role", "api only (no worker role, or walt.worker.enabled=false)").build();
     }
     Health.Builder health = pool.readyWorkers() > 0 ? Health.up() : Health.outOfService();
     health.withDetail("model", folder.config().name())

@@ -113,7 +113,7 @@ class WaltGenerationIT {
 
   @Test
   void aCancelDuringSamplingEndsTheJobAtTheNextStepAndTheWorkerTakesTheNextJob() throws Exception {
-    String id = create("{\"prompt\": \"a long one\", \"steps\": 250, \"seed\": 3}").json().get("id").asString();
+    String id = create("{\"prompt\": \"a long one\", \"steps\": 250, \"frames\": 29, \"seed\": 3}").json().get("id").asString();
     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
     JsonNode video;
     do {
