@@ -182,19 +182,15 @@ class RequestReader {
   }
 
   private static @Nullable Integer jsonInt(Map<String, JsonNode> values, String name, List<Problems.FieldError> errors) {
-    JsonNode node = values.get(name);
-    if (node == null) {
+    Long value = jsonLong(values, name, errors);
+    if (value == null) {
       return null;
     }
-    if (!node.isIntegralNumber()) {
-      errors.add(new Problems.FieldError(name, "must be an integer"));
-      return null;
-    }
-    if (!node.canConvertToInt()) {
+    if (value != value.intValue()) {
       errors.add(new Problems.FieldError(name, "is out of range"));
       return null;
     }
-    return node.intValue();
+    return value.intValue();
   }
 
   private static @Nullable Long jsonLong(Map<String, JsonNode> values, String name, List<Problems.FieldError> errors) {
