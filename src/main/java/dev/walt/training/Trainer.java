@@ -104,22 +104,38 @@ public final class Trainer implements AutoCloseable {
         gradients.add(g);
       }
       norm = GradientClipping.clip(gradients, settings.clipNorm());
-      if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
-        throw new IllegalStateException("loss or gradient is not finite at step " + step + ": " + loss + ", " + norm);
+      boolean finite = Double.isFinite(loss) && Double.isFinite(norm);
+      if (finite) {
+        optimizer.step(parameters, gradients, lr, scope);
+        consecutiveNonFinite = 0;
+      } else if (++consecutiveNonFinite > MAX_CONSECUTIVE_NON_FINITE) {
+        throw new IllegalStateException("loss or gradient is not finite at step " + step + ": " + loss + ", " + norm
+            + " (" + consecutiveNonFinite + " steps in a row)");
+      } else {
+        // a rare non-finite gradient (seen at isolated steps): skip this update, keep weights and EMA
+        System.err.println("step " + step + ": loss or gradient not finite (" + loss + ", " + norm + "), update skipped");
       }
-      optimizer.step(parameters, gradients, lr, scope);
       for (NDArray p : parameters) {
         JniUtils.zeroGrad((PtNDArray) p);
       }
-      ema.update(parameters, step, scope);
+      if (finite) {
+        ema.update(parameters, step, scope);
+      }
     }
     step++;
-    lossAverage = SMOOTHING * lossAverage + (1 - SMOOTHING) * loss;
+    if (Double.isFinite(loss)) {
+      lossAverage = SMOOTHING * lossAverage + (1 - SMOOTHING) * loss;
+    }
     lastNorm = norm;
     return loss;
   }
 
   private double lastNorm;
+
+  /** Non-finite updates tolerated in a row (each is skipped) before training stops. */
+  static final int MAX_CONSECUTIVE_NON_FINITE = 5;
+
+  private int consecutiveNonFinite;
 
   /** Trains until {@code settings.steps()} (or {@code until}, whichever is first), checkpointing on the way. */
   public void train(long until, Progress progress) throws IOException {
