@@ -24,8 +24,12 @@ import java.util.function.BooleanSupplier;
  * re-encoded with stage k + 1's VAE at the low resolution, which puts it in the new stage's latent
  * space. Only the last stage's latent is decoded into the output.
  *
- * <p><b>Image-to-video</b>: the image is encoded by the first stage's VAE as a one-frame video; its
- * latent is the first known latent frame (frame conditioning) of the first stage.
+ * <p><b>Image-to-video</b>: the image, given at every stage's size, is encoded by that stage's VAE as a
+ * one-frame video; its latent is the first known latent frame of the stage. The base stage also sees it as
+ * frame conditioning (the denoiser's input); every stage's sampler pins that frame of each x0 estimate to
+ * it, so a super-resolution stage upsamples the rest of the video around the image's own detail at its
+ * resolution instead of reinventing the first frame from the low-resolution latent. (Because the encoder
+ * is causal, the first latent frame depends on the first frame alone, so pinning it is exact.)
  *
  * <p><b>Long videos by continuation</b> (WALT.md section 4): after a segment, every stage keeps the last
  * {@code overlapFrames} (5) decoded frames at its resolution; the next segment re-encodes them into
@@ -108,9 +112,10 @@ public final class Cascade {
             NDArray known = null;
             if (segment > 0) {
               known = stage.vae().encode(tails[k]);
-            } else if (k == 0 && request.image() != null) {
-              request.image().tempAttach(scope);
-              known = stage.vae().encode(request.image());
+            } else if (request.image(k) != null) {
+              NDArray image = request.image(k);
+              image.tempAttach(scope);
+              known = stage.vae().encode(image);
             }
             if (known != null) {
               conditioning = withKnownFrames(scope, conditioning, known, shape);
@@ -207,12 +212,17 @@ public final class Cascade {
         vae.latentFrames(request.overlapFrames());
       }
     }
-    NDArray image = request.image();
-    if (image != null) {
-      CascadeStage first = stages.get(0);
-      Shape expected = new Shape(request.batch(), 3, 1, first.height(), first.width());
-      if (!image.getShape().equals(expected)) {
-        throw new IllegalArgumentException("image must be " + expected + ", got " + image.getShape());
+    if (request.images().size() > stages.size()) {
+      throw new IllegalArgumentException(
+          "images for " + request.images().size() + " stages, the cascade has " + stages.size());
+    }
+    for (int k = 0; k < request.images().size(); k++) {
+      NDArray image = request.image(k);
+      CascadeStage stage = stages.get(k);
+      Shape expected = new Shape(request.batch(), 3, 1, stage.height(), stage.width());
+      if (image != null && !image.getShape().equals(expected)) {
+        throw new IllegalArgumentException(
+            "the image of stage " + stage.name() + " must be " + expected + ", got " + image.getShape());
       }
     }
   }

@@ -16,7 +16,10 @@ import org.jspecify.annotations.Nullable;
  * @param overlapFrames frames of the previous segment re-encoded as known frames of the next (paper:
  *     5 frames, 2 latent frames)
  * @param text per stage text tokens (null entries: unconditional); empty: no text anywhere
- * @param image optional first frame (B, 3, 1, H, W) at the first stage's size, for image-to-video
+ * @param images image-to-video: per stage, the first frame (B, 3, 1, H, W) at that stage's size, or null;
+ *     empty (or all null) for text-to-video. Each given image becomes the first known latent frame of
+ *     its stage, so the video starts with the image at every resolution of the cascade, not only at the
+ *     base stage's
  * @param seed the same seed gives the same video
  */
 public record CascadeRequest(
@@ -25,7 +28,7 @@ public record CascadeRequest(
     int segments,
     int overlapFrames,
     List<@Nullable TextConditioning> text,
-    @Nullable NDArray image,
+    List<@Nullable NDArray> images,
     long seed) {
 
   /** The paper's continuation overlap: 5 frames, re-encoded into 2 latent frames. */
@@ -33,6 +36,7 @@ public record CascadeRequest(
 
   public CascadeRequest {
     text = Collections.unmodifiableList(new ArrayList<>(text));
+    images = Collections.unmodifiableList(new ArrayList<>(images));
     if (batch < 1 || frames < 1 || segments < 1) {
       throw new IllegalArgumentException("batch, frames and segments must be positive");
     }
@@ -45,6 +49,11 @@ public record CascadeRequest(
   /** Total frames of the result: {@code frames + (segments - 1) * (frames - overlapFrames)}. */
   public int totalFrames() {
     return frames + (segments - 1) * (frames - overlapFrames);
+  }
+
+  /** The first frame given to stage {@code stage}, or null. */
+  public @Nullable NDArray image(int stage) {
+    return stage < images.size() ? images.get(stage) : null;
   }
 
   /** The text of stage {@code stage}, or null. */

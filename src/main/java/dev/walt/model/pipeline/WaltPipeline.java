@@ -37,13 +37,14 @@ import org.jspecify.annotations.Nullable;
  * super-resolution stages, all sharing the model's autoencoder), then the decoded frames as a {@link
  * Clip} at the last stage's size and the model's frame rate.
  *
- * <p><b>Image-to-video.</b> The given image (any size and aspect ratio) is scaled to cover the base
- * stage's size and centre-cropped to it ({@link Images#resizeAndCenterCrop}), then encoded by the causal
+ * <p><b>Image-to-video.</b> The given image (any size and aspect ratio) is scaled to cover each stage's
+ * size and centre-cropped to it ({@link Images#resizeAndCenterCrop}), then encoded by the causal
  * autoencoder as a one-frame video. Because the encoder is causal, that latent is exactly the first
  * latent frame a video starting with this image would have; it is given to the base stage as a known
  * latent frame (frame conditioning: the denoiser sees it with its mask, and the sampler pins that frame
- * of every x0 estimate to it), so the generated video starts with the image and continues it. The
- * super-resolution stages then upscale it like any other base video.
+ * of every x0 estimate to it), so the generated video starts with the image and continues it. Each
+ * super-resolution stage pins its first latent frame to the image at its own size in the same way, so
+ * the output's first frame keeps the image's detail at full resolution.
  *
  * <p><b>Parameters.</b> {@code steps} and {@code guidance} of a spec apply to the base stage; each
  * super-resolution stage scales its default steps by the same ratio (at least 1) and keeps its own
@@ -115,10 +116,10 @@ public final class WaltPipeline {
     JniUtils.setGradMode(false);
     try (NDManager job = model.manager().newSubManager()) {
       List<@Nullable TextConditioning> text = text(job, spec);
-      NDArray image = spec.image() == null ? null : image(job, spec.image());
+      List<@Nullable NDArray> images = spec.image() == null ? List.of() : images(job, spec.image());
       Cascade cascade = cascade(spec);
       CascadeRequest request =
-          new CascadeRequest(1, config.frames(), segments, config.overlapFrames(), text, image, spec.seed());
+          new CascadeRequest(1, config.frames(), segments, config.overlapFrames(), text, images, spec.seed());
       Previews previews = new Previews(listener);
       NDArray video = cascade.generate(job, request, previews::onProgress, cancelled);
       Clip clip = clip(video); // the only full-size host copy, after sampling
@@ -214,12 +215,15 @@ public final class WaltPipeline {
     return out;
   }
 
-  /** The image resized and centre-cropped to the base size, as (1, 3, 1, H, W) in [-1, 1]. */
-  private NDArray image(NDManager job, BufferedImage image) {
-    StageConfig base = model.config().base();
-    BufferedImage fitted = Images.resizeAndCenterCrop(image, base.width(), base.height());
-    float[] rgb = new Clip(List.of(fitted), model.config().fps()).toRgb(); // (3, 1, H, W)
-    return job.create(rgb, new Shape(1, 3, 1, base.height(), base.width()));
+  /** The image resized and centre-cropped to every stage's size, each as (1, 3, 1, H, W) in [-1, 1]. */
+  private List<@Nullable NDArray> images(NDManager job, BufferedImage image) {
+    List<@Nullable NDArray> out = new ArrayList<>();
+    for (StageConfig stage : model.config().stages()) {
+      BufferedImage fitted = Images.resizeAndCenterCrop(image, stage.width(), stage.height());
+      float[] rgb = new Clip(List.of(fitted), model.config().fps()).toRgb(); // (3, 1, H, W)
+      out.add(job.create(rgb, new Shape(1, 3, 1, stage.height(), stage.width())));
+    }
+    return out;
   }
 
   private Cascade cascade(GenerationSpec spec) {

@@ -56,7 +56,8 @@ class CascadeTest {
   }
 
   private static CascadeRequest request(int segments, NDArray image, long seed) {
-    return new CascadeRequest(1, 9, segments, CascadeRequest.PAPER_OVERLAP, List.of(), image, seed);
+    return new CascadeRequest(
+        1, 9, segments, CascadeRequest.PAPER_OVERLAP, List.of(), image == null ? List.of() : List.of(image), seed);
   }
 
   @Test
@@ -148,6 +149,38 @@ class CascadeTest {
   }
 
   @Test
+  void anImageGivenAtASuperResolutionStagesSizePinsItsFirstLatentFrame() {
+    NDArray baseImage = manager.randomUniform(-1f, 1f, new Shape(1, 3, 1, 8, 8));
+    NDArray srImage = manager.randomUniform(-1f, 1f, new Shape(1, 3, 1, 16, 16));
+    List<NDArray> srConditions = new ArrayList<>();
+    Denoiser sr =
+        input -> {
+          NDArray copy = input.frameCondition().duplicate();
+          copy.attach(manager);
+          srConditions.add(copy);
+          assertThat(input.frameMask().toFloatArray()).containsExactly(1f, 0f, 0f);
+          return RANDOM.predictV(input);
+        };
+    Cascade cascade =
+        new Cascade(
+            SCHEDULE,
+            List.of(
+                new CascadeStage("base", RANDOM, vae, 8, 8, new SamplerSettings(2, 0, 1, true), 0),
+                new CascadeStage("sr1", sr, vae, 16, 16, new SamplerSettings(2, 0, 1, false), 0.1)));
+    CascadeRequest request =
+        new CascadeRequest(1, 9, 1, CascadeRequest.PAPER_OVERLAP, List.of(), List.of(baseImage, srImage), 7);
+    NDArray video = cascade.generate(manager, request, CascadeListener.NONE, () -> false);
+    NDArray srLatent = vae.encode(srImage);
+    assertThat(srConditions).hasSize(2);
+    for (NDArray c : srConditions) {
+      assertThat(maxAbs(c.get(":, :, 0:1").sub(srLatent))).isLessThan(1e-6f);
+    }
+    // the decoder is causal: the output's first frame is the SR-size image through the autoencoder
+    NDArray reconstructed = vae.decode(srLatent);
+    assertThat(maxAbs(video.get(":, :, 0:1").sub(reconstructed))).isLessThan(1e-4f);
+  }
+
+  @Test
   void theSameSeedGivesTheSameVideo() {
     Cascade cascade = threeStages(RANDOM, RANDOM, RANDOM, vae);
     float[] a = cascade.generate(manager, request(1, null, 9), CascadeListener.NONE, () -> false).toFloatArray();
@@ -180,7 +213,7 @@ class CascadeTest {
     NDArray image = manager.zeros(new Shape(1, 3, 1, 16, 16));
     assertThatThrownBy(() -> cascade.generate(manager, request(1, image, 1), CascadeListener.NONE, () -> false))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("image must be (1, 3, 1, 8, 8)");
+        .hasMessageContaining("the image of stage base must be (1, 3, 1, 8, 8)");
   }
 
   private static float maxAbs(NDArray a) {

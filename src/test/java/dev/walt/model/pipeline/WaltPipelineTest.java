@@ -142,6 +142,17 @@ class WaltPipelineTest {
     for (int i = 0; i < first.length; i++) {
       assertThat(Math.abs(first[i] - reference[i])).isLessThanOrEqualTo(1 / 127.5f + 1e-6f);
     }
+    // the output's first frame is the image fitted to the output size (16 x 16) through the autoencoder
+    BufferedImage fittedOut = dev.walt.video.Images.resizeAndCenterCrop(image, 16, 16);
+    float[] outReference;
+    try (NDManager scope = model.manager().newSubManager()) {
+      NDArray pixels = scope.create(new Clip(List.of(fittedOut), 8).toRgb(), new Shape(1, 3, 1, 16, 16));
+      outReference = Clip.fromRgb(model.vae().decode(model.vae().encode(pixels)).toFloatArray(), 1, 16, 16, 8).toRgb();
+    }
+    float[] outFirst = new Clip(List.of(clip.frames().get(0)), 8).toRgb();
+    for (int i = 0; i < outFirst.length; i++) {
+      assertThat(Math.abs(outFirst[i] - outReference[i])).isLessThanOrEqualTo(1 / 127.5f + 1e-6f);
+    }
   }
 
   @Test
