@@ -15,9 +15,14 @@ public final class NamedParameters {
 
   /** Adds every parameter of {@code block} that requires a gradient, named {@code prefix/<name>}. */
   public NamedParameters add(String prefix, Block block) {
+    return add(prefix, block, name -> true);
+  }
+
+  /** Adds the parameters of {@code block} that require a gradient and whose name {@code keep} accepts. */
+  public NamedParameters add(String prefix, Block block, java.util.function.Predicate<String> keep) {
     for (var pair : block.getParameters()) {
       Parameter p = pair.getValue();
-      if (p.requiresGradient()) {
+      if (p.requiresGradient() && keep.test(pair.getKey())) {
         names.add(prefix + "/" + pair.getKey());
         parameters.add(p);
         NDArray array = p.getArray();

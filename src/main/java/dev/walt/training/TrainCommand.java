@@ -42,7 +42,7 @@ public final class TrainCommand {
     List<String> flags = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
-      if (a.equals("--resume") || a.equals("--export")) {
+      if (a.equals("--resume") || a.equals("--export") || a.equals("--decoder-only")) {
         flags.add(a);
       } else if (a.startsWith("--") && i + 1 < args.length) {
         options.put(a.substring(2), args[++i]);
@@ -56,6 +56,9 @@ public final class TrainCommand {
       return usage();
     }
     try {
+      if (flags.contains("--decoder-only")) {
+        options.put("decoder-only", "true");
+      }
       return train(stage, options, flags.contains("--resume"), flags.contains("--export"));
     } catch (IOException | RuntimeException e) {
       System.err.println("train failed: " + e);
@@ -66,7 +69,7 @@ public final class TrainCommand {
   private static int usage() {
     System.err.println(
         "usage: train --stage vae|base|sr1|sr2 [--model-out DIR] [--work DIR] [--steps N] [--batch B] [--lr X]"
-            + " [--seed S] [--resume] [--export] [--images N] [--config PRESET] [--checkpoint-every N] [--until N]");
+            + " [--seed S] [--resume] [--export] [--decoder-only] [--images N] [--config PRESET] [--checkpoint-every N] [--until N]");
     return 2;
   }
 
@@ -78,6 +81,10 @@ public final class TrainCommand {
     int batch = Integer.parseInt(o.getOrDefault("batch", stage.equals("vae") ? "2" : "4"));
     double lr = Double.parseDouble(o.getOrDefault("lr", stage.equals("vae") ? "1e-3" : "3e-4"));
     long until = Long.parseLong(o.getOrDefault("until", Long.toString(steps)));
+    boolean decoderOnly = o.containsKey("decoder-only");
+    if (decoderOnly && !stage.equals("vae")) {
+      throw new IllegalArgumentException("--decoder-only is for --stage vae");
+    }
     TrainerSettings settings = TrainerSettings.of(steps, lr, seed);
     if (o.containsKey("checkpoint-every")) {
       settings = settings.withCheckpointEvery(Long.parseLong(o.get("checkpoint-every")));
@@ -91,7 +98,7 @@ public final class TrainCommand {
       Objective objective;
       if (stage.equals("vae")) {
         int crop = Integer.parseInt(o.getOrDefault("crop", "32"));
-        objective = new VaeObjective(model.vae(), data, batch, new int[] {32, 64, 128}, crop);
+        objective = new VaeObjective(model.vae(), data, batch, new int[] {32, 64, 128}, crop, decoderOnly);
       } else {
         int k = stageIndex(config, stage);
         StageConfig sc = config.stages().get(k);
@@ -131,7 +138,7 @@ public final class TrainCommand {
             trainer.smoothedLoss());
         if (export) {
           trainer.loadEmaIntoParameters();
-          if (stage.equals("vae")) {
+          if (stage.equals("vae") && !decoderOnly) { // a frozen encoder keeps its latent statistics
             measureLatentStatistics(model, seed);
           }
           model.save(modelDir, DataType.FLOAT16);

@@ -113,7 +113,8 @@ public final class Trainer implements AutoCloseable {
             + " (" + consecutiveNonFinite + " steps in a row)");
       } else {
         // a rare non-finite gradient (seen at isolated steps): skip this update, keep weights and EMA
-        System.err.println("step " + step + ": loss or gradient not finite (" + loss + ", " + norm + "), update skipped");
+        System.err.println("step " + step + ": loss or gradient not finite (" + loss + ", " + norm + "), update skipped;"
+            + " non-finite gradients: " + nonFinite(gradients));
       }
       for (NDArray p : parameters) {
         JniUtils.zeroGrad((PtNDArray) p);
@@ -131,6 +132,21 @@ public final class Trainer implements AutoCloseable {
   }
 
   private double lastNorm;
+
+  /** Names of the parameters whose gradient holds a NaN or an infinity (at most 8, then a count). */
+  private String nonFinite(List<NDArray> gradients) {
+    List<String> names = objective.parameters().names();
+    List<String> bad = new ArrayList<>();
+    for (int i = 0; i < gradients.size(); i++) {
+      NDArray g = gradients.get(i);
+      try (NDArray any = g.isNaN().logicalOr(g.isInfinite()).any()) {
+        if (any.getBoolean()) {
+          bad.add(names.get(i));
+        }
+      }
+    }
+    return bad.size() <= 8 ? bad.toString() : bad.subList(0, 8) + " and " + (bad.size() - 8) + " more";
+  }
 
   /** Non-finite updates tolerated in a row (each is skipped) before training stops. */
   static final int MAX_CONSECUTIVE_NON_FINITE = 5;

@@ -13,6 +13,10 @@ import java.util.SplittableRandom;
  * Autoencoder reconstruction: {@code mean|x' - x| + mean((x' - x)^2)} on world clips of 17, 9 or 5 frames
  * and on stills, rendered at one of {@code resolutions} and cropped to {@code crop} x {@code crop} pixels
  * (the network is fully convolutional, so crops teach it the same).
+ *
+ * <p>With {@code decoderOnly} the encoder is frozen (it runs without gradients) and only the decoder
+ * trains: the latent space, and with it every stage trained on it, stays valid while reconstructions
+ * improve (decoder fine-tuning).
  */
 public final class VaeObjective implements Objective {
 
@@ -25,13 +29,23 @@ public final class VaeObjective implements Objective {
   private final int crop;
   private final NamedParameters parameters;
 
+  private final boolean decoderOnly;
+
   public VaeObjective(CausalVae vae, TrainingBatches data, int batch, int[] resolutions, int crop) {
+    this(vae, data, batch, resolutions, crop, false);
+  }
+
+  public VaeObjective(
+      CausalVae vae, TrainingBatches data, int batch, int[] resolutions, int crop, boolean decoderOnly) {
     this.vae = vae;
     this.data = data;
     this.batch = batch;
     this.resolutions = resolutions.clone();
     this.crop = crop;
-    this.parameters = new NamedParameters().add("vae", vae);
+    this.decoderOnly = decoderOnly;
+    this.parameters =
+        decoderOnly ? new NamedParameters().add("vae", vae, name -> name.contains("decoder"))
+            : new NamedParameters().add("vae", vae);
   }
 
   @Override
@@ -53,7 +67,10 @@ public final class VaeObjective implements Objective {
       x = x.get(":, :, :, " + y + ":" + (y + size) + ", " + z + ":" + (z + size));
     }
     ParameterStore store = new ParameterStore(scope, false);
-    NDArray reconstruction = vae.decode(store, vae.encode(store, x, true), true);
+    NDArray input = x;
+    NDArray latent =
+        decoderOnly ? Grad.off(() -> vae.encode(store, input, false).stopGradient()) : vae.encode(store, x, true);
+    NDArray reconstruction = vae.decode(store, latent, true);
     NDArray error = reconstruction.sub(x);
     return error.abs().mean().add(error.square().mean());
   }
