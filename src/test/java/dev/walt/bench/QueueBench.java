@@ -95,6 +95,8 @@ public final class QueueBench {
       }
       System.out.println("# done " + BenchSupport.machine());
     }
+    // the in-process S3 server's threads would keep a plain `java` launch alive
+    System.exit(0);
   }
 
   // -------------------------------------------------------------------------------------------
