@@ -33,12 +33,14 @@ public class JdbcVideoJobs implements VideoJobs {
 
   @Override
   public Job create(UUID jobId, NewJob request) {
-    return required(tx.execute(status -> {
-      Job job = jobs.insert(jobId, request, settings.maxAttempts());
-      // NOTIFY is transactional: idle workers hear of the job only once it is committed and claimable
-      jobs.notify(JobNotifications.QUEUED);
-      return job;
-    }));
+    // one statement (insert + NOTIFY); NOTIFY is transactional: idle workers hear of the job only once
+    // it is committed and claimable
+    return jobs.insert(jobId, request, settings.maxAttempts());
+  }
+
+  @Override
+  public Admission createIfFewerActive(UUID jobId, NewJob request, int activeBelow, int countUpTo) {
+    return jobs.insertIfFewerActive(jobId, request, settings.maxAttempts(), activeBelow, countUpTo);
   }
 
   @Override
@@ -106,12 +108,5 @@ public class JdbcVideoJobs implements VideoJobs {
   @Override
   public int activeJobs(UUID apiKeyId) {
     return jobs.activeJobs(apiKeyId);
-  }
-
-  private static <T> T required(@Nullable T value) {
-    if (value == null) {
-      throw new IllegalStateException("transaction returned nothing");
-    }
-    return value;
   }
 }

@@ -50,16 +50,36 @@ class JobRepository {
   // ---------------------------------------------------------------------------------------------
   // the API side
 
-  Job insert(UUID id, NewJob job, int maxAttempts) {
+  /**
+   * Inserts a queued job and wakes idle workers (the NOTIFY is delivered when the transaction commits)
+   * in one statement, but only while the job's API key has fewer than {@code activeBelow} queued or
+   * running jobs. The count is part of the statement, so it is taken after whatever lock the caller
+   * acquired in an earlier statement of the transaction (see {@code dev.walt.api.CreationLocks}); it
+   * stops at {@code countUpTo}, so that it costs at most that many index entries.
+   */
+  VideoJobs.Admission insertIfFewerActive(UUID id, NewJob job, int maxAttempts, int activeBelow, int countUpTo) {
     return jdbc.sql(
             """
-            INSERT INTO video_jobs (id, tenant_id, api_key_id, prompt, negative_prompt, frames, width, height,
-                                    fps, seed, steps, guidance_scale, input_image_key, webhook_url, metadata,
-                                    max_attempts)
-            VALUES (:id, :tenant, :key, :prompt, :negative, :frames, :width, :height,
-                    :fps, :seed, :steps, :guidance, :image, :webhook, CAST(:metadata AS jsonb),
-                    :maxAttempts)
-            RETURNING *
+            WITH active AS (
+                SELECT count(*) AS n FROM (
+                    SELECT 1 FROM video_jobs
+                    WHERE api_key_id = CAST(:key AS uuid) AND status IN ('queued', 'in_progress')
+                    LIMIT :countUpTo) AS counted),
+            created AS (
+                INSERT INTO video_jobs (id, tenant_id, api_key_id, prompt, negative_prompt, frames, width, height,
+                                        fps, seed, steps, guidance_scale, input_image_key, webhook_url, metadata,
+                                        max_attempts)
+                SELECT CAST(:id AS uuid), CAST(:tenant AS uuid), CAST(:key AS uuid), CAST(:prompt AS text),
+                       CAST(:negative AS text), CAST(:frames AS integer), CAST(:width AS integer),
+                       CAST(:height AS integer), CAST(:fps AS integer), CAST(:seed AS bigint),
+                       CAST(:steps AS integer), CAST(:guidance AS real), CAST(:image AS text),
+                       CAST(:webhook AS text), CAST(:metadata AS jsonb), CAST(:maxAttempts AS integer)
+                FROM active WHERE active.n < :activeBelow
+                RETURNING *),
+            woken AS (
+                SELECT pg_notify(:channel, :payload) FROM created)
+            SELECT active.n AS active_jobs, (SELECT count(*) FROM woken) AS woken, created.*
+            FROM active LEFT JOIN created ON true
             """)
         .param("id", id)
         .param("tenant", job.tenantId())
@@ -77,8 +97,18 @@ class JobRepository {
         .param("webhook", job.webhookUrl())
         .param("metadata", JSON.writeValueAsString(job.metadata()))
         .param("maxAttempts", maxAttempts)
-        .query(JobRepository::job)
+        .param("countUpTo", Math.max(0, countUpTo))
+        .param("activeBelow", activeBelow)
+        .param("channel", CHANNEL)
+        .param("payload", JobNotifications.QUEUED)
+        .query((rs, n) -> new VideoJobs.Admission(
+            rs.getObject("id") == null ? Optional.empty() : Optional.of(job(rs, n)), rs.getInt("active_jobs")))
         .single();
+  }
+
+  /** Inserts a queued job, whatever its key's active jobs, and wakes idle workers (one statement). */
+  Job insert(UUID id, NewJob job, int maxAttempts) {
+    return insertIfFewerActive(id, job, maxAttempts, Integer.MAX_VALUE, 0).job().orElseThrow();
   }
 
   Optional<Job> find(UUID tenantId, UUID id) {

@@ -14,6 +14,23 @@ public interface VideoJobs {
   /** Inserts a queued job and wakes idle workers (NOTIFY after commit). */
   Job create(UUID jobId, NewJob request);
 
+  /**
+   * What {@link #createIfFewerActive} did.
+   *
+   * @param job the new job; empty when the key had too many active jobs
+   * @param activeJobs the key's queued and running jobs before this one, as counted (at most the
+   *     bound the caller gave)
+   */
+  record Admission(Optional<Job> job, int activeJobs) {}
+
+  /**
+   * Inserts a queued job and wakes idle workers, in one statement, only if the job's API key has fewer
+   * than {@code activeBelow} queued or running jobs; the count is part of that statement (so it sees
+   * everything committed before the caller's earlier locks were granted) and stops at
+   * {@code countUpTo}. Joins the caller's transaction.
+   */
+  Admission createIfFewerActive(UUID jobId, NewJob request, int activeBelow, int countUpTo);
+
   Optional<Job> find(UUID tenantId, UUID jobId);
 
   /**
