@@ -197,14 +197,18 @@ class JobRepository {
 
   /**
    * Queued jobs that the claim takes before this one: the same order as the claim
-   * (priority, created_at, id), counted on the partial index of queued rows.
+   * (priority, created_at, id), counted on the partial index of queued rows, but only up to
+   * {@code limit} of them: a read costs at most that many index entries, however deep the queue.
    */
-  long queuePosition(UUID id, int priority, Instant createdAt) {
+  long queuePosition(UUID id, int priority, Instant createdAt, int limit) {
     return jdbc.sql(
             """
-            SELECT count(*) FROM video_jobs
-            WHERE status = 'queued' AND (priority, created_at, id) < (:priority, :createdAt, :id)
+            SELECT count(*) FROM (
+                SELECT 1 FROM video_jobs
+                WHERE status = 'queued' AND (priority, created_at, id) < (:priority, :createdAt, :id)
+                LIMIT :limit) AS ahead
             """)
+        .param("limit", limit)
         .param("priority", priority)
         .param("createdAt", OffsetDateTime.ofInstant(createdAt, java.time.ZoneOffset.UTC))
         .param("id", id)

@@ -49,7 +49,11 @@ public interface VideoJobs {
   /** Removes the job and its stored objects; false when there is no such job for the tenant. */
   boolean delete(UUID tenantId, UUID jobId);
 
-  /** Number of queued jobs that will be claimed before this one (0 = next), or -1 when not queued. */
+  /**
+   * Number of queued jobs that will be claimed before this one (0 = next), counted up to
+   * {@code walt.jobs.queue-position-limit} (that value then means "this many or more"), or -1 when not
+   * queued.
+   */
   long queuePosition(Job job);
 
   /** Queued and running jobs created with the given API key (for the per-key active-job limit). */
