@@ -22,9 +22,12 @@ import org.springframework.stereotype.Component;
  * spend by the end of the window are lost; reservations are therefore kept small: about 100 ms of the
  * key's traffic on this replica (doubling while they run out faster, halving while they last over a
  * second), at most 1/16 of the limit and at most 1/16 of what the window has left, so that near the
- * limit they shrink to one token at a time (the behaviour of a plain counter). A key with a limit
- * under 16 always takes single tokens. Once the window has nothing left, this replica refuses the key's
- * requests locally until the window ends, without writing anything.
+ * limit they shrink to one token at a time (the behaviour of a plain counter); a replica holds under
+ * 1/10 of the limit at any time. A key with a limit under 16 always takes single tokens. The next
+ * reservation is taken when half of the last one is spent, by the request that found the bucket
+ * low (after it was admitted), so that requests rarely wait for the database. Once the window has
+ * nothing left, this replica refuses the key's requests locally until the window ends, without writing
+ * anything.
  *
  * <p>{@code RateLimit-Remaining} is exact with one replica; with several it is an estimate that
  * counts tokens other replicas reserved but have not spent yet as spent.
@@ -136,7 +139,13 @@ public class RateLimiter {
           if (tokens > 0) {
             tokens--;
             long remaining = Math.max(0, Math.min(limit, limit - taken + tokens));
-            return new Window(limit, limit - remaining, resetSeconds(now));
+            Window admitted = new Window(limit, limit - remaining, resetSeconds(now));
+            if (tokens < chunk / 2 && !reserving && !windowExhausted) {
+              // running low: this request (already admitted) takes the next tokens for the ones after it,
+              // so that they need not wait for the database
+              reserve(apiKeyId, limit, now);
+            }
+            return admitted;
           }
           if (windowExhausted) {
             return new Window(limit, (long) limit + 1, resetSeconds(now));

@@ -128,6 +128,49 @@ class RateLimiterTest {
   }
 
   @Test
+  void theNextTokensAreTakenBeforeTheBucketRunsDry() throws Exception {
+    java.util.concurrent.CountDownLatch inStore = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean block = new java.util.concurrent.atomic.AtomicBoolean();
+    RateLimiter limiter = new RateLimiter((apiKeyId, tokens) -> {
+      if (block.get()) {
+        inStore.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return windows.reserve(apiKeyId, tokens);
+    }, clock::get);
+    // a frozen clock: every reservation runs out "at once", so they double: 1, 2, 4, 8, ...
+    int before = 0;
+    while (windows.calls.get() < 5) {
+      limiter.hit(key, 1_000_000);
+      before++;
+    }
+    assertThat(before).isLessThan(1 + 2 + 4 + 8 + 16);
+    // the next refill blocks in the database; the request that started it was admitted already...
+    block.set(true);
+    AtomicInteger refillers = new AtomicInteger();
+    Thread refiller = new Thread(() -> {
+      while (windows.calls.get() < 6 && inStore.getCount() > 0) {
+        limiter.hit(key, 1_000_000);
+        refillers.incrementAndGet();
+      }
+    });
+    refiller.start();
+    assertThat(inStore.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    // ...and while it waits, others are still served from what is left, without waiting
+    for (int i = 0; i < 3; i++) {
+      assertThat(limiter.hit(key, 1_000_000).exceeded()).isFalse();
+    }
+    release.countDown();
+    refiller.join(10_000);
+    assertThat(windows.calls).hasValue(6);
+  }
+
+  @Test
   void replicasTogetherNeverAdmitMoreThanTheLimit() throws Exception {
     List<RateLimiter> replicas = List.of(replica(), replica(), replica(), replica());
     int limit = 2_000;
