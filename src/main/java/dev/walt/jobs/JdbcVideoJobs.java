@@ -49,6 +49,11 @@ public class JdbcVideoJobs implements VideoJobs {
   }
 
   @Override
+  public Optional<Positioned> findWithQueuePosition(UUID tenantId, UUID jobId) {
+    return jobs.findWithQueuePosition(tenantId, jobId, settings.queuePositionLimit());
+  }
+
+  @Override
   public List<Job> list(UUID tenantId, @Nullable JobStatus status, @Nullable UUID after, int limit) {
     return jobs.list(tenantId, status, after, Math.max(1, limit));
   }

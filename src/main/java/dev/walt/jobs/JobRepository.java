@@ -119,6 +119,31 @@ class JobRepository {
         .optional();
   }
 
+  /**
+   * The job and, when it is queued, its queue position as {@link #queuePosition} counts it (else -1),
+   * in one statement: the count runs only for a queued job.
+   */
+  Optional<VideoJobs.Positioned> findWithQueuePosition(UUID tenantId, UUID id, int limit) {
+    return jdbc.sql(
+            """
+            SELECT v.*,
+                   CASE WHEN v.status = 'queued' THEN (
+                       SELECT count(*) FROM (
+                           SELECT 1 FROM video_jobs q
+                           WHERE q.status = 'queued'
+                             AND (q.priority, q.created_at, q.id) < (v.priority, v.created_at, v.id)
+                           LIMIT :limit) AS ahead)
+                   ELSE -1 END AS queue_position
+            FROM video_jobs v
+            WHERE v.id = :id AND v.tenant_id = :tenant
+            """)
+        .param("id", id)
+        .param("tenant", tenantId)
+        .param("limit", limit)
+        .query((rs, n) -> new VideoJobs.Positioned(job(rs, n), rs.getLong("queue_position")))
+        .optional();
+  }
+
   /** For the workers, the rescuer and tests: a job by id, whatever its tenant. */
   Optional<Job> findAnyTenant(UUID id) {
     return jdbc.sql("SELECT * FROM video_jobs WHERE id = :id")

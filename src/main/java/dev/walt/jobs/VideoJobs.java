@@ -33,6 +33,12 @@ public interface VideoJobs {
 
   Optional<Job> find(UUID tenantId, UUID jobId);
 
+  /** A job and its {@link #queuePosition} (-1 when not queued). */
+  record Positioned(Job job, long queuePosition) {}
+
+  /** {@link #find} and {@link #queuePosition} together, in one statement. */
+  Optional<Positioned> findWithQueuePosition(UUID tenantId, UUID jobId);
+
   /**
    * A page of the tenant's jobs, newest first.
    *

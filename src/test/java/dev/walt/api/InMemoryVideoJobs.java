@@ -44,6 +44,11 @@ class InMemoryVideoJobs implements VideoJobs {
   }
 
   @Override
+  public Optional<Positioned> findWithQueuePosition(UUID tenantId, UUID jobId) {
+    return find(tenantId, jobId).map(j -> new Positioned(j, queuePosition(j)));
+  }
+
+  @Override
   public List<Job> list(UUID tenantId, @Nullable JobStatus status, @Nullable UUID after, int limit) {
     Comparator<Job> newestFirst = Comparator.comparing(Job::createdAt).thenComparing(Job::id).reversed();
     List<Job> all = new ArrayList<>(jobs.values().stream()

@@ -43,4 +43,25 @@ class QueueIT {
     assertThat(jobs.queuePosition(queued.get(5))).isEqualTo(3);
     assertThat(jobs.queuePosition(jobs.find(tenant.tenantId(), queued.get(0).id()).orElseThrow())).isEqualTo(-1);
   }
+
+  @Test
+  void aJobIsReadWithItsQueuePositionInOneStatement() {
+    List<Job> queued = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      queued.add(jobs.create(UUID.randomUUID(), tenant.job("read " + i)));
+    }
+    for (Job job : queued) {
+      VideoJobs.Positioned read = jobs.findWithQueuePosition(tenant.tenantId(), job.id()).orElseThrow();
+      assertThat(read.job()).isEqualTo(jobs.find(tenant.tenantId(), job.id()).orElseThrow());
+      assertThat(read.queuePosition()).isEqualTo(jobs.queuePosition(job));
+    }
+    assertThat(jobs.findWithQueuePosition(tenant.tenantId(), queued.get(4).id()).orElseThrow().queuePosition()).isEqualTo(3);
+    Job cancelled = jobs.cancel(tenant.tenantId(), queued.get(0).id()).orElseThrow();
+    VideoJobs.Positioned read = jobs.findWithQueuePosition(tenant.tenantId(), cancelled.id()).orElseThrow();
+    assertThat(read.job().status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(read.queuePosition()).isEqualTo(-1);
+    assertThat(jobs.findWithQueuePosition(tenant.tenantId(), queued.get(1).id()).orElseThrow().queuePosition()).isZero();
+    // another tenant does not see it
+    assertThat(jobs.findWithQueuePosition(UUID.randomUUID(), queued.get(1).id())).isEmpty();
+  }
 }
