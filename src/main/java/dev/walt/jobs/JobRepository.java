@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import dev.walt.system.SqlArrays;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -291,6 +292,37 @@ class JobRepository {
   }
 
   /**
+   * Claims up to {@code max} due jobs in one statement, in queue order (the order of {@link #claim}),
+   * each as {@link #claim} would: its own attempt number, this worker, the lease. For workers that run
+   * many short jobs; {@code SKIP LOCKED} keeps concurrent claimers on different rows.
+   */
+  List<Job> claimBatch(String workerId, Duration lease, int max) {
+    List<Job> claimed = new java.util.ArrayList<>(jdbc.sql(
+            """
+            WITH picked AS (
+                SELECT id FROM video_jobs
+                WHERE status = 'queued' AND run_after <= now()
+                ORDER BY priority, created_at, id
+                LIMIT :max
+                FOR UPDATE SKIP LOCKED)
+            UPDATE video_jobs v
+            SET status = 'in_progress', attempt = v.attempt + 1, worker_id = :worker,
+                lease_expires_at = now() + :leaseMs * interval '1 millisecond',
+                started_at = now(), updated_at = now(), progress = 0, stage = NULL
+            FROM picked
+            WHERE v.id = picked.id
+            RETURNING v.*
+            """)
+        .param("worker", workerId)
+        .param("leaseMs", lease.toMillis())
+        .param("max", max)
+        .query(JobRepository::job)
+        .list());
+    claimed.sort(java.util.Comparator.comparingInt(Job::priority).thenComparing(Job::createdAt).thenComparing(Job::id));
+    return claimed;
+  }
+
+  /**
    * How long until the earliest queued job becomes due (retries wait out their backoff), or empty when
    * nothing is queued. Lets an idle worker sleep exactly until then instead of a whole poll interval.
    */
@@ -392,6 +424,51 @@ class JobRepository {
         .param("retentionMs", retention.toMillis())
         .query(JobRepository::job)
         .optional();
+  }
+
+  /**
+   * {@link #complete} for many jobs in one statement, each guarded by its own id, attempt and status:
+   * returns the jobs it completed; a completion whose attempt lost its job matches nothing. The rows
+   * are taken in the order given (sorted by id by the caller, so that two batches never wait for each
+   * other in opposite orders).
+   */
+  List<Job> completeAll(List<JobQueue.Completion> completions, Duration retention) {
+    int n = completions.size();
+    Object[] ids = new Object[n];
+    Object[] attempts = new Object[n];
+    Object[] videos = new Object[n];
+    Object[] thumbnails = new Object[n];
+    Object[] previews = new Object[n];
+    for (int i = 0; i < n; i++) {
+      JobQueue.Completion c = completions.get(i);
+      ids[i] = c.jobId();
+      attempts[i] = c.attempt();
+      videos[i] = c.videoKey();
+      thumbnails[i] = c.thumbnailKey();
+      previews[i] = c.previewKey();
+    }
+    return jdbc.sql(
+            """
+            UPDATE video_jobs v
+            SET status = 'completed', progress = 100, stage = NULL,
+                video_key = d.video, thumbnail_key = d.thumbnail, preview_key = d.preview,
+                error_code = NULL, error_message = NULL, lease_expires_at = NULL,
+                finished_at = now(), updated_at = now(),
+                expires_at = now() + :retentionMs * interval '1 millisecond'
+            FROM unnest(CAST(:ids AS uuid[]), CAST(:attempts AS integer[]), CAST(:videos AS text[]),
+                        CAST(:thumbnails AS text[]), CAST(:previews AS text[]))
+                     AS d(id, attempt, video, thumbnail, preview)
+            WHERE v.id = d.id AND v.attempt = d.attempt AND v.status = 'in_progress'
+            RETURNING v.*
+            """)
+        .param("ids", SqlArrays.of("uuid", ids))
+        .param("attempts", SqlArrays.of("int4", attempts))
+        .param("videos", SqlArrays.of("text", videos))
+        .param("thumbnails", SqlArrays.of("text", thumbnails))
+        .param("previews", SqlArrays.of("text", previews))
+        .param("retentionMs", retention.toMillis())
+        .query(JobRepository::job)
+        .list();
   }
 
   /** Fails the job for good (guarded like every worker write). */
