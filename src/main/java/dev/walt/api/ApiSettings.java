@@ -2,6 +2,7 @@ package dev.walt.api;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
@@ -22,6 +23,10 @@ import org.springframework.validation.annotation.Validated;
  * @param events Server-Sent Events streams
  * @param listDefaultLimit page size of the listing when {@code limit} is absent
  * @param listMaxLimit largest page size of the listing
+ * @param createSlots how many creates of one API key may run at once, on all replicas together,
+ *     without waiting for each other: while a key has at least this many active jobs below its
+ *     {@code max_active_jobs}, each create takes one of these slots (see {@link CreationLocks});
+ *     closer to the limit, creates of the key run one at a time
  */
 @ConfigurationProperties("walt.api")
 @Validated
@@ -33,7 +38,8 @@ public record ApiSettings(
     @DefaultValue("24h") @NotNull Duration idempotencyTtl,
     @DefaultValue @Valid Events events,
     @DefaultValue("20") @Min(1) int listDefaultLimit,
-    @DefaultValue("100") @Min(1) int listMaxLimit) {
+    @DefaultValue("100") @Min(1) int listMaxLimit,
+    @DefaultValue("16") @Min(1) @Max(1024) int createSlots) {
 
   /** Ranges (inclusive) and defaults of the generation parameters. */
   public record Generation(

@@ -140,7 +140,9 @@ class VideoController {
   @ApiResponse(responseCode = "406", description = "the Accept header excludes JSON",
       content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDoc.class)))
   VideoObject get(@Parameter(hidden = true) Caller caller, @PathVariable String id) {
-    return views.view(find(caller, id));
+    VideoJobs.Positioned found = jobs.findWithQueuePosition(caller.tenantId(), parseUuidOr404(id))
+        .orElseThrow(Problems::videoNotFound);
+    return views.view(found.job(), found.queuePosition());
   }
 
   @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)

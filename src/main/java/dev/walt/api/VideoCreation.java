@@ -22,8 +22,11 @@ import org.springframework.web.ErrorResponseException;
  * Creates a video job from a read request: idempotency (IETF draft), validation, the active-job
  * limit, the input image (fetched, checked, stored under {@code inputs/{jobId}/image} before the row
  * exists and deleted again when the row is not written), and the insert of job and idempotency record
- * in one transaction. The active-job limit is checked again in that transaction under a per-key
- * advisory lock, so parallel creates cannot overshoot it.
+ * in one transaction. The active-job limit is checked by the insert itself, under the key's creation
+ * slots ({@link CreationLocks}), so parallel creates cannot overshoot it: a key far from its limit
+ * holds one slot (up to {@code walt.api.create-slots} of its creates run at once), a key close to it
+ * holds all (its creates run one at a time). Without Idempotency-Key a create is three round trips:
+ * the slot, the insert (count, insert and NOTIFY in one statement) and the commit.
  */
 @Service
 class VideoCreation {
@@ -70,7 +73,9 @@ class VideoCreation {
       }
     }
     RequestValidator.Valid valid = validator.validate(parsed);
-    checkActiveJobs(caller); // early, before an image is fetched and stored; again under a lock below
+    if (valid.image() != null) {
+      checkActiveJobs(caller); // early, before an image is fetched and stored; exactly at the insert below
+    }
     InputImages.Image image = null;
     if (valid.image() instanceof RequestValidator.Inline inline) {
       image = images.inspect(inline.bytes());
@@ -89,25 +94,12 @@ class VideoCreation {
         valid.webhookUrl() != null ? valid.webhookUrl() : caller.defaultWebhookUrl(), valid.metadata());
     boolean written = false;
     try {
-      Created created = transactions.execute(tx -> {
-        if (idempotencyKey != null) {
-          if (!idempotency.tryLock(caller.apiKeyId(), idempotencyKey)) {
-            throw inFlight();
-          }
-          if (!idempotency.claim(caller.apiKeyId(), idempotencyKey, parsed.fingerprint(), settings.idempotencyTtl())) {
-            var stored = idempotency.find(caller.apiKeyId(), idempotencyKey);
-            return stored.isPresent() ? replay(caller, stored.get(), parsed.fingerprint()) : null;
-          }
-        }
-        // creates of one key are serialised here, so that concurrent ones cannot exceed the limit together
-        locks.lockCreates(caller.apiKeyId());
-        checkActiveJobs(caller);
-        Job job = jobs.create(jobId, newJob);
-        if (idempotencyKey != null) {
-          idempotency.attach(caller.apiKeyId(), idempotencyKey, jobId);
-        }
-        return new Created(job, false);
-      });
+      Created created;
+      try {
+        created = insert(caller, parsed, idempotencyKey, jobId, newJob, false);
+      } catch (NearTheLimit e) {
+        created = insert(caller, parsed, idempotencyKey, jobId, newJob, true);
+      }
       if (created == null) {
         throw inFlight(); // the conflicting record expired between the two statements: let the client retry
       }
@@ -120,13 +112,64 @@ class VideoCreation {
     }
   }
 
+  /** The key's active jobs leave too little room for a create holding one slot: roll back, retry with all. */
+  private static final class NearTheLimit extends RuntimeException {
+    NearTheLimit() {
+      super(null, null, false, false);
+    }
+  }
+
+  /**
+   * The transaction of a create: the idempotency record, the creation slot(s), and the insert, which
+   * counts the key's active jobs itself. Null when a conflicting idempotency record expired meanwhile.
+   */
+  private @Nullable Created insert(Caller caller, RequestReader.Parsed parsed, @Nullable String idempotencyKey, UUID jobId,
+      NewJob newJob, boolean allSlots) {
+    int max = caller.maxActiveJobs();
+    int slots = settings.createSlots();
+    return transactions.execute(tx -> {
+      if (idempotencyKey != null) {
+        if (!idempotency.tryLock(caller.apiKeyId(), idempotencyKey)) {
+          throw inFlight();
+        }
+        if (!idempotency.claim(caller.apiKeyId(), idempotencyKey, parsed.fingerprint(), settings.idempotencyTtl())) {
+          var stored = idempotency.find(caller.apiKeyId(), idempotencyKey);
+          return stored.isPresent() ? replay(caller, stored.get(), parsed.fingerprint()) : null;
+        }
+      }
+      // one slot: up to `slots` creates of this key are counted but not committed, so leave room for
+      // them all; all slots: no other create of the key is in flight, the count is exact
+      boolean oneSlot = !allSlots && max > slots;
+      if (oneSlot) {
+        locks.takeOneSlot(caller.apiKeyId());
+      } else {
+        locks.takeAllSlots(caller.apiKeyId());
+      }
+      VideoJobs.Admission admission = jobs.createIfFewerActive(jobId, newJob, oneSlot ? max - slots + 1 : max, max);
+      if (admission.job().isEmpty()) {
+        if (admission.activeJobs() >= max) {
+          throw tooManyActiveJobs(caller);
+        }
+        throw new NearTheLimit();
+      }
+      if (idempotencyKey != null) {
+        idempotency.attach(caller.apiKeyId(), idempotencyKey, jobId);
+      }
+      return new Created(admission.job().get(), false);
+    });
+  }
+
   private void checkActiveJobs(Caller caller) {
     if (jobs.activeJobs(caller.apiKeyId()) >= caller.maxActiveJobs()) {
-      ErrorResponseException e = Problems.problem(HttpStatus.TOO_MANY_REQUESTS, "too-many-active-jobs", "Too many active jobs",
-          "this API key may have " + caller.maxActiveJobs() + " queued or running jobs at once; wait for one to finish");
-      e.getHeaders().set(HttpHeaders.RETRY_AFTER, "10");
-      throw e;
+      throw tooManyActiveJobs(caller);
     }
+  }
+
+  private static ErrorResponseException tooManyActiveJobs(Caller caller) {
+    ErrorResponseException e = Problems.problem(HttpStatus.TOO_MANY_REQUESTS, "too-many-active-jobs", "Too many active jobs",
+        "this API key may have " + caller.maxActiveJobs() + " queued or running jobs at once; wait for one to finish");
+    e.getHeaders().set(HttpHeaders.RETRY_AFTER, "10");
+    return e;
   }
 
   private Created replay(Caller caller, IdempotencyStore.Stored stored, byte[] fingerprint) {

@@ -18,7 +18,8 @@ record VideoObject(
     @JsonProperty("status") String status,
     @Schema(description = "0-100") @JsonProperty("progress") int progress,
     @Schema(description = "current pipeline stage while in progress", nullable = true) @JsonProperty("stage") @Nullable String stage,
-    @Schema(description = "jobs that will start before this one (0 = next); only while queued", nullable = true)
+    @Schema(description = "jobs that will start before this one (0 = next), only while queued; counted up "
+        + "to `walt.jobs.queue-position-limit` (default 100), which then means that many or more", nullable = true)
     @JsonProperty("queue_position") @Nullable Long queuePosition,
     @JsonProperty("prompt") String prompt,
     @JsonProperty("negative_prompt") @Nullable String negativePrompt,

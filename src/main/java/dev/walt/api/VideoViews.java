@@ -32,11 +32,12 @@ class VideoViews {
   }
 
   VideoObject view(Job job) {
-    Long queuePosition = null;
-    if (job.status() == JobStatus.QUEUED) {
-      long position = jobs.queuePosition(job);
-      queuePosition = position < 0 ? null : position;
-    }
+    return view(job, job.status() == JobStatus.QUEUED ? jobs.queuePosition(job) : -1);
+  }
+
+  /** The video object of a job whose queue position is known already (-1: not queued). */
+  VideoObject view(Job job, long position) {
+    Long queuePosition = job.status() == JobStatus.QUEUED && position >= 0 ? position : null;
     String videoUrl = null;
     String thumbnailUrl = null;
     Long urlExpiresAt = null;

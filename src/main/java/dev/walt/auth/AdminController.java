@@ -161,7 +161,9 @@ class AdminController {
   }
 
   @PostMapping("/keys/{keyId}/revoke")
-  @Operation(summary = "Revoke an API key", description = "Idempotent; the key is refused from the next request on.")
+  @Operation(summary = "Revoke an API key", description = """
+      Idempotent. The replica that answers refuses the key from the next request on; other replicas within
+      `walt.auth.key-cache.ttl` (default 5 s), the time for which they trust a key they authenticated.""")
   @ApiResponse(responseCode = "200", description = "the revoked key")
   @ApiResponse(responseCode = "401", description = "missing or wrong admin key")
   @ApiResponse(responseCode = "404", description = "no such key")

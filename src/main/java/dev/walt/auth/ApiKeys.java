@@ -17,6 +17,11 @@ import org.springframework.transaction.annotation.Transactional;
  * Tenants and their API keys in PostgreSQL. A key is {@code walt_sk_} followed by 32 random bytes in
  * base64url; only its HMAC under the pepper is stored, and a presented key is found by that hash
  * (an index lookup, so the comparison does not depend on how much of a key matches).
+ *
+ * <p>A key that authenticated is remembered for {@code walt.auth.key-cache.ttl} (default 5 s; see
+ * {@link KeyCacheSettings}): within that time a revoked key may still be accepted by the other
+ * replicas; the replica that revokes it refuses it at once. A key's limits and default webhook URL
+ * never change after its creation, so nothing else can go stale.
  */
 @Service
 public class ApiKeys {
@@ -27,10 +32,12 @@ public class ApiKeys {
 
   private final JdbcClient jdbc;
   private final KeyHasher hasher;
+  private final KeyCache cache;
 
-  ApiKeys(JdbcClient jdbc, KeyHasher hasher) {
+  ApiKeys(JdbcClient jdbc, KeyHasher hasher, KeyCacheSettings cacheSettings) {
     this.jdbc = jdbc;
     this.hasher = hasher;
+    this.cache = new KeyCache(cacheSettings, System::nanoTime);
   }
 
   /** A tenant: the owner of jobs. */
@@ -61,15 +68,23 @@ public class ApiKeys {
     return KEY_SHAPE.matcher(key).matches();
   }
 
-  /** The caller owning this key, when the key exists and is not revoked. */
+  /**
+   * The caller owning this key, when the key exists and is not revoked (as of at most
+   * {@code walt.auth.key-cache.ttl} ago).
+   */
   public Optional<Caller> authenticate(String key) {
     if (!wellFormed(key)) {
       return Optional.empty();
     }
+    byte[] hash = hasher.hash(key);
+    return cache.get(hash, () -> lookup(hash));
+  }
+
+  private Optional<Caller> lookup(byte[] keyHash) {
     return jdbc.sql("""
             SELECT tenant_id, id, requests_per_minute, max_active_jobs, default_webhook_url
             FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL""")
-        .param(hasher.hash(key))
+        .param(keyHash)
         .query((rs, n) -> new Caller(
             rs.getObject("tenant_id", UUID.class),
             rs.getObject("id", UUID.class),
@@ -132,9 +147,13 @@ public class ApiKeys {
         .param(tenantId).query(ApiKeys::keyInfo).list();
   }
 
-  /** Revokes a key (idempotent); empty when there is no such key. */
+  /**
+   * Revokes a key (idempotent); empty when there is no such key. This replica refuses the key from
+   * now on, the others once their cached lookup expires ({@code walt.auth.key-cache.ttl}).
+   */
   public Optional<KeyInfo> revoke(UUID keyId) {
     jdbc.sql("UPDATE api_keys SET revoked_at = now() WHERE id = ? AND revoked_at IS NULL").param(keyId).update();
+    cache.forget(keyId);
     return key(keyId);
   }
 

@@ -33,17 +33,24 @@ public class JdbcVideoJobs implements VideoJobs {
 
   @Override
   public Job create(UUID jobId, NewJob request) {
-    return required(tx.execute(status -> {
-      Job job = jobs.insert(jobId, request, settings.maxAttempts());
-      // NOTIFY is transactional: idle workers hear of the job only once it is committed and claimable
-      jobs.notify(JobNotifications.QUEUED);
-      return job;
-    }));
+    // one statement (insert + NOTIFY); NOTIFY is transactional: idle workers hear of the job only once
+    // it is committed and claimable
+    return jobs.insert(jobId, request, settings.maxAttempts());
+  }
+
+  @Override
+  public Admission createIfFewerActive(UUID jobId, NewJob request, int activeBelow, int countUpTo) {
+    return jobs.insertIfFewerActive(jobId, request, settings.maxAttempts(), activeBelow, countUpTo);
   }
 
   @Override
   public Optional<Job> find(UUID tenantId, UUID jobId) {
     return jobs.find(tenantId, jobId);
+  }
+
+  @Override
+  public Optional<Positioned> findWithQueuePosition(UUID tenantId, UUID jobId) {
+    return jobs.findWithQueuePosition(tenantId, jobId, settings.queuePositionLimit());
   }
 
   @Override
@@ -100,18 +107,11 @@ public class JdbcVideoJobs implements VideoJobs {
     if (job.status() != JobStatus.QUEUED) {
       return -1;
     }
-    return jobs.queuePosition(job.id(), job.priority(), job.createdAt());
+    return jobs.queuePosition(job.id(), job.priority(), job.createdAt(), settings.queuePositionLimit());
   }
 
   @Override
   public int activeJobs(UUID apiKeyId) {
     return jobs.activeJobs(apiKeyId);
-  }
-
-  private static <T> T required(@Nullable T value) {
-    if (value == null) {
-      throw new IllegalStateException("transaction returned nothing");
-    }
-    return value;
   }
 }

@@ -43,6 +43,19 @@ public class JobQueue {
     return jobs.claim(workerId, lease);
   }
 
+  /**
+   * Claims up to {@code max} due jobs for the worker in one statement, in queue order, each with its
+   * own attempt and lease exactly as {@link #claim(String, Duration)} gives them: for workers that
+   * run many short jobs, where a round trip and a commit per job would cost more than the job. Empty
+   * when none is due.
+   */
+  public List<Job> claim(String workerId, Duration lease, int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be at least 1");
+    }
+    return max == 1 ? jobs.claim(workerId, lease).map(List::of).orElse(List.of()) : jobs.claimBatch(workerId, lease, max);
+  }
+
   /** Extends the lease; empty when the attempt lost the job, else whether a cancel was requested. */
   public Optional<Boolean> heartbeat(UUID jobId, int attempt, Duration lease) {
     return jobs.heartbeat(jobId, attempt, lease);
@@ -62,6 +75,32 @@ public class JobQueue {
   public Optional<Job> complete(
       UUID jobId, int attempt, String videoKey, String thumbnailKey, @Nullable String previewKey) {
     return finishing(() -> jobs.complete(jobId, attempt, videoKey, thumbnailKey, previewKey, settings.retention()));
+  }
+
+  /** One result for {@link #completeAll}: what {@link #complete} takes. */
+  public record Completion(UUID jobId, int attempt, String videoKey, String thumbnailKey, @Nullable String previewKey) {}
+
+  /**
+   * {@link #complete} for several attempts at once: one guarded UPDATE and one transaction for all of
+   * them, the finish listeners run once with every completed job ({@link
+   * JobFinishedListener#jobsFinished}). Each completion is guarded on its own: the result lists the
+   * jobs that were completed; an attempt missing from it had lost its job (its objects are garbage),
+   * exactly as an empty result of {@link #complete}.
+   */
+  public List<Job> completeAll(List<Completion> completions) {
+    if (completions.isEmpty()) {
+      return List.of();
+    }
+    List<Completion> byId = new java.util.ArrayList<>(completions);
+    byId.sort(java.util.Comparator.comparing(Completion::jobId));
+    List<Job> done = tx.execute(status -> {
+      List<Job> changed = jobs.completeAll(byId, settings.retention());
+      if (!changed.isEmpty()) {
+        listeners.orderedStream().forEach(listener -> listener.jobsFinished(changed));
+      }
+      return changed;
+    });
+    return done == null ? List.of() : done;
   }
 
   /**

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import dev.walt.system.SqlArrays;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -50,16 +51,36 @@ class JobRepository {
   // ---------------------------------------------------------------------------------------------
   // the API side
 
-  Job insert(UUID id, NewJob job, int maxAttempts) {
+  /**
+   * Inserts a queued job and wakes idle workers (the NOTIFY is delivered when the transaction commits)
+   * in one statement, but only while the job's API key has fewer than {@code activeBelow} queued or
+   * running jobs. The count is part of the statement, so it is taken after whatever lock the caller
+   * acquired in an earlier statement of the transaction (see {@code dev.walt.api.CreationLocks}); it
+   * stops at {@code countUpTo}, so that it costs at most that many index entries.
+   */
+  VideoJobs.Admission insertIfFewerActive(UUID id, NewJob job, int maxAttempts, int activeBelow, int countUpTo) {
     return jdbc.sql(
             """
-            INSERT INTO video_jobs (id, tenant_id, api_key_id, prompt, negative_prompt, frames, width, height,
-                                    fps, seed, steps, guidance_scale, input_image_key, webhook_url, metadata,
-                                    max_attempts)
-            VALUES (:id, :tenant, :key, :prompt, :negative, :frames, :width, :height,
-                    :fps, :seed, :steps, :guidance, :image, :webhook, CAST(:metadata AS jsonb),
-                    :maxAttempts)
-            RETURNING *
+            WITH active AS (
+                SELECT count(*) AS n FROM (
+                    SELECT 1 FROM video_jobs
+                    WHERE api_key_id = CAST(:key AS uuid) AND status IN ('queued', 'in_progress')
+                    LIMIT :countUpTo) AS counted),
+            created AS (
+                INSERT INTO video_jobs (id, tenant_id, api_key_id, prompt, negative_prompt, frames, width, height,
+                                        fps, seed, steps, guidance_scale, input_image_key, webhook_url, metadata,
+                                        max_attempts)
+                SELECT CAST(:id AS uuid), CAST(:tenant AS uuid), CAST(:key AS uuid), CAST(:prompt AS text),
+                       CAST(:negative AS text), CAST(:frames AS integer), CAST(:width AS integer),
+                       CAST(:height AS integer), CAST(:fps AS integer), CAST(:seed AS bigint),
+                       CAST(:steps AS integer), CAST(:guidance AS real), CAST(:image AS text),
+                       CAST(:webhook AS text), CAST(:metadata AS jsonb), CAST(:maxAttempts AS integer)
+                FROM active WHERE active.n < :activeBelow
+                RETURNING *),
+            woken AS (
+                SELECT pg_notify(:channel, :payload) FROM created)
+            SELECT active.n AS active_jobs, (SELECT count(*) FROM woken) AS woken, created.*
+            FROM active LEFT JOIN created ON true
             """)
         .param("id", id)
         .param("tenant", job.tenantId())
@@ -77,8 +98,18 @@ class JobRepository {
         .param("webhook", job.webhookUrl())
         .param("metadata", JSON.writeValueAsString(job.metadata()))
         .param("maxAttempts", maxAttempts)
-        .query(JobRepository::job)
+        .param("countUpTo", Math.max(0, countUpTo))
+        .param("activeBelow", activeBelow)
+        .param("channel", CHANNEL)
+        .param("payload", JobNotifications.QUEUED)
+        .query((rs, n) -> new VideoJobs.Admission(
+            rs.getObject("id") == null ? Optional.empty() : Optional.of(job(rs, n)), rs.getInt("active_jobs")))
         .single();
+  }
+
+  /** Inserts a queued job, whatever its key's active jobs, and wakes idle workers (one statement). */
+  Job insert(UUID id, NewJob job, int maxAttempts) {
+    return insertIfFewerActive(id, job, maxAttempts, Integer.MAX_VALUE, 0).job().orElseThrow();
   }
 
   Optional<Job> find(UUID tenantId, UUID id) {
@@ -86,6 +117,31 @@ class JobRepository {
         .param("id", id)
         .param("tenant", tenantId)
         .query(JobRepository::job)
+        .optional();
+  }
+
+  /**
+   * The job and, when it is queued, its queue position as {@link #queuePosition} counts it (else -1),
+   * in one statement: the count runs only for a queued job.
+   */
+  Optional<VideoJobs.Positioned> findWithQueuePosition(UUID tenantId, UUID id, int limit) {
+    return jdbc.sql(
+            """
+            SELECT v.*,
+                   CASE WHEN v.status = 'queued' THEN (
+                       SELECT count(*) FROM (
+                           SELECT 1 FROM video_jobs q
+                           WHERE q.status = 'queued'
+                             AND (q.priority, q.created_at, q.id) < (v.priority, v.created_at, v.id)
+                           LIMIT :limit) AS ahead)
+                   ELSE -1 END AS queue_position
+            FROM video_jobs v
+            WHERE v.id = :id AND v.tenant_id = :tenant
+            """)
+        .param("id", id)
+        .param("tenant", tenantId)
+        .param("limit", limit)
+        .query((rs, n) -> new VideoJobs.Positioned(job(rs, n), rs.getLong("queue_position")))
         .optional();
   }
 
@@ -167,14 +223,18 @@ class JobRepository {
 
   /**
    * Queued jobs that the claim takes before this one: the same order as the claim
-   * (priority, created_at, id), counted on the partial index of queued rows.
+   * (priority, created_at, id), counted on the partial index of queued rows, but only up to
+   * {@code limit} of them: a read costs at most that many index entries, however deep the queue.
    */
-  long queuePosition(UUID id, int priority, Instant createdAt) {
+  long queuePosition(UUID id, int priority, Instant createdAt, int limit) {
     return jdbc.sql(
             """
-            SELECT count(*) FROM video_jobs
-            WHERE status = 'queued' AND (priority, created_at, id) < (:priority, :createdAt, :id)
+            SELECT count(*) FROM (
+                SELECT 1 FROM video_jobs
+                WHERE status = 'queued' AND (priority, created_at, id) < (:priority, :createdAt, :id)
+                LIMIT :limit) AS ahead
             """)
+        .param("limit", limit)
         .param("priority", priority)
         .param("createdAt", OffsetDateTime.ofInstant(createdAt, java.time.ZoneOffset.UTC))
         .param("id", id)
@@ -229,6 +289,37 @@ class JobRepository {
         .param("leaseMs", lease.toMillis())
         .query(JobRepository::job)
         .optional();
+  }
+
+  /**
+   * Claims up to {@code max} due jobs in one statement, in queue order (the order of {@link #claim}),
+   * each as {@link #claim} would: its own attempt number, this worker, the lease. For workers that run
+   * many short jobs; {@code SKIP LOCKED} keeps concurrent claimers on different rows.
+   */
+  List<Job> claimBatch(String workerId, Duration lease, int max) {
+    List<Job> claimed = new java.util.ArrayList<>(jdbc.sql(
+            """
+            WITH picked AS (
+                SELECT id FROM video_jobs
+                WHERE status = 'queued' AND run_after <= now()
+                ORDER BY priority, created_at, id
+                LIMIT :max
+                FOR UPDATE SKIP LOCKED)
+            UPDATE video_jobs v
+            SET status = 'in_progress', attempt = v.attempt + 1, worker_id = :worker,
+                lease_expires_at = now() + :leaseMs * interval '1 millisecond',
+                started_at = now(), updated_at = now(), progress = 0, stage = NULL
+            FROM picked
+            WHERE v.id = picked.id
+            RETURNING v.*
+            """)
+        .param("worker", workerId)
+        .param("leaseMs", lease.toMillis())
+        .param("max", max)
+        .query(JobRepository::job)
+        .list());
+    claimed.sort(java.util.Comparator.comparingInt(Job::priority).thenComparing(Job::createdAt).thenComparing(Job::id));
+    return claimed;
   }
 
   /**
@@ -333,6 +424,51 @@ class JobRepository {
         .param("retentionMs", retention.toMillis())
         .query(JobRepository::job)
         .optional();
+  }
+
+  /**
+   * {@link #complete} for many jobs in one statement, each guarded by its own id, attempt and status:
+   * returns the jobs it completed; a completion whose attempt lost its job matches nothing. The rows
+   * are taken in the order given (sorted by id by the caller, so that two batches never wait for each
+   * other in opposite orders).
+   */
+  List<Job> completeAll(List<JobQueue.Completion> completions, Duration retention) {
+    int n = completions.size();
+    Object[] ids = new Object[n];
+    Object[] attempts = new Object[n];
+    Object[] videos = new Object[n];
+    Object[] thumbnails = new Object[n];
+    Object[] previews = new Object[n];
+    for (int i = 0; i < n; i++) {
+      JobQueue.Completion c = completions.get(i);
+      ids[i] = c.jobId();
+      attempts[i] = c.attempt();
+      videos[i] = c.videoKey();
+      thumbnails[i] = c.thumbnailKey();
+      previews[i] = c.previewKey();
+    }
+    return jdbc.sql(
+            """
+            UPDATE video_jobs v
+            SET status = 'completed', progress = 100, stage = NULL,
+                video_key = d.video, thumbnail_key = d.thumbnail, preview_key = d.preview,
+                error_code = NULL, error_message = NULL, lease_expires_at = NULL,
+                finished_at = now(), updated_at = now(),
+                expires_at = now() + :retentionMs * interval '1 millisecond'
+            FROM unnest(CAST(:ids AS uuid[]), CAST(:attempts AS integer[]), CAST(:videos AS text[]),
+                        CAST(:thumbnails AS text[]), CAST(:previews AS text[]))
+                     AS d(id, attempt, video, thumbnail, preview)
+            WHERE v.id = d.id AND v.attempt = d.attempt AND v.status = 'in_progress'
+            RETURNING v.*
+            """)
+        .param("ids", SqlArrays.of("uuid", ids))
+        .param("attempts", SqlArrays.of("int4", attempts))
+        .param("videos", SqlArrays.of("text", videos))
+        .param("thumbnails", SqlArrays.of("text", thumbnails))
+        .param("previews", SqlArrays.of("text", previews))
+        .param("retentionMs", retention.toMillis())
+        .query(JobRepository::job)
+        .list();
   }
 
   /** Fails the job for good (guarded like every worker write). */

@@ -23,6 +23,9 @@ import org.springframework.validation.annotation.Validated;
  * @param cleanupInterval how often every instance looks for expired jobs and idempotency records;
  *     default {@code 1m}
  * @param cleanupBatchSize how many expired jobs one cleanup transaction handles; default {@code 100}
+ * @param queuePositionLimit the highest {@code queue_position} the API reports: it counts the queued
+ *     jobs ahead of a job up to this many (the cost of a read is bounded by it, however deep the
+ *     queue), and this value means "this many or more"; default {@code 100}
  */
 @ConfigurationProperties("walt.jobs")
 @Validated
@@ -33,13 +36,14 @@ public record JobsSettings(
     @DefaultValue("10m") Duration retryBackoffMax,
     @DefaultValue("5s") Duration rescueInterval,
     @DefaultValue("1m") Duration cleanupInterval,
-    @DefaultValue("100") @Min(1) @Max(10_000) int cleanupBatchSize) {
+    @DefaultValue("100") @Min(1) @Max(10_000) int cleanupBatchSize,
+    @DefaultValue("100") @Min(1) @Max(1_000_000) int queuePositionLimit) {
 
   /** The settings with every default, for code that runs outside a Spring context (tests, tools). */
   public static JobsSettings defaults() {
     return new JobsSettings(
         Duration.ofHours(24), 3, Duration.ofSeconds(10), Duration.ofMinutes(10),
-        Duration.ofSeconds(5), Duration.ofMinutes(1), 100);
+        Duration.ofSeconds(5), Duration.ofMinutes(1), 100, 100);
   }
 
   /** The delay before the attempt after {@code failedAttempt}: doubling from the base, capped. */

@@ -14,7 +14,30 @@ public interface VideoJobs {
   /** Inserts a queued job and wakes idle workers (NOTIFY after commit). */
   Job create(UUID jobId, NewJob request);
 
+  /**
+   * What {@link #createIfFewerActive} did.
+   *
+   * @param job the new job; empty when the key had too many active jobs
+   * @param activeJobs the key's queued and running jobs before this one, as counted (at most the
+   *     bound the caller gave)
+   */
+  record Admission(Optional<Job> job, int activeJobs) {}
+
+  /**
+   * Inserts a queued job and wakes idle workers, in one statement, only if the job's API key has fewer
+   * than {@code activeBelow} queued or running jobs; the count is part of that statement (so it sees
+   * everything committed before the caller's earlier locks were granted) and stops at
+   * {@code countUpTo}. Joins the caller's transaction.
+   */
+  Admission createIfFewerActive(UUID jobId, NewJob request, int activeBelow, int countUpTo);
+
   Optional<Job> find(UUID tenantId, UUID jobId);
+
+  /** A job and its {@link #queuePosition} (-1 when not queued). */
+  record Positioned(Job job, long queuePosition) {}
+
+  /** {@link #find} and {@link #queuePosition} together, in one statement. */
+  Optional<Positioned> findWithQueuePosition(UUID tenantId, UUID jobId);
 
   /**
    * A page of the tenant's jobs, newest first.
@@ -32,7 +55,11 @@ public interface VideoJobs {
   /** Removes the job and its stored objects; false when there is no such job for the tenant. */
   boolean delete(UUID tenantId, UUID jobId);
 
-  /** Number of queued jobs that will be claimed before this one (0 = next), or -1 when not queued. */
+  /**
+   * Number of queued jobs that will be claimed before this one (0 = next), counted up to
+   * {@code walt.jobs.queue-position-limit} (that value then means "this many or more"), or -1 when not
+   * queued.
+   */
   long queuePosition(Job job);
 
   /** Queued and running jobs created with the given API key (for the per-key active-job limit). */

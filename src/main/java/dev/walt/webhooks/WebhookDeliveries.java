@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import dev.walt.system.SqlArrays;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -17,9 +18,6 @@ import org.springframework.stereotype.Repository;
 @Repository
 class WebhookDeliveries {
 
-  /** Where to send a job's events, and the key whose secret signs them. */
-  record Target(String url, UUID apiKeyId) {}
-
   /** A delivery taken by this instance for one attempt. */
   record Due(String id, UUID jobId, String eventType, String url, String payload, int attempts,
       Instant createdAt, @Nullable String secret) {}
@@ -30,35 +28,53 @@ class WebhookDeliveries {
     this.jdbc = jdbc;
   }
 
-  /**
-   * The job's own URL or else its key's default; empty when neither exists, or when the key is gone
-   * (without its secret nothing can be signed). Reads {@code api_keys}, never writes it.
-   */
-  Optional<Target> target(@Nullable UUID apiKeyId, @Nullable String jobUrl) {
-    if (apiKeyId == null) {
-      return Optional.empty();
-    }
-    return jdbc.sql("SELECT coalesce(:url, default_webhook_url) FROM api_keys WHERE id = :key")
-        .param("url", jobUrl)
-        .param("key", apiKeyId)
-        .query((rs, n) -> rs.getString(1))
-        .optional()
-        .map(url -> new Target(url, apiKeyId));
-  }
+  /** An event to write: its URL is the job's own, or else (when null) its key's default. */
+  record NewEvent(String id, UUID jobId, UUID apiKeyId, String eventType, @Nullable String jobUrl, String payload) {}
 
-  /** Writes the event in the caller's transaction (the one that finished the job). */
-  void insert(String id, UUID jobId, UUID apiKeyId, String eventType, String url, String payload) {
-    jdbc.sql(
+  /**
+   * Writes events in the caller's transaction (the one that finished their jobs), in one statement.
+   * An event goes to its job's own URL or else its key's default; it is not written when there is
+   * neither, or when the key is gone (without its secret nothing can be signed). Reads
+   * {@code api_keys}, never writes it.
+   *
+   * @return how many were written
+   */
+  int insertAll(List<NewEvent> events) {
+    if (events.isEmpty()) {
+      return 0;
+    }
+    int n = events.size();
+    Object[] ids = new Object[n];
+    Object[] jobs = new Object[n];
+    Object[] keys = new Object[n];
+    Object[] types = new Object[n];
+    Object[] urls = new Object[n];
+    Object[] payloads = new Object[n];
+    for (int i = 0; i < n; i++) {
+      NewEvent e = events.get(i);
+      ids[i] = e.id();
+      jobs[i] = e.jobId();
+      keys[i] = e.apiKeyId();
+      types[i] = e.eventType();
+      urls[i] = e.jobUrl();
+      payloads[i] = e.payload();
+    }
+    return jdbc.sql(
             """
             INSERT INTO webhook_deliveries (id, job_id, api_key_id, event_type, url, payload)
-            VALUES (:id, :job, :key, :type, :url, :payload)
+            SELECT e.id, e.job_id, k.id, e.event_type, coalesce(e.url, k.default_webhook_url), e.payload
+            FROM unnest(CAST(:ids AS text[]), CAST(:jobs AS uuid[]), CAST(:keys AS uuid[]), CAST(:types AS text[]),
+                        CAST(:urls AS text[]), CAST(:payloads AS text[]))
+                     AS e(id, job_id, api_key_id, event_type, url, payload)
+            JOIN api_keys k ON k.id = e.api_key_id
+            WHERE coalesce(e.url, k.default_webhook_url) IS NOT NULL
             """)
-        .param("id", id)
-        .param("job", jobId)
-        .param("key", apiKeyId)
-        .param("type", eventType)
-        .param("url", url)
-        .param("payload", payload)
+        .param("ids", SqlArrays.of("text", ids))
+        .param("jobs", SqlArrays.of("uuid", jobs))
+        .param("keys", SqlArrays.of("uuid", keys))
+        .param("types", SqlArrays.of("text", types))
+        .param("urls", SqlArrays.of("text", urls))
+        .param("payloads", SqlArrays.of("text", payloads))
         .update();
   }
 

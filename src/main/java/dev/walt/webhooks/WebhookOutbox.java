@@ -3,7 +3,10 @@ package dev.walt.webhooks;
 import dev.walt.jobs.Job;
 import dev.walt.jobs.JobFinishedListener;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,10 +26,22 @@ class WebhookOutbox implements JobFinishedListener {
 
   @Override
   public void jobFinished(Job job) {
-    WebhookPayloads.eventType(job.status()).ifPresent(type ->
-        deliveries.target(job.apiKeyId(), job.webhookUrl()).ifPresent(target ->
-            deliveries.insert(newMessageId(), job.id(), target.apiKeyId(), type, target.url(),
-                WebhookPayloads.envelope(type, job))));
+    jobsFinished(List.of(job));
+  }
+
+  /** One statement for all the events of a transaction (a batched completion finishes many jobs). */
+  @Override
+  public void jobsFinished(List<Job> jobs) {
+    List<WebhookDeliveries.NewEvent> events = new ArrayList<>(jobs.size());
+    for (Job job : jobs) {
+      UUID apiKeyId = job.apiKeyId();
+      if (apiKeyId == null) {
+        continue; // the key is gone: nothing could sign the event
+      }
+      WebhookPayloads.eventType(job.status()).ifPresent(type -> events.add(new WebhookDeliveries.NewEvent(
+          newMessageId(), job.id(), apiKeyId, type, job.webhookUrl(), WebhookPayloads.envelope(type, job))));
+    }
+    deliveries.insertAll(events);
   }
 
   /** {@code msg_} and 128 random bits, URL-safe. */

@@ -33,8 +33,19 @@ class InMemoryVideoJobs implements VideoJobs {
   }
 
   @Override
+  public synchronized Admission createIfFewerActive(UUID jobId, NewJob request, int activeBelow, int countUpTo) {
+    int active = request.apiKeyId() == null ? 0 : Math.min(countUpTo, activeJobs(request.apiKeyId()));
+    return active < activeBelow ? new Admission(Optional.of(create(jobId, request)), active) : new Admission(Optional.empty(), active);
+  }
+
+  @Override
   public Optional<Job> find(UUID tenantId, UUID jobId) {
     return Optional.ofNullable(jobs.get(jobId)).filter(j -> j.tenantId().equals(tenantId));
+  }
+
+  @Override
+  public Optional<Positioned> findWithQueuePosition(UUID tenantId, UUID jobId) {
+    return find(tenantId, jobId).map(j -> new Positioned(j, queuePosition(j)));
   }
 
   @Override

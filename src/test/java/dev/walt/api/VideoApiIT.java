@@ -403,6 +403,42 @@ class VideoApiIT {
         .query(Long.class).single()).isEqualTo(3);
   }
 
+  @Test
+  void parallelCreatesFarFromTheLimitRunOnOneSlotEachAndStillStopExactlyAtIt() throws Exception {
+    // 40 active jobs with 16 creation slots: the first ~25 creates hold one slot each and run side by
+    // side, the rest find the key near its limit and take every slot (one at a time)
+    String tenant = admin("POST", "/admin/v1/tenants", "{\"name\": \"crowd\"}").json().get("id").asString();
+    String key = admin("POST", "/admin/v1/tenants/" + tenant + "/keys", "{\"max_active_jobs\": 40}").json().get("key").asString();
+    List<CompletableFuture<Reply>> replies = new ArrayList<>();
+    java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(24);
+    try {
+      for (int i = 0; i < 80; i++) {
+        int n = i;
+        replies.add(CompletableFuture.supplyAsync(() -> {
+          try {
+            return create(key, "{\"prompt\": \"crowd " + n + "\"}", null);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }, clients));
+      }
+      int accepted = 0;
+      for (var f : replies) {
+        Reply r = f.get(120, TimeUnit.SECONDS);
+        assertThat(r.status()).as(r.body()).isIn(202, 429);
+        if (r.status() == 429) {
+          assertProblem(r, 429, "too-many-active-jobs");
+        }
+        accepted += r.status() == 202 ? 1 : 0;
+      }
+      assertThat(accepted).isEqualTo(40);
+    } finally {
+      clients.shutdownNow();
+    }
+    assertThat(jdbc.sql("SELECT count(*) FROM video_jobs WHERE tenant_id = ?").param(UUID.fromString(tenant))
+        .query(Long.class).single()).isEqualTo(40);
+  }
+
   // --- bad requests change nothing
 
   Stream<Arguments> badRequests() {

@@ -67,7 +67,7 @@ public final class ApiBench {
       String target = base;
       Phase.Call create = () -> {
         String body = "{\"prompt\":\"a red ball bouncing " + ThreadLocalRandom.current().nextInt()
-            + "\",\"frames\":2,\"steps\":1,\"size\":\"64x64\"}";
+            + "\",\"frames\":17,\"steps\":1,\"size\":\"128x128\"}";
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(target + "/v1/videos"))
             .header("Authorization", auth).header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
@@ -90,6 +90,9 @@ public final class ApiBench {
       new Phase("warm-up POST", clients, warmup, create).run();
       Phase.Result post = new Phase("POST /v1/videos", clients, seconds, create).run();
       System.out.println(post.row());
+      if (ids.isEmpty()) {
+        throw new IllegalStateException("no create was accepted (statuses " + post.statuses() + "); see the server log");
+      }
       new Phase("warm-up GET", clients, Math.max(1, warmup / 2), get).run();
       Phase.Result read = new Phase("GET /v1/videos/{id}", clients, seconds, get).run();
       System.out.println(read.row());
@@ -182,11 +185,16 @@ public final class ApiBench {
 
   private static Process startServer(int port, Path keyFile) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-Dai.djl.offline=true",
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-Dai.djl.offline=true"));
+    String jvmArgs = System.getProperty("bench.serverJvmArgs", "").strip();
+    if (!jvmArgs.isEmpty()) {
+      command.addAll(List.of(jvmArgs.split("\\s+")));
+    }
+    command.addAll(List.of(
         "-Dbench.port=" + port, "-Dbench.keyFile=" + keyFile,
         "-Dbench.db=" + BenchSupport.server(), "-Dbench.db.user=" + BenchSupport.user(),
         "-Dbench.db.password=" + BenchSupport.password(),
-        "-cp", classpath(), ApiBenchServer.class.getName()));
+        "-cp", System.getProperty("bench.serverClasspath", classpath()), ApiBenchServer.class.getName()));
     return new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/bench-api-server.log")))

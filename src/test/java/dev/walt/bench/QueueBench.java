@@ -29,7 +29,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * involved: a "worker" claims and completes at once).
  *
  * <ol>
- *   <li>throughput: claim -> complete of pre-queued jobs with 1, 2, 4, 8 worker threads;
+ *   <li>throughput: claim -> complete of pre-queued jobs with 1, 2, 4, 8 worker threads, one job at
+ *       a time (the video workers' path);
+ *   <li>batched: the same with {@link JobQueue#claim(String, java.time.Duration, int)} and
+ *       {@link JobQueue#completeAll}, {@code bench.batch} jobs per statement (workers of short jobs);
  *   <li>pick-up latency: jobs created one by one through {@link VideoJobs#create} (commit + NOTIFY)
  *       while idle workers wait for {@link JobNotifications}; time from the create's commit to the
  *       claim's return;
@@ -39,7 +42,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * <p>Run: {@code ./mvnw -o -q -Pbench test-compile exec:java -Dbench.main=dev.walt.bench.QueueBench}
  * (options: {@code -Dbench.db=jdbc:postgresql://127.0.0.1:5432/}, {@code -Dbench.jobs=5000},
  * {@code -Dbench.workers=1,2,4,8}, {@code -Dbench.sizes=0,100000,1000000},
- * {@code -Dbench.pickups=1000}, {@code -Dbench.batch=1}).
+ * {@code -Dbench.pickups=1000}, {@code -Dbench.batch=16},
+ * {@code -Dbench.only=throughput,batched,pickup,sizes}).
  */
 public final class QueueBench {
 
@@ -95,6 +99,8 @@ public final class QueueBench {
       }
       System.out.println("# done " + BenchSupport.machine());
     }
+    // the in-process S3 server's threads would keep a plain `java` launch alive
+    System.exit(0);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -171,65 +177,52 @@ public final class QueueBench {
   // -------------------------------------------------------------------------------------------
 
   /**
-   * An experiment, not the production path: the same claim and the same guarded completion, but for
-   * {@code batch} jobs per statement (a CTE claim, an UPDATE over unnest of ids and attempts): two
-   * round trips per batch instead of about four per job. Finish listeners (metrics, webhook outbox)
-   * are not run here; in production the outbox rows would be one INSERT ... SELECT per batch.
+   * The production path for workers that run many short jobs: {@link JobQueue#claim(String, Duration,
+   * int)} takes up to {@code batch} jobs in one statement, {@link JobQueue#completeAll} completes them in
+   * one guarded statement and one transaction (finish listeners included: metrics, the webhook outbox as
+   * one INSERT ... SELECT): two commits per batch instead of two per job.
    */
   private void batched(List<Integer> workerCounts, int jobs, int batch) throws InterruptedException {
     System.out.println();
-    System.out.println("## experiment: batched claim -> complete (" + batch + " jobs per statement, " + jobs + " jobs per run)");
-    System.out.println("| workers | jobs/s |");
-    System.out.println("|---:|---:|");
+    System.out.println("## batched claim -> complete, JobQueue.claim(worker, lease, " + batch + ") + JobQueue.completeAll ("
+        + jobs + " jobs per run)");
+    System.out.println("| workers | jobs/s | claim p50 ms | claim p99 ms | complete p50 ms | complete p99 ms |");
+    System.out.println("|---:|---:|---:|---:|---:|---:|");
     for (int n : workerCounts) {
       truncate();
       insertQueued(jobs);
       vacuum();
       CountDownLatch start = new CountDownLatch(1);
       AtomicLong done = new AtomicLong();
+      List<long[]> claimTimes = new java.util.concurrent.CopyOnWriteArrayList<>();
+      List<long[]> completeTimes = new java.util.concurrent.CopyOnWriteArrayList<>();
       List<Thread> threads = new ArrayList<>();
       for (int w = 0; w < n; w++) {
         String id = "batch-" + w;
         threads.add(started(id, () -> {
           await(start);
+          long[] claims = new long[jobs + 1];
+          long[] completes = new long[jobs + 1];
+          int rounds = 0;
           while (true) {
-            List<Object[]> claimed = jdbc.sql("""
-                    WITH picked AS (
-                      SELECT id FROM video_jobs
-                      WHERE status = 'queued' AND run_after <= now()
-                      ORDER BY priority, created_at, id
-                      LIMIT :n
-                      FOR UPDATE SKIP LOCKED)
-                    UPDATE video_jobs v
-                    SET status = 'in_progress', attempt = v.attempt + 1, worker_id = :worker,
-                        lease_expires_at = now() + interval '60 seconds', started_at = now(), updated_at = now(),
-                        progress = 0, stage = NULL
-                    FROM picked WHERE v.id = picked.id
-                    RETURNING v.id, v.attempt
-                    """)
-                .param("n", batch).param("worker", id)
-                .query((rs, i) -> new Object[] {rs.getString(1), rs.getInt(2)}).list();
+            long t0 = System.nanoTime();
+            List<Job> claimed = queue.claim(id, LEASE, batch);
+            long t1 = System.nanoTime();
             if (claimed.isEmpty()) {
               break;
             }
-            StringBuilder ids = new StringBuilder("{");
-            StringBuilder attempts = new StringBuilder("{");
-            for (Object[] c : claimed) {
-              ids.append(ids.length() > 1 ? "," : "").append(c[0]);
-              attempts.append(attempts.length() > 1 ? "," : "").append(c[1]);
+            List<JobQueue.Completion> results = new ArrayList<>(claimed.size());
+            for (Job j : claimed) {
+              results.add(new JobQueue.Completion(j.id(), j.attempt(), "bench/" + j.id() + "/video.mp4",
+                  "bench/" + j.id() + "/thumb.jpg", null));
             }
-            int completed = jdbc.sql("""
-                    UPDATE video_jobs v
-                    SET status = 'completed', progress = 100, stage = NULL, video_key = 'k', thumbnail_key = 't',
-                        lease_expires_at = NULL, finished_at = now(), updated_at = now(),
-                        expires_at = now() + interval '24 hours'
-                    FROM unnest(CAST(:ids AS uuid[]), CAST(:attempts AS int[])) AS d(id, attempt)
-                    WHERE v.id = d.id AND v.attempt = d.attempt AND v.status = 'in_progress'
-                    """)
-                .param("ids", ids.append('}').toString()).param("attempts", attempts.append('}').toString())
-                .update();
-            done.addAndGet(completed);
+            done.addAndGet(queue.completeAll(results).size());
+            claims[rounds] = t1 - t0;
+            completes[rounds] = System.nanoTime() - t1;
+            rounds++;
           }
+          claimTimes.add(java.util.Arrays.copyOf(claims, rounds));
+          completeTimes.add(java.util.Arrays.copyOf(completes, rounds));
         }));
       }
       long begin = System.nanoTime();
@@ -241,7 +234,16 @@ public final class QueueBench {
       if (done.get() != jobs) {
         throw new IllegalStateException("completed " + done.get() + " of " + jobs);
       }
-      System.out.printf("| %d | %.0f |%n", n, rate);
+      long completed = jdbc.sql("SELECT count(*) FROM video_jobs WHERE status = 'completed' AND attempt = 1")
+          .query(Long.class).single();
+      if (completed != jobs) {
+        throw new IllegalStateException("completed once: " + completed + " of " + jobs);
+      }
+      long[] claims = claimTimes.stream().flatMapToLong(java.util.Arrays::stream).toArray();
+      long[] completes = completeTimes.stream().flatMapToLong(java.util.Arrays::stream).toArray();
+      System.out.printf("| %d | %.0f | %.2f | %.2f | %.2f | %.2f |%n", n, rate,
+          BenchSupport.percentile(claims, 50), BenchSupport.percentile(claims, 99),
+          BenchSupport.percentile(completes, 50), BenchSupport.percentile(completes, 99));
     }
   }
 

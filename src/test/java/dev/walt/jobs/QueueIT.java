@@ -1,0 +1,199 @@
+package dev.walt.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.walt.testing.WaltIntegrationTest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The queue's statements against a real PostgreSQL, no worker running: the bounded queue position,
+ * and the batched claim and guarded completion with their finish listeners.
+ */
+@WaltIntegrationTest(properties = {"walt.worker.enabled=false", "walt.jobs.queue-position-limit=3"})
+class QueueIT {
+
+  @Autowired VideoJobs jobs;
+  @Autowired JobQueue queue;
+  @Autowired JdbcClient jdbc;
+
+  JobFixtures.Tenant tenant;
+
+  @BeforeEach
+  void emptyQueue() {
+    jdbc.sql("TRUNCATE video_jobs, webhook_deliveries CASCADE").update();
+    tenant = JobFixtures.tenant(jdbc, null);
+  }
+
+  @Test
+  void theQueuePositionIsExactUpToItsLimitAndThenStaysThere() {
+    List<Job> queued = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      queued.add(jobs.create(UUID.randomUUID(), tenant.job("position " + i)));
+    }
+    assertThat(queued.stream().map(jobs::queuePosition)).containsExactly(0L, 1L, 2L, 3L, 3L, 3L);
+    jobs.cancel(tenant.tenantId(), queued.get(0).id());
+    jobs.cancel(tenant.tenantId(), queued.get(1).id());
+    assertThat(jobs.queuePosition(queued.get(3))).isEqualTo(1);
+    assertThat(jobs.queuePosition(queued.get(5))).isEqualTo(3);
+    assertThat(jobs.queuePosition(jobs.find(tenant.tenantId(), queued.get(0).id()).orElseThrow())).isEqualTo(-1);
+  }
+
+  @Test
+  void aJobIsReadWithItsQueuePositionInOneStatement() {
+    List<Job> queued = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      queued.add(jobs.create(UUID.randomUUID(), tenant.job("read " + i)));
+    }
+    for (Job job : queued) {
+      VideoJobs.Positioned read = jobs.findWithQueuePosition(tenant.tenantId(), job.id()).orElseThrow();
+      assertThat(read.job()).isEqualTo(jobs.find(tenant.tenantId(), job.id()).orElseThrow());
+      assertThat(read.queuePosition()).isEqualTo(jobs.queuePosition(job));
+    }
+    assertThat(jobs.findWithQueuePosition(tenant.tenantId(), queued.get(4).id()).orElseThrow().queuePosition()).isEqualTo(3);
+    Job cancelled = jobs.cancel(tenant.tenantId(), queued.get(0).id()).orElseThrow();
+    VideoJobs.Positioned read = jobs.findWithQueuePosition(tenant.tenantId(), cancelled.id()).orElseThrow();
+    assertThat(read.job().status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(read.queuePosition()).isEqualTo(-1);
+    assertThat(jobs.findWithQueuePosition(tenant.tenantId(), queued.get(1).id()).orElseThrow().queuePosition()).isZero();
+    // another tenant does not see it
+    assertThat(jobs.findWithQueuePosition(UUID.randomUUID(), queued.get(1).id())).isEmpty();
+  }
+
+  static final Duration LEASE = Duration.ofMinutes(1);
+
+  List<Job> queue(JobFixtures.Tenant owner, int n, String webhookUrl) {
+    List<Job> created = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      created.add(jobs.create(UUID.randomUUID(), owner.job("batch " + i, 10, webhookUrl)));
+    }
+    return created;
+  }
+
+  static JobQueue.Completion result(Job job) {
+    return new JobQueue.Completion(job.id(), job.attempt(), "videos/" + job.id() + "/" + job.attempt() + "/video.mp4",
+        "videos/" + job.id() + "/" + job.attempt() + "/thumbnail.jpg", null);
+  }
+
+  long deliveries(UUID jobId) {
+    return jdbc.sql("SELECT count(*) FROM webhook_deliveries WHERE job_id = ?").param(jobId).query(Long.class).single();
+  }
+
+  @Test
+  void aBatchClaimTakesJobsInQueueOrderEachWithItsOwnAttemptAndLease() {
+    List<Job> created = queue(tenant, 5, null);
+    List<Job> first = queue.claim("batch-worker", LEASE, 3);
+    assertThat(first).extracting(Job::id).containsExactly(created.get(0).id(), created.get(1).id(), created.get(2).id());
+    for (Job job : first) {
+      assertThat(job.status()).isEqualTo(JobStatus.IN_PROGRESS);
+      assertThat(job.attempt()).isEqualTo(1);
+      assertThat(job.startedAt()).isNotNull();
+    }
+    assertThat(jdbc.sql("SELECT count(*) FROM video_jobs WHERE worker_id = 'batch-worker' AND lease_expires_at > now()")
+        .query(Long.class).single()).isEqualTo(3);
+    assertThat(queue.claim("batch-worker", LEASE, 3)).extracting(Job::id)
+        .containsExactly(created.get(3).id(), created.get(4).id());
+    assertThat(queue.claim("batch-worker", LEASE, 3)).isEmpty();
+    assertThat(queue.claim("single", LEASE, 1)).isEmpty();
+  }
+
+  @Test
+  void concurrentBatchClaimsNeverTakeTheSameJob() throws Exception {
+    List<Job> created = queue(tenant, 120, null);
+    Set<UUID> claimed = ConcurrentHashMap.newKeySet();
+    List<Integer> duplicates = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      String worker = "w" + t;
+      Thread thread = new Thread(() -> {
+        List<Job> batch;
+        while (!(batch = queue.claim(worker, LEASE, 7)).isEmpty()) {
+          for (Job job : batch) {
+            if (!claimed.add(job.id())) {
+              duplicates.add(1);
+            }
+          }
+        }
+      });
+      thread.start();
+      threads.add(thread);
+    }
+    for (Thread t : threads) {
+      t.join(60_000);
+    }
+    assertThat(duplicates).isEmpty();
+    assertThat(claimed).hasSize(created.size());
+  }
+
+  @Test
+  void aBatchedCompletionIsGuardedPerJobAndWritesEachWebhookOnce() {
+    // own URL, the key's default URL, and (another key) neither
+    JobFixtures.Tenant withDefault = JobFixtures.tenant(jdbc, "https://hooks.example.com/default");
+    Job own = queue(tenant, 1, "https://hooks.example.com/own").get(0);
+    Job byDefault = queue(withDefault, 1, null).get(0);
+    Job silent = queue(tenant, 1, null).get(0);
+    Job lost = queue(tenant, 1, null).get(0);
+    List<Job> claimed = queue.claim("batch-worker", LEASE, 10);
+    assertThat(claimed).hasSize(4);
+    Job lostAttempt = claimed.stream().filter(j -> j.id().equals(lost.id())).findFirst().orElseThrow();
+    // the lost job's lease ran out and the rescuer handed it to another worker: attempt 1 lost it
+    jdbc.sql("UPDATE video_jobs SET lease_expires_at = now() - interval '1 second' WHERE id = ?").param(lost.id()).update();
+    queue.rescueExpired(10);
+    jdbc.sql("UPDATE video_jobs SET run_after = now() WHERE id = ?").param(lost.id()).update();
+    Job second = queue.claim("other-worker", LEASE).orElseThrow();
+    assertThat(second.attempt()).isEqualTo(2);
+
+    List<JobQueue.Completion> results = claimed.stream().map(QueueIT::result).toList();
+    List<Job> completed = queue.completeAll(results);
+
+    assertThat(completed).extracting(Job::id).containsExactlyInAnyOrder(own.id(), byDefault.id(), silent.id());
+    for (Job job : completed) {
+      assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
+      assertThat(job.videoKey()).isEqualTo("videos/" + job.id() + "/1/video.mp4");
+      assertThat(job.expiresAt()).isNotNull();
+    }
+    Job stillRunning = queue.find(lost.id()).orElseThrow();
+    assertThat(stillRunning.status()).isEqualTo(JobStatus.IN_PROGRESS);
+    assertThat(stillRunning.attempt()).isEqualTo(2);
+    assertThat(stillRunning.videoKey()).isNull();
+    assertThat(lostAttempt.attempt()).isEqualTo(1);
+
+    assertThat(jdbc.sql("SELECT url FROM webhook_deliveries WHERE job_id = ?").param(own.id()).query(String.class).single())
+        .isEqualTo("https://hooks.example.com/own");
+    assertThat(jdbc.sql("SELECT url FROM webhook_deliveries WHERE job_id = ?").param(byDefault.id()).query(String.class).single())
+        .isEqualTo("https://hooks.example.com/default");
+    assertThat(jdbc.sql("SELECT event_type FROM webhook_deliveries WHERE job_id = ?").param(own.id()).query(String.class).single())
+        .isEqualTo("video.completed");
+    assertThat(deliveries(silent.id())).isZero();
+    assertThat(deliveries(lost.id())).isZero();
+
+    // exactly once: the same results again change nothing and write nothing
+    assertThat(queue.completeAll(results)).isEmpty();
+    assertThat(jdbc.sql("SELECT count(*) FROM webhook_deliveries").query(Long.class).single()).isEqualTo(2);
+    // the new attempt still completes on its own
+    assertThat(queue.complete(second.id(), 2, "v", "t", null)).isPresent();
+    assertThat(queue.complete(second.id(), 2, "v", "t", null)).isEmpty();
+  }
+
+  @Test
+  void aSingleCompletionWritesItsWebhookInTheSameTransaction() {
+    JobFixtures.Tenant withDefault = JobFixtures.tenant(jdbc, "https://hooks.example.com/default");
+    Job job = queue(withDefault, 1, null).get(0);
+    Job claimed = queue.claim("single", LEASE).orElseThrow();
+    assertThat(claimed.id()).isEqualTo(job.id());
+    assertThat(queue.complete(job.id(), 1, "v", "t", null)).isPresent();
+    assertThat(jdbc.sql("SELECT url FROM webhook_deliveries WHERE job_id = ?").param(job.id()).query(String.class).single())
+        .isEqualTo("https://hooks.example.com/default");
+    Set<String> payloadTypes = new HashSet<>(jdbc.sql("SELECT payload FROM webhook_deliveries").query(String.class).list());
+    assertThat(payloadTypes).singleElement().asString().contains("\"type\":\"video.completed\"");
+  }
+}
