@@ -35,7 +35,8 @@
     image: $('image'), dropzone: $('dropzone'), dropEmpty: $('dropzone-empty'), imagePreview: $('image-preview'),
     imageThumb: $('image-thumb'), imageName: $('image-name'), imageRemove: $('image-remove'), imageMax: $('image-max'),
     result: $('result'), badge: $('job-status'), statusLine: $('status-line'), stage: $('stage'),
-    placeholder: $('placeholder'), previewVideo: $('preview-video'), video: $('video'),
+    placeholder: $('placeholder'), previewVideo: $('preview-video'), previewBar: $('preview-bar'),
+    previewToggle: $('preview-toggle'), video: $('video'),
     progressWrap: $('progress-wrap'), progress: $('progress'), progressText: $('progress-text'), progressLabel: $('progress-label'),
     facts: $('facts'), factSeed: $('fact-seed'), factDuration: $('fact-duration'), factSize: $('fact-size'), factSteps: $('fact-steps'),
     promptEcho: $('prompt-echo'), cancel: $('cancel'), downloadVideo: $('download-video'), downloadThumb: $('download-thumb'),
@@ -52,9 +53,8 @@
     follow: null,           // AbortController of the current event stream
     followId: null,
     queuePoll: null,
-    previewPoll: null,
-    previewBlocked: false,
-    previewObjectUrl: null,
+    previewPending: null,   // the next live preview, loading off screen
+    previewPaused: matchMedia('(prefers-reduced-motion: reduce)').matches,
     cursor: null,
     images: new Map(),      // job id -> the image File submitted with it (for "same again")
     lastAnnounced: ''
@@ -479,7 +479,7 @@
         }
         return 'Queued.';
       case 'in_progress':
-        return `Generating${v.stage ? ` (${v.stage.replace(/_/g, ' ')})` : ''}…`;
+        return `Generating${v.stage ? ` (${v.stage.replace(/_/g, ' ')})` : ''}…${v.preview_url ? ' Live preview shown.' : ''}`;
       case 'completed':
         return `Done: ${formatSeconds(v.seconds)} of video, seed ${v.seed}.`;
       case 'failed':
@@ -557,64 +557,94 @@
         el.video.load();
       }
       el.video.hidden = true;
-      if (switched) stopPreview();
-      if (v.preview_url) {
-        showPreview(v.preview_url);
-      } else {
-        el.placeholder.hidden = !el.previewVideo.hidden;
-      }
-      if (v.status === 'in_progress') startPreviewPoll(v.id); else stopPreviewPoll();
+      if (switched || v.status !== 'in_progress') stopPreview();
+      if (v.status === 'in_progress' && v.preview_url) showPreview(v);
+      el.placeholder.hidden = !el.previewVideo.hidden;
     }
     if (v.status === 'queued') startQueuePoll(v.id); else stopQueuePoll();
   }
 
   // ---------------------------------------------------------------- live preview
 
-  // While a job runs, the worker may publish a low-resolution preview (content variant "preview").
-  // It is fetched with the key (a <video> element cannot send the Authorization header) and shown
-  // from a blob URL; when the storage does not allow that (no CORS), the placeholder stays.
-  function startPreviewPoll(id) {
-    if (state.previewPoll && state.previewPoll.id === id) return;
-    stopPreviewPoll();
-    const timer = setInterval(() => fetchPreview(id), 5000);
-    state.previewPoll = { id, timer };
-    fetchPreview(id);
+  // While a job runs, the worker replaces a small WebM of its current estimate every few seconds; the video
+  // object then has a signed preview_url (a <video> loads it without the API key) and preview_updated_at.
+  // A newer preview is loaded off screen and swapped in once it can play, so the stage never goes blank.
+  function previewVersion(v) {
+    return `${v.id}@${v.preview_updated_at == null ? '' : v.preview_updated_at}`;
   }
 
-  function stopPreviewPoll() {
-    if (state.previewPoll) clearInterval(state.previewPoll.timer);
-    state.previewPoll = null;
+  function newPreviewElement(url, version) {
+    const video = document.createElement('video');
+    video.id = 'preview-video';
+    video.className = 'live';
+    video.muted = true;
+    video.loop = true;
+    video.playsInline = true;
+    video.preload = 'auto';
+    video.setAttribute('aria-label', 'Live preview of the video being generated');
+    video.dataset.version = version;
+    video.src = url;
+    return video;
   }
 
-  async function fetchPreview(id) {
-    if (state.previewBlocked || !state.current || state.current.id !== id) return;
-    try {
-      const response = await api(`v1/videos/${id}/content?variant=preview`, { headers: { Accept: '*/*' } });
-      const blob = await response.blob();
-      if (state.current && state.current.id === id && ACTIVE.has(state.current.status)) {
-        if (state.previewObjectUrl) URL.revokeObjectURL(state.previewObjectUrl);
-        state.previewObjectUrl = URL.createObjectURL(blob);
-        showPreview(state.previewObjectUrl);
-      }
-    } catch (e) {
-      if (e.status === 0) state.previewBlocked = true; // the signed URL cannot be read from this page
+  function showPreview(v) {
+    const version = previewVersion(v);
+    el.previewBar.hidden = false;
+    if (el.previewVideo.dataset.version === version
+        || (state.previewPending && state.previewPending.dataset.version === version)) {
+      return;
+    }
+    if (!el.previewVideo.dataset.version) {
+      // the first preview of this job: straight into the visible element
+      el.previewVideo.dataset.version = version;
+      el.previewVideo.src = v.preview_url;
+      el.previewVideo.hidden = false;
+      el.placeholder.hidden = true;
+      playPreview();
+      return;
+    }
+    const next = newPreviewElement(v.preview_url, version);
+    state.previewPending = next;
+    next.addEventListener('loadeddata', () => {
+      if (state.previewPending !== next) return; // a newer one, or the job ended
+      state.previewPending = null;
+      next.hidden = el.previewVideo.hidden;
+      el.previewVideo.replaceWith(next);
+      el.previewVideo = next;
+      playPreview();
+    }, { once: true });
+    next.addEventListener('error', () => {
+      if (state.previewPending === next) state.previewPending = null; // keep showing the last one
+    }, { once: true });
+    next.load();
+  }
+
+  function playPreview() {
+    el.previewToggle.textContent = state.previewPaused ? 'Play preview' : 'Pause preview';
+    el.previewToggle.setAttribute('aria-pressed', String(state.previewPaused));
+    if (state.previewPaused) {
+      el.previewVideo.pause();
+    } else {
+      const playing = el.previewVideo.play();
+      if (playing) playing.catch(() => {}); // interrupted by the next swap: nothing to do
     }
   }
 
-  function showPreview(url) {
-    if (el.previewVideo.src !== url) el.previewVideo.src = url;
-    el.previewVideo.hidden = false;
-    el.placeholder.hidden = true;
-  }
-
   function stopPreview() {
-    stopPreviewPoll();
+    state.previewPending = null;
+    el.previewVideo.pause();
     el.previewVideo.hidden = true;
     el.previewVideo.removeAttribute('src');
-    if (state.previewObjectUrl) URL.revokeObjectURL(state.previewObjectUrl);
-    state.previewObjectUrl = null;
+    delete el.previewVideo.dataset.version;
+    el.previewVideo.load();
+    el.previewBar.hidden = true;
     el.placeholder.hidden = false;
   }
+
+  el.previewToggle.addEventListener('click', () => {
+    state.previewPaused = !state.previewPaused;
+    playPreview();
+  });
 
   // ---------------------------------------------------------------- queue position
 

@@ -133,7 +133,9 @@ class VideoController {
   }
 
   @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-  @Operation(summary = "Get a video", description = "Status, progress, queue position, error, and when completed signed URLs.")
+  @Operation(summary = "Get a video", description = """
+      Status, progress, queue position, error; while in progress the signed URL of the live preview once \
+      there is one, when completed the signed URLs of the video and its thumbnail.""")
   @ApiResponse(responseCode = "200", description = "the video")
   @ApiResponse(responseCode = "404", description = "no such video for this tenant (`video-not-found`)",
       content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDoc.class)))
@@ -257,9 +259,9 @@ class VideoController {
 
   @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   @Operation(summary = "Follow a video (Server-Sent Events)", description = """
-      Sends the video object as an event when its status (`event: status`) or progress (`event: progress`)
-      changes, in order, starting with the current state; the stream ends after a terminal status
-      (or with `event: deleted`).""")
+      Sends the video object as an event when its status (`event: status`), its progress or stage, or its
+      live preview (`event: progress`, with a newer `preview_updated_at`) changes, in order, starting with
+      the current state; the stream ends after a terminal status (or with `event: deleted`).""")
   @ApiResponse(responseCode = "200", description = "the event stream",
       content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(implementation = VideoObject.class)))
   @ApiResponse(responseCode = "404", description = "no such video", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDoc.class)))

@@ -5,6 +5,7 @@ import dev.walt.jobs.Job;
 import dev.walt.jobs.VideoJobs;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -30,7 +31,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /**
  * Server-Sent Events of a video's status and progress. Each open stream reads its job row every
  * {@code walt.api.events.poll-interval} on a small shared scheduler and sends an event when status,
- * progress or stage changed: {@code status} when the status changed, {@code progress} otherwise; the
+ * progress, stage or the live preview changed: {@code status} when the status changed, {@code progress}
+ * otherwise; the
  * data is the video object. The stream ends after a terminal status (or when the video is deleted:
  * event {@code deleted}). Streams per instance are bounded ({@code walt.api.events.max-streams}).
  *
@@ -163,6 +165,7 @@ class VideoEventStreams implements SmartLifecycle {
     private volatile @Nullable String lastStatus;
     private volatile int lastProgress = -1;
     private volatile @Nullable String lastStage;
+    private volatile @Nullable Instant lastPreview;
     private volatile long lastSent = System.nanoTime();
 
     Stream(UUID tenantId, UUID jobId, SseEmitter emitter) {
@@ -175,11 +178,14 @@ class VideoEventStreams implements SmartLifecycle {
     synchronized boolean publish(Job job) {
       String status = job.status().wire();
       boolean statusChanged = !status.equals(lastStatus);
-      boolean changed = statusChanged || job.progress() != lastProgress || !Objects.equals(job.stage(), lastStage);
+      Instant preview = VideoViews.livePreviewKey(job) == null ? null : job.previewUpdatedAt();
+      boolean changed = statusChanged || job.progress() != lastProgress || !Objects.equals(job.stage(), lastStage)
+          || !Objects.equals(preview, lastPreview);
       if (changed) {
         lastStatus = status;
         lastProgress = job.progress();
         lastStage = job.stage();
+        lastPreview = preview;
         if (!send(statusChanged ? "status" : "progress", views.view(job))) {
           return false;
         }

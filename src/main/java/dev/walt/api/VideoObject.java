@@ -41,7 +41,17 @@ record VideoObject(
     @Schema(description = "when the outputs will be deleted") @JsonProperty("expires_at") @Nullable Long expiresAt,
     @Schema(description = "signed URL of the MP4; only when completed") @JsonProperty("video_url") @Nullable String videoUrl,
     @Schema(description = "signed URL of the thumbnail; only when completed") @JsonProperty("thumbnail_url") @Nullable String thumbnailUrl,
-    @Schema(description = "when video_url and thumbnail_url stop working; fetch the video again (or use /content) for fresh ones")
+    @Schema(description = """
+        signed URL of the live preview, a small WebM (VP9) of the base stage's current estimate that the worker \
+        replaces every few seconds while it samples; only while in_progress, once the running attempt published one""",
+        nullable = true)
+    @JsonProperty("preview_url") @Nullable String previewUrl,
+    @Schema(description = "when the live preview behind preview_url was last replaced (a newer one: fetch it again); with preview_url",
+        nullable = true)
+    @JsonProperty("preview_updated_at") @Nullable Long previewUpdatedAt,
+    @Schema(description = """
+        when the signed URLs of this object (video_url and thumbnail_url, or preview_url) stop working; fetch the \
+        video again (or use /content) for fresh ones""")
     @JsonProperty("url_expires_at") @Nullable Long urlExpiresAt) {
 
   /** Why a job failed. */

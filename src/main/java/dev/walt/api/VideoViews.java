@@ -1,6 +1,7 @@
 package dev.walt.api;
 
 import dev.walt.jobs.Job;
+import dev.walt.jobs.JobObjects;
 import dev.walt.jobs.JobStatus;
 import dev.walt.jobs.VideoJobs;
 import dev.walt.storage.ObjectStorage;
@@ -11,8 +12,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
- * Renders jobs as the API's video objects, with fresh signed URLs when completed (valid for
- * {@code walt.s3.presign-expiry}).
+ * Renders jobs as the API's video objects, with fresh signed URLs (valid for {@code
+ * walt.s3.presign-expiry}): of the MP4 and the thumbnail when completed, of the live preview while in
+ * progress once the running attempt published one.
  */
 @Component
 class VideoViews {
@@ -47,6 +49,15 @@ class VideoViews {
       thumbnailUrl = job.thumbnailKey() == null ? null : storage.presignedGet(job.thumbnailKey(), urlTtl).toString();
       urlExpiresAt = expires.getEpochSecond();
     }
+    String previewUrl = null;
+    Long previewUpdatedAt = null;
+    String livePreview = livePreviewKey(job);
+    if (livePreview != null) {
+      Instant expires = Instant.now().plus(urlTtl);
+      previewUrl = storage.presignedGet(livePreview, urlTtl).toString();
+      previewUpdatedAt = seconds(job.previewUpdatedAt());
+      urlExpiresAt = expires.getEpochSecond();
+    }
     VideoObject.VideoError error = job.errorCode() == null ? null
         : new VideoObject.VideoError(job.errorCode(), job.errorMessage() == null ? job.errorCode() : job.errorMessage());
     return new VideoObject(
@@ -75,7 +86,20 @@ class VideoViews {
         seconds(job.expiresAt()),
         videoUrl,
         thumbnailUrl,
+        previewUrl,
+        previewUpdatedAt,
         urlExpiresAt);
+  }
+
+  /**
+   * The in-progress preview of the running attempt, or null: only while in progress, and only a preview
+   * this attempt published (a retried job's row may still name the failed attempt's, which is removed).
+   */
+  static @Nullable String livePreviewKey(Job job) {
+    if (job.status() != JobStatus.IN_PROGRESS || job.previewKey() == null) {
+      return null;
+    }
+    return job.previewKey().equals(JobObjects.outputKey(job.id(), job.attempt(), "preview.webm")) ? job.previewKey() : null;
   }
 
   private static @Nullable Long seconds(@Nullable Instant instant) {

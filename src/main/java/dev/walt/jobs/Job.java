@@ -34,6 +34,7 @@ public record Job(
     @Nullable String videoKey,
     @Nullable String thumbnailKey,
     @Nullable String previewKey,
+    @Nullable Instant previewUpdatedAt,
     Instant createdAt,
     @Nullable Instant startedAt,
     @Nullable Instant finishedAt,

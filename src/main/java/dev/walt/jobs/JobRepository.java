@@ -387,7 +387,7 @@ class JobRepository {
   Optional<Boolean> preview(UUID id, int attempt, String previewKey) {
     return jdbc.sql(
             """
-            UPDATE video_jobs SET preview_key = :key, updated_at = now()
+            UPDATE video_jobs SET preview_key = :key, preview_updated_at = now(), updated_at = now()
             WHERE id = :id AND attempt = :attempt AND status = 'in_progress'
             RETURNING cancel_requested
             """)
@@ -663,6 +663,7 @@ class JobRepository {
         rs.getString("video_key"),
         rs.getString("thumbnail_key"),
         rs.getString("preview_key"),
+        instant(rs, "preview_updated_at"),
         rs.getObject("created_at", OffsetDateTime.class).toInstant(),
         instant(rs, "started_at"),
         instant(rs, "finished_at"),

@@ -26,7 +26,7 @@ class InMemoryVideoJobs implements VideoJobs {
   public Job create(UUID jobId, NewJob r) {
     Job job = new Job(jobId, r.tenantId(), r.apiKeyId(), JobStatus.QUEUED, 0, r.prompt(), r.negativePrompt(), r.frames(),
         r.width(), r.height(), r.fps(), r.seed(), r.steps(), r.guidanceScale(), r.inputImageKey(), r.webhookUrl(),
-        Map.copyOf(r.metadata()), 0, 3, false, 0, null, null, null, null, null, null,
+        Map.copyOf(r.metadata()), 0, 3, false, 0, null, null, null, null, null, null, null,
         Instant.ofEpochMilli(clock.addAndGet(1000)), null, null, null);
     jobs.put(jobId, job);
     return job;
@@ -104,14 +104,22 @@ class InMemoryVideoJobs implements VideoJobs {
     return new Job(j.id(), j.tenantId(), j.apiKeyId(), status, j.priority(), j.prompt(), j.negativePrompt(), j.frames(),
         j.width(), j.height(), j.fps(), j.seed(), j.steps(), j.guidanceScale(), j.inputImageKey(), j.webhookUrl(),
         j.metadata(), j.attempt(), j.maxAttempts(), j.cancelRequested(), j.progress(), j.stage(), j.errorCode(),
-        j.errorMessage(), j.videoKey(), j.thumbnailKey(), j.previewKey(), j.createdAt(), j.startedAt(),
+        j.errorMessage(), j.videoKey(), j.thumbnailKey(), j.previewKey(), j.previewUpdatedAt(), j.createdAt(), j.startedAt(),
         status.terminal() ? Instant.now() : j.finishedAt(), j.expiresAt());
+  }
+
+  /** Running as {@code attempt} at {@code progress}, pointing at a preview published at {@code previewAt} (or none). */
+  static Job running(Job j, int attempt, int progress, @Nullable String previewKey, @Nullable Instant previewAt) {
+    return new Job(j.id(), j.tenantId(), j.apiKeyId(), JobStatus.IN_PROGRESS, j.priority(), j.prompt(), j.negativePrompt(),
+        j.frames(), j.width(), j.height(), j.fps(), j.seed(), j.steps(), j.guidanceScale(), j.inputImageKey(),
+        j.webhookUrl(), j.metadata(), attempt, j.maxAttempts(), false, progress, "base", null, null, null, null,
+        previewKey, previewAt, j.createdAt(), j.createdAt(), null, null);
   }
 
   static Job completed(Job j, String videoKey, String thumbnailKey) {
     return new Job(j.id(), j.tenantId(), j.apiKeyId(), JobStatus.COMPLETED, j.priority(), j.prompt(), j.negativePrompt(),
         j.frames(), j.width(), j.height(), j.fps(), j.seed(), j.steps(), j.guidanceScale(), j.inputImageKey(),
-        j.webhookUrl(), j.metadata(), 1, j.maxAttempts(), false, 100, null, null, null, videoKey, thumbnailKey, null,
+        j.webhookUrl(), j.metadata(), 1, j.maxAttempts(), false, 100, null, null, null, videoKey, thumbnailKey, null, null,
         j.createdAt(), j.createdAt(), Instant.now(), Instant.now().plusSeconds(86400));
   }
 }

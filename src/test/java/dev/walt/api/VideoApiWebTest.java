@@ -482,6 +482,90 @@ class VideoApiWebTest {
   }
 
   @Test
+  void aRunningVideoCarriesASignedLivePreviewUrlOnceItsAttemptPublishedOne() throws Exception {
+    Job job = jobs.create(UUID.randomUUID(), newJob("previewed"));
+    String url = "/v1/videos/" + job.id();
+    // running, no preview yet: no URL at all
+    jobs.update(job.id(), j -> InMemoryVideoJobs.running(j, 2, 10, null, null));
+    mvc.perform(get(url).header("Authorization", BEARER))
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$.status").value("in_progress"))
+        .andExpect(jsonPath("$.preview_url").doesNotExist())
+        .andExpect(jsonPath("$.preview_updated_at").doesNotExist())
+        .andExpect(jsonPath("$.url_expires_at").doesNotExist());
+
+    // the preview left by the failed first attempt (removed with it) is not this attempt's
+    java.time.Instant earlier = java.time.Instant.ofEpochSecond(1_900_000_000L);
+    jobs.update(job.id(), j -> InMemoryVideoJobs.running(j, 2, 10, "videos/" + j.id() + "/1/preview.webm", earlier));
+    mvc.perform(get(url).header("Authorization", BEARER))
+        .andExpect(jsonPath("$.preview_url").doesNotExist())
+        .andExpect(jsonPath("$.preview_updated_at").doesNotExist());
+
+    // this attempt's preview: signed URL, when it was replaced, and the URL's expiry (walt.s3.presign-expiry)
+    java.time.Instant published = java.time.Instant.ofEpochSecond(1_900_000_123L);
+    jobs.update(job.id(), j -> InMemoryVideoJobs.running(j, 2, 40, "videos/" + j.id() + "/2/preview.webm", published));
+    long now = java.time.Instant.now().getEpochSecond();
+    MvcResult result = mvc.perform(get(url).header("Authorization", BEARER))
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$.preview_url").value("https://s3.test/bucket/videos/" + job.id() + "/2/preview.webm?X-Amz-Expires=3600"))
+        .andExpect(jsonPath("$.preview_updated_at").value(1_900_000_123L))
+        .andExpect(jsonPath("$.video_url").doesNotExist())
+        .andExpect(jsonPath("$.thumbnail_url").doesNotExist())
+        .andReturn();
+    long expires = com.jayway.jsonpath.JsonPath.<Number>read(result.getResponse().getContentAsString(), "$.url_expires_at").longValue();
+    assertThat(expires).isBetween(now + 3600 - 5, now + 3600 + 5);
+    mvc.perform(get("/v1/videos").header("Authorization", BEARER))
+        .andExpect(jsonPath("$.data[0].preview_url").value(org.hamcrest.Matchers.startsWith("https://s3.test/bucket/videos/" + job.id() + "/2/preview.webm")));
+
+    // once completed, the live preview is gone (the final preview stays reachable through /content)
+    jobs.update(job.id(), j -> InMemoryVideoJobs.completed(j, "videos/" + j.id() + "/2/video.mp4", "videos/" + j.id() + "/2/thumbnail.jpg"));
+    mvc.perform(get(url).header("Authorization", BEARER))
+        .andExpect(jsonPath("$.status").value("completed"))
+        .andExpect(jsonPath("$.video_url").isString())
+        .andExpect(jsonPath("$.preview_url").doesNotExist())
+        .andExpect(jsonPath("$.preview_updated_at").doesNotExist());
+  }
+
+  @Test
+  void theEventStreamSendsAnEventWhenANewerPreviewIsPublished() throws Exception {
+    Job job = jobs.create(UUID.randomUUID(), newJob("streamed preview"));
+    jobs.update(job.id(), j -> InMemoryVideoJobs.running(j, 1, 30, null, null));
+    MvcResult stream = null;
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (stream == null && System.nanoTime() < deadline) { // one stream per instance here: wait for the permit
+      MvcResult r = mvc.perform(get("/v1/videos/" + job.id() + "/events").header("Authorization", BEARER)).andReturn();
+      if (r.getRequest().isAsyncStarted()) {
+        stream = r;
+      } else {
+        Thread.sleep(50);
+      }
+    }
+    assertThat(stream).as("an event stream could be opened").isNotNull();
+    // same status, progress and stage: only the preview changes, twice
+    String key = "videos/" + job.id() + "/1/preview.webm";
+    jobs.update(job.id(), j -> InMemoryVideoJobs.running(j, 1, 30, key, java.time.Instant.ofEpochSecond(1_900_000_001L)));
+    awaitContent(stream, "\"preview_updated_at\":1900000001");
+    jobs.update(job.id(), j -> InMemoryVideoJobs.running(j, 1, 30, key, java.time.Instant.ofEpochSecond(1_900_000_004L)));
+    awaitContent(stream, "\"preview_updated_at\":1900000004");
+    jobs.update(job.id(), j -> InMemoryVideoJobs.with(j, dev.walt.jobs.JobStatus.CANCELLED));
+    awaitContent(stream, "\"status\":\"cancelled\"");
+
+    String events = stream.getResponse().getContentAsString();
+    assertThat(events).startsWith("id:1\nevent:status\ndata:{").contains("id:2\nevent:progress").contains("id:3\nevent:progress")
+        .contains("id:4\nevent:status");
+    assertThat(events.split("\n\n")[1]).contains("\"preview_url\":\"https://s3.test/bucket/" + key + "?");
+    assertThat(events.split("\n\n")[3]).doesNotContain("preview_url");
+  }
+
+  private static void awaitContent(MvcResult result, String expected) throws Exception {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (!result.getResponse().getContentAsString().contains(expected) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(result.getResponse().getContentAsString()).contains(expected);
+  }
+
+  @Test
   void badListParametersAre400() throws Exception {
     for (String query : new String[] {"limit=0", "limit=101", "limit=ten", "after=abc", "status=done", "status=QUEUED2"}) {
       mvc.perform(get("/v1/videos?" + query).header("Authorization", BEARER))

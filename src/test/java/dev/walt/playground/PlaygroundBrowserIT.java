@@ -357,6 +357,81 @@ class PlaygroundBrowserIT {
 
   @Test
   @Order(7)
+  void theLivePreviewPlaysWhileTheJobRunsAndIsReplacedByTheVideo() throws Exception {
+    // 30 steps of 400 ms: 12 s of sampling, a preview published every 2 s
+    type(By.id("prompt"), "a slow violet square seen while it forms");
+    type(By.id("seed"), "77");
+    type(By.id("steps"), "30");
+    String before = currentId();
+    js("""
+        window.__previews = [];
+        window.__previewSampler = setInterval(() => {
+          const v = document.getElementById('preview-video');
+          const s = document.getElementById('job-status').dataset.status;
+          if (v && !v.hidden && v.readyState >= 2 && s === 'in_progress') {
+            const last = window.__previews[window.__previews.length - 1];
+            if (!last || last.version !== v.dataset.version) {
+              window.__previews.push({version: v.dataset.version, src: v.currentSrc, width: v.videoWidth,
+                                      height: v.videoHeight, shownAt: Date.now()});
+            }
+          }
+        }, 20);""");
+    click(By.id("submit"));
+    wait.until(d -> currentId() != null && !currentId().equals(before));
+    String id = currentId();
+
+    // while it runs: the object carries a signed preview URL, and the page plays it
+    JsonNode running = waitForVideo(id, v -> "in_progress".equals(v.path("status").asText()) && v.hasNonNull("preview_url"));
+    assertThat(running.get("preview_updated_at").asLong()).isPositive();
+    assertThat(running.get("url_expires_at").asLong()).isGreaterThan(running.get("preview_updated_at").asLong());
+    assertThat(running.has("video_url")).isFalse();
+    wait.until(d -> "in_progress".equals(status()) && driver.findElement(By.id("preview-video")).isDisplayed()
+        && ((Number) js("return document.getElementById('preview-video').readyState")).intValue() >= 2);
+    wait.until(d -> !(Boolean) js("return document.getElementById('preview-video').paused"));
+    assertThat(((Number) js("return document.getElementById('preview-video').videoWidth")).intValue())
+        .as("the preview is the small base-stage size, not the video's").isEqualTo(128 / MovingSquareGenerator.PREVIEW_DIVISOR);
+    assertThat(driver.findElement(By.id("video")).isDisplayed()).isFalse();
+    assertThat(driver.findElement(By.id("placeholder")).isDisplayed()).isFalse();
+    assertThat(text("preview-bar")).contains("Live preview");
+    assertThat(text("status-line")).contains("Live preview shown.");
+    assertThat(driver.findElement(By.id("preview-video")).getDomAttribute("aria-label")).isNotBlank();
+    js("document.getElementById('result').scrollIntoView()");
+    screenshot("desktop-live-preview");
+
+    // the looping preview can be paused by keyboard (and played again)
+    driver.findElement(By.id("preview-toggle")).sendKeys(Keys.ENTER);
+    wait.until(d -> (Boolean) js("return document.getElementById('preview-video').paused"));
+    assertThat(driver.findElement(By.id("preview-toggle")).getDomAttribute("aria-pressed")).isEqualTo("true");
+    assertThat(text("preview-toggle")).isEqualTo("Play preview");
+    driver.findElement(By.id("preview-toggle")).sendKeys(Keys.ENTER);
+    wait.until(d -> !(Boolean) js("return document.getElementById('preview-video').paused"));
+    assertThat(driver.findElement(By.id("preview-toggle")).getDomAttribute("aria-pressed")).isEqualTo("false");
+
+    // then the finished video takes its place
+    wait.until(d -> "completed".equals(status()));
+    js("clearInterval(window.__previewSampler)");
+    wait.until(d -> ((Number) js("return document.getElementById('video').readyState")).intValue() >= 2);
+    assertThat(driver.findElement(By.id("video")).isDisplayed()).isTrue();
+    assertThat(driver.findElement(By.id("preview-video")).isDisplayed()).isFalse();
+    assertThat(driver.findElement(By.id("preview-bar")).isDisplayed()).isFalse();
+    assertThat(((Number) js("return document.getElementById('video').videoWidth")).intValue()).isEqualTo(128);
+    JsonNode done = json.readTree(get("/v1/videos/" + id, apiKey).body());
+    assertThat(done.has("preview_url")).as("no live preview once completed").isFalse();
+
+    // the page showed newer previews as they came, each from the signed storage URL of this attempt
+    List<?> previews = (List<?>) js("return window.__previews");
+    assertThat(previews).as("previews shown: %s", previews).hasSizeGreaterThanOrEqualTo(2);
+    String storagePrefix = URI.create(done.get("video_url").asText()).resolve("preview.webm").toString();
+    for (Object p : previews) {
+      Map<?, ?> shown = (Map<?, ?>) p;
+      assertThat(shown.get("src").toString()).startsWith(storagePrefix + "?");
+      assertThat(((Number) shown.get("width")).intValue()).isEqualTo(32);
+    }
+    assertOnlyServiceResources(done);
+  }
+
+  @Test
+  @Order(8)
   void queuedAndRunningJobsAreCancelled() throws Exception {
     type(By.id("prompt"), "a slow teal square that will be cancelled");
     type(By.id("seed"), "");
@@ -392,7 +467,7 @@ class PlaygroundBrowserIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void theHistoryPagesWithItsCursor() throws Exception {
     String[] prompts = {"ocean waves at dusk", "a paper boat on a stream", "city lights in the rain",
         "a hummingbird in slow motion", "snow falling on pines", "a campfire under stars",
@@ -423,7 +498,7 @@ class PlaygroundBrowserIT {
         && d.findElement(By.id("load-more")).isDisplayed());
     assertThat(driver.findElement(By.cssSelector("#history-list li")).getDomAttribute("data-id")).isEqualTo(last);
     int total = json.readTree(get("/v1/videos?limit=100", apiKey).body()).get("data").size();
-    assertThat(total).isEqualTo(12 + 6); // and the six made in the browser
+    assertThat(total).isEqualTo(12 + 7); // and the seven made in the browser
     click(By.id("load-more"));
     wait.until(d -> d.findElements(By.cssSelector("#history-list li")).size() == total);
     assertThat(driver.findElement(By.id("load-more")).isDisplayed()).isFalse();
@@ -440,7 +515,7 @@ class PlaygroundBrowserIT {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void thePageFitsAPhone() throws Exception {
     viewport(390, 844, true);
     driver.navigate().refresh(); // the key stays in the tab's session storage
@@ -473,6 +548,20 @@ class PlaygroundBrowserIT {
         assertThat(url.toString()).satisfiesAnyOf(
             u -> assertThat(u).startsWith(base + "/"),
             u -> assertThat(u).startsWith(storageOrigin + "/")));
+  }
+
+  /** Polls the video through the API until {@code until} holds. */
+  private JsonNode waitForVideo(String id, java.util.function.Predicate<JsonNode> until) {
+    JsonNode[] last = new JsonNode[1];
+    wait.until(d -> {
+      try {
+        last[0] = json.readTree(get("/v1/videos/" + id, apiKey).body());
+        return until.test(last[0]);
+      } catch (IOException | InterruptedException e) {
+        return false;
+      }
+    });
+    return last[0];
   }
 
   private HttpResponse<String> get(String path, String key) throws IOException, InterruptedException {

@@ -131,8 +131,13 @@ class WaltGenerationIT {
       assertThat(System.nanoTime()).as("a preview while generating").isLessThan(deadline);
     } while (preview.status() == 409);
     assertThat(preview.status()).as(preview.body()).isEqualTo(302);
-    assertThat(get("/v1/videos/" + id, key).json().get("status").asString()).isEqualTo("in_progress");
     assertThat(fetch(preview.location())).isNotEmpty();
+    // and the video object carries its signed URL (a WebM: EBML magic) with when it was last replaced
+    JsonNode running = get("/v1/videos/" + id, key).json();
+    assertThat(running.get("status").asString()).isEqualTo("in_progress");
+    assertThat(fetch(running.get("preview_url").asString())).startsWith(0x1A, 0x45, 0xDF, 0xA3);
+    assertThat(running.get("preview_updated_at").asLong()).isBetween(running.get("started_at").asLong(),
+        running.get("url_expires_at").asLong());
 
     long asked = System.nanoTime();
     assertThat(post("/v1/videos/" + id + "/cancel", "").status()).isEqualTo(200);
