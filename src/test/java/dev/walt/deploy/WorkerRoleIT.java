@@ -25,6 +25,12 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 @WaltIntegrationTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "walt.roles=worker")
 class WorkerRoleIT {
 
+  /** A model folder without weights: readiness stays OUT_OF_SERVICE however fast the machine is. */
+  @org.springframework.test.context.DynamicPropertySource
+  static void modelWithoutWeights(org.springframework.test.context.DynamicPropertyRegistry registry) {
+    registry.add("walt.model.path", () -> dev.walt.worker.walt.SmallModel.folder().toString());
+  }
+
   @LocalServerPort int port;
   @Autowired RoleSettings roles;
   @Autowired ApplicationContext context;
@@ -37,8 +43,8 @@ class WorkerRoleIT {
     assertThat(context.getBeanNamesForType(WorkerPool.class)).hasSize(1);
 
     assertThat(get("/actuator/health/liveness")).isEqualTo(200);
-    // a worker is ready only once its model is loaded and warmed up: the bundled walt-tiny has no trained
-    // weights yet, so readiness is 503 OUT_OF_SERVICE (see HealthWithoutWeightsIT); the process is live
+    // a worker is ready only once its model is loaded and warmed up: a model folder without weights never
+    // is, so readiness is 503 OUT_OF_SERVICE (see HealthWithoutWeightsIT); the process is live
     assertThat(get("/actuator/health/readiness")).isEqualTo(503);
     assertThat(get("/v3/api-docs")).isEqualTo(404);
     assertThat(get("/playground/config")).isEqualTo(404);

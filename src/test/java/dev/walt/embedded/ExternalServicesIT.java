@@ -12,7 +12,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.core.env.Environment;
 
 /** With {@code walt.db.url} and {@code walt.s3.endpoint} set, nothing embedded starts and those are used. */
-@WaltIntegrationTest
+@WaltIntegrationTest(properties = "walt.worker.enabled=false") // nothing here needs a worker loading the model
 class ExternalServicesIT {
 
   @Autowired ApplicationContext context;

@@ -21,7 +21,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.health.contributor.Status;
 
 /** {@link ObjectStorage} against a real S3 server: exact bytes in and out, and presigned URLs that hold. */
-@WaltIntegrationTest
+@WaltIntegrationTest(properties = "walt.worker.enabled=false") // nothing here needs a worker loading the model
 class ObjectStorageIT {
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

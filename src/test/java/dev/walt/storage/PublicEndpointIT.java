@@ -18,7 +18,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * The test's public address is another name of the same server (127.0.0.1 versus localhost), so a URL
  * signed for it can be fetched, and the same URL moved to the internal address must be refused.
  */
-@WaltIntegrationTest(properties = "walt.s3.presign-expiry=5m")
+@WaltIntegrationTest(properties = {"walt.s3.presign-expiry=5m", "walt.worker.enabled=false"})
 class PublicEndpointIT {
 
   @DynamicPropertySource

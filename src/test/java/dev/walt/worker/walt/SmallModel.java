@@ -21,7 +21,7 @@ import java.util.List;
  * conditioning, 17 frames at 8 fps, continuation to 29) with one 2x super-resolution stage to 64x64,
  * thin transformers and a thin autoencoder. Only config.json: tests run it with random-init.
  */
-final class SmallModel {
+public final class SmallModel {
 
   static final int SIZE = 64;
   static final int FPS = 8;
@@ -40,7 +40,7 @@ final class SmallModel {
   }
 
   /** A folder holding the config (created once per JVM). */
-  static synchronized Path folder() {
+  public static synchronized Path folder() {
     try {
       if (folder == null) {
         Path dir = Files.createTempDirectory("walt-small-test");
