@@ -80,6 +80,14 @@ public class ApiKeys {
     return cache.get(hash, () -> lookup(hash));
   }
 
+  /**
+   * Whether this key exists and is not revoked, read from the database now (past the cache): for a
+   * decision that must see a revocation at once, such as the development key's bootstrap.
+   */
+  public boolean isActive(String key) {
+    return wellFormed(key) && lookup(hasher.hash(key)).isPresent();
+  }
+
   private Optional<Caller> lookup(byte[] keyHash) {
     return jdbc.sql("""
             SELECT tenant_id, id, requests_per_minute, max_active_jobs, default_webhook_url

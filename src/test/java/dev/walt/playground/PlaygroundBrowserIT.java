@@ -74,6 +74,7 @@ class PlaygroundBrowserIT {
   @TestConfiguration
   static class Generator {
     @Bean
+    @org.springframework.context.annotation.Primary // over the bundled model's factory: the page is under test here
     VideoGeneratorFactory playgroundTestGeneratorFactory() {
       return index -> new MovingSquareGenerator();
     }

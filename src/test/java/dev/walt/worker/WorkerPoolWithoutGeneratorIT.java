@@ -13,15 +13,17 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Without a {@link VideoGeneratorFactory} bean (src/main has none until the W.A.L.T pipeline is wired
- * in) the application still starts and accepts jobs, but runs none: no worker thread, no LISTEN
+ * Without a {@link VideoGeneratorFactory} bean (the W.A.L.T one needs a model folder with weights)
+ * the application still starts and accepts jobs, but runs none: no worker thread, no LISTEN
  * connection; the jobs wait in the queue for an instance that has a generator.
  */
 class WorkerPoolWithoutGeneratorIT {
 
   @Test
   void theApplicationStartsAndQueuesJobsButRunsNone() throws Exception {
-    try (ConfigurableApplicationContext app = JobsTestApp.start(JobsTestApp.services(), null)) {
+    // a model folder without weights: the W.A.L.T generator factory is not created
+    try (ConfigurableApplicationContext app = JobsTestApp.start(JobsTestApp.services(), null,
+        "walt.model.path=" + dev.walt.worker.walt.SmallModel.folder())) {
       assertThat(app.getBeanNamesForType(VideoGeneratorFactory.class)).isEmpty();
       VideoJobs jobs = app.getBean(VideoJobs.class);
       JobFixtures.Tenant tenant = JobFixtures.tenant(app.getBean(JdbcClient.class), null);
