@@ -3,8 +3,10 @@ package dev.walt.webhooks;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import dev.walt.system.SqlArrays;
 import org.jspecify.annotations.Nullable;
@@ -37,11 +39,12 @@ class WebhookDeliveries {
    * neither, or when the key is gone (without its secret nothing can be signed). Reads
    * {@code api_keys}, never writes it.
    *
-   * @return how many were written
+   * @return the keys, among those of events without a URL of their own, that exist and have no default
+   *     URL (their events were not written)
    */
-  int insertAll(List<NewEvent> events) {
+  Set<UUID> insertAll(List<NewEvent> events) {
     if (events.isEmpty()) {
-      return 0;
+      return Set.of();
     }
     int n = events.size();
     Object[] ids = new Object[n];
@@ -59,15 +62,20 @@ class WebhookDeliveries {
       urls[i] = e.jobUrl();
       payloads[i] = e.payload();
     }
-    return jdbc.sql(
+    return new HashSet<>(jdbc.sql(
             """
-            INSERT INTO webhook_deliveries (id, job_id, api_key_id, event_type, url, payload)
-            SELECT e.id, e.job_id, k.id, e.event_type, coalesce(e.url, k.default_webhook_url), e.payload
-            FROM unnest(CAST(:ids AS text[]), CAST(:jobs AS uuid[]), CAST(:keys AS uuid[]), CAST(:types AS text[]),
-                        CAST(:urls AS text[]), CAST(:payloads AS text[]))
-                     AS e(id, job_id, api_key_id, event_type, url, payload)
-            JOIN api_keys k ON k.id = e.api_key_id
-            WHERE coalesce(e.url, k.default_webhook_url) IS NOT NULL
+            WITH e AS (
+                SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:jobs AS uuid[]), CAST(:keys AS uuid[]),
+                                     CAST(:types AS text[]), CAST(:urls AS text[]), CAST(:payloads AS text[]))
+                         AS e(id, job_id, api_key_id, event_type, url, payload)),
+            written AS (
+                INSERT INTO webhook_deliveries (id, job_id, api_key_id, event_type, url, payload)
+                SELECT e.id, e.job_id, k.id, e.event_type, coalesce(e.url, k.default_webhook_url), e.payload
+                FROM e JOIN api_keys k ON k.id = e.api_key_id
+                WHERE coalesce(e.url, k.default_webhook_url) IS NOT NULL
+                RETURNING 1)
+            SELECT DISTINCT k.id FROM e JOIN api_keys k ON k.id = e.api_key_id
+            WHERE e.url IS NULL AND k.default_webhook_url IS NULL
             """)
         .param("ids", SqlArrays.of("text", ids))
         .param("jobs", SqlArrays.of("uuid", jobs))
@@ -75,7 +83,8 @@ class WebhookDeliveries {
         .param("types", SqlArrays.of("text", types))
         .param("urls", SqlArrays.of("text", urls))
         .param("payloads", SqlArrays.of("text", payloads))
-        .update();
+        .query((rs, row) -> rs.getObject(1, UUID.class))
+        .list());
   }
 
   /**
