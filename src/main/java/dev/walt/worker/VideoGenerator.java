@@ -13,4 +13,11 @@ public interface VideoGenerator {
    * @throws Exception any other failure, reported on the job (and retried when transient)
    */
   GeneratedVideo generate(GenerationTask task, GenerationContext context) throws Exception;
+
+  /**
+   * Called on the worker's thread after each job, whatever its outcome, once its outputs are encoded
+   * and uploaded and before the next claim: the place to give back what the job no longer needs.
+   * Must not throw. Does nothing by default.
+   */
+  default void afterJob() {}
 }

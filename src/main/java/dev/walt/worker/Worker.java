@@ -136,6 +136,11 @@ final class Worker implements Runnable {
       removeQuietly(job, uploaded);
     }
     meters.counter("walt.worker.attempts", "status", outcome).increment();
+    try {
+      generator.afterJob();
+    } catch (RuntimeException e) {
+      log.warn("worker {}: after-job clean-up failed: {}", workerId, e.toString());
+    }
   }
 
   /** Runs one attempt to its guarded end; returns the outcome (a metric tag). */

@@ -35,6 +35,8 @@ public final class TestGenerator implements VideoGenerator {
   public static final Map<UUID, List<Long>> STARTS = new ConcurrentHashMap<>();
   /** Steps completed, per job (all attempts). */
   public static final Map<UUID, AtomicInteger> STEPS = new ConcurrentHashMap<>();
+  /** Calls of {@link #afterJob()}, per job that ran last before the call. */
+  public static final Map<UUID, AtomicInteger> AFTER_JOB = new ConcurrentHashMap<>();
   /** Jobs currently blocked inside the generator. */
   public static final Map<UUID, CountDownLatch> GATES = new ConcurrentHashMap<>();
 
@@ -48,8 +50,11 @@ public final class TestGenerator implements VideoGenerator {
     GATES.computeIfAbsent(jobId, id -> new CountDownLatch(1)).countDown();
   }
 
+  private volatile UUID lastJob;
+
   @Override
   public GeneratedVideo generate(GenerationTask task, GenerationContext context) throws Exception {
+    lastJob = task.jobId();
     RUNS.computeIfAbsent(task.jobId(), id -> new AtomicInteger()).incrementAndGet();
     STARTS.computeIfAbsent(task.jobId(), id -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
     String prompt = task.prompt();
@@ -72,6 +77,13 @@ public final class TestGenerator implements VideoGenerator {
       }
     }
     return new GeneratedVideo(frames(task), task.fps());
+  }
+
+  @Override
+  public void afterJob() {
+    if (lastJob != null) {
+      AFTER_JOB.computeIfAbsent(lastJob, id -> new AtomicInteger()).incrementAndGet();
+    }
   }
 
   private static List<BufferedImage> frames(GenerationTask task) {

@@ -17,21 +17,27 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates each worker's {@link WaltVideoGenerator} on that worker's thread: loads the model onto the
  * worker's device (or, with {@code walt.model.random-init}, draws random weights), runs one tiny
- * warm-up generation, and only then returns, so that the worker reports ready warmed up.
+ * warm-up generation, trims the C heap like after every job ({@link WaltVideoGenerator#afterJob}), and
+ * only then returns, so that the worker reports ready warmed up.
  */
 final class WaltGeneratorFactory implements VideoGeneratorFactory {
 
   private static final Logger log = LoggerFactory.getLogger(WaltGeneratorFactory.class);
 
   private final ModelSettings settings;
+  private final NativeMemorySettings nativeMemory;
   private final ModelFolder folder;
   private final List<Device> devices;
   private final AtomicInteger warmedUp = new AtomicInteger();
 
-  WaltGeneratorFactory(ModelSettings settings, ModelFolder folder, List<Device> devices) {
+  WaltGeneratorFactory(
+      ModelSettings settings, NativeMemorySettings nativeMemory, ModelFolder folder, List<Device> devices) {
     this.settings = settings;
+    this.nativeMemory = nativeMemory;
     this.folder = folder;
     this.devices = List.copyOf(devices);
+    log.info("C heap: free pages given back after each job: {}", !nativeMemory.trimAfterJob() ? "no (off)"
+        : NativeMemory.available() ? "yes" : "no (not glibc)");
   }
 
   @Override
@@ -47,8 +53,9 @@ final class WaltGeneratorFactory implements VideoGeneratorFactory {
     long start = System.nanoTime();
     WaltModel model = load(device);
     try {
-      WaltVideoGenerator generator = new WaltVideoGenerator(new WaltPipeline(model));
+      WaltVideoGenerator generator = new WaltVideoGenerator(new WaltPipeline(model), nativeMemory);
       warmUp(generator.pipeline());
+      generator.afterJob();
       warmedUp.incrementAndGet();
       log.info("worker {}: model {} on {} loaded and warmed up in {} ms", workerIndex, folder.config().name(),
           device, (System.nanoTime() - start) / 1_000_000);

@@ -13,6 +13,8 @@ import dev.walt.worker.GenerationTask;
 import dev.walt.worker.JobCancelledException;
 import dev.walt.worker.VideoGenerator;
 import java.util.concurrent.CancellationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The production generator of one worker: its own {@link WaltPipeline} (and so its own model and
@@ -24,16 +26,22 @@ import java.util.concurrent.CancellationException;
  * GenerationContext#progress}, its throttled previews to {@link GenerationContext#preview}, and {@link
  * GenerationContext#cancelled()} is its cancellation check before every sampling step. Every tensor of
  * the job lives in the pipeline's per-job scope, closed when {@code generate} returns or throws. The
- * same seed and parameters give the same video on the same kind of device.
+ * same seed and parameters give the same video on the same kind of device. After each job ({@link
+ * #afterJob}) the C heap's free pages go back to the system ({@code walt.worker.native-memory.trim-after-job},
+ * see {@link NativeMemory}).
  */
 public final class WaltVideoGenerator implements VideoGenerator, AutoCloseable {
 
+  private static final Logger log = LoggerFactory.getLogger(WaltVideoGenerator.class);
+
   private final WaltPipeline pipeline;
   private final ModelLimits limits;
+  private final NativeMemorySettings nativeMemory;
 
-  public WaltVideoGenerator(WaltPipeline pipeline) {
+  public WaltVideoGenerator(WaltPipeline pipeline, NativeMemorySettings nativeMemory) {
     this.pipeline = pipeline;
     this.limits = pipeline.limits();
+    this.nativeMemory = nativeMemory;
   }
 
   public WaltPipeline pipeline() {
@@ -73,6 +81,19 @@ public final class WaltVideoGenerator implements VideoGenerator, AutoCloseable {
       throw new JobCancelledException();
     }
     return new GeneratedVideo(clip.frames(), clip.fps());
+  }
+
+  /**
+   * The job's tensors are gone (its scope closed when {@code generate} returned) and its outputs are
+   * encoded: their memory is free in the C heap but still resident; trimming gives it back.
+   */
+  @Override
+  public void afterJob() {
+    if (nativeMemory.trimAfterJob()) {
+      long start = System.nanoTime();
+      NativeMemory.trim();
+      log.debug("C heap trimmed in {} µs", (System.nanoTime() - start) / 1000);
+    }
   }
 
   @Override

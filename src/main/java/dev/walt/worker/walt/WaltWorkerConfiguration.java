@@ -48,8 +48,10 @@ class WaltWorkerConfiguration {
   @Bean
   @ConditionalOnMissingBean(VideoGeneratorFactory.class)
   @Conditional(WorkerCanRun.class)
-  VideoGeneratorFactory waltGeneratorFactory(ModelSettings settings, ModelFolder folder, WorkerSettings workers) {
-    return new WaltGeneratorFactory(settings, folder, DeviceDiscovery.devices(settings.device(), workers.threads()));
+  VideoGeneratorFactory waltGeneratorFactory(
+      ModelSettings settings, NativeMemorySettings nativeMemory, ModelFolder folder, WorkerSettings workers) {
+    return new WaltGeneratorFactory(
+        settings, nativeMemory, folder, DeviceDiscovery.devices(settings.device(), workers.threads()));
   }
 
   @Bean

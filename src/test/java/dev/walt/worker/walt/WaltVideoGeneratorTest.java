@@ -33,7 +33,7 @@ class WaltVideoGeneratorTest {
   void load() throws Exception {
     String location = SmallModel.folder().toString();
     ModelSettings settings = new ModelSettings(location, ModelSettings.DeviceChoice.CPU, true, 7, 1);
-    generator = new WaltGeneratorFactory(settings, ModelFolder.open(location), List.of(ai.djl.Device.cpu())).create(0);
+    generator = new WaltGeneratorFactory(settings, NativeMemorySettings.defaults(), ModelFolder.open(location), List.of(ai.djl.Device.cpu())).create(0);
   }
 
   @AfterAll
@@ -125,6 +125,46 @@ class WaltVideoGeneratorTest {
     GenerationTask wrong = new GenerationTask(UUID.randomUUID(), 1, "x", null, 17, 128, 128, 8, 1, 2, 4.0f, null);
     assertThatThrownBy(() -> generator.generate(wrong, new Recording()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("generates 64x64");
+  }
+
+  @Test
+  void jobsLeaveNoArraysAndNoSubManagersBehindUnderTheModelsManager() throws Exception {
+    ai.djl.ndarray.NDManager manager = generator.pipeline().model().manager();
+    generator.generate(task(3, 2, null), new Recording());
+    generator.afterJob();
+    List<String> arrays = uids(manager); // the weights and cached constants
+    int managers = subManagers(manager);
+    BufferedImage image = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
+    for (int job = 0; job < 4; job++) {
+      Recording context = new Recording();
+      if (job == 2) {
+        context.cancelAfter = 1; // ends by an exception in the middle of sampling
+        assertThatThrownBy(() -> generator.generate(task(11, 4, null), context)).isInstanceOf(JobCancelledException.class);
+      } else {
+        generator.generate(task(10 + job, 2, job == 1 ? image : null), context);
+      }
+      generator.afterJob();
+      assertThat(uids(manager)).as("arrays under the model's manager after job %d", job)
+          .containsExactlyInAnyOrderElementsOf(arrays);
+      assertThat(subManagers(manager)).as("sub-managers after job %d", job).isEqualTo(managers);
+    }
+  }
+
+  static List<String> uids(ai.djl.ndarray.NDManager manager) {
+    return manager.getManagedArrays().stream().map(ai.djl.ndarray.NDArray::getUid).toList();
+  }
+
+  /** The open sub-managers below a manager (DJL keeps them with its resources). */
+  static int subManagers(ai.djl.ndarray.NDManager manager) throws Exception {
+    java.lang.reflect.Field resources = ai.djl.ndarray.BaseNDManager.class.getDeclaredField("resources");
+    resources.setAccessible(true);
+    int count = 0;
+    for (Object resource : ((java.util.Map<?, ?>) resources.get(manager)).values()) {
+      if (resource instanceof ai.djl.ndarray.NDManager sub) {
+        count += 1 + subManagers(sub);
+      }
+    }
+    return count;
   }
 
   /** Every pixel of every frame, as one digest (hex). */
