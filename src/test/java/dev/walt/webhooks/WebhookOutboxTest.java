@@ -49,7 +49,7 @@ class WebhookOutboxTest {
     Instant now = Instant.now();
     return new Job(UUID.randomUUID(), UUID.randomUUID(), apiKeyId, status, 0, "p", null, 17, 128, 128, 8, 1L, 1, 5f,
         null, webhookUrl, Map.of(), 1, 3, false, 100, null, null, null,
-        status == JobStatus.COMPLETED ? "v" : null, status == JobStatus.COMPLETED ? "t" : null, null,
+        status == JobStatus.COMPLETED ? "v" : null, status == JobStatus.COMPLETED ? "t" : null, null, null,
         now, now, now, now.plusSeconds(60));
   }
 
