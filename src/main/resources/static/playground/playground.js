@@ -632,6 +632,8 @@
 
   function stopPreview() {
     state.previewPending = null;
+    el.previewBar.hidden = true;
+    if (!el.previewVideo.dataset.version && el.previewVideo.hidden) return; // nothing shown (queued, polled)
     el.previewVideo.pause();
     el.previewVideo.hidden = true;
     el.previewVideo.removeAttribute('src');
