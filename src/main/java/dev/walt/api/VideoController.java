@@ -129,7 +129,8 @@ class VideoController {
     if (created.replayed()) {
       response.header(REPLAYED_HEADER, "true");
     }
-    return response.body(views.view(created.job()));
+    // a new job's queue position was counted by its insert; a replayed one is looked up
+    return response.body(created.replayed() ? views.view(created.job()) : views.view(created.job(), created.queuePosition()));
   }
 
   @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -8,6 +8,8 @@ import dev.walt.storage.ObjectStorage;
 import java.io.ByteArrayInputStream;
 import java.security.MessageDigest;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -26,16 +28,24 @@ import org.springframework.web.ErrorResponseException;
  * slots ({@link CreationLocks}), so parallel creates cannot overshoot it: a key far from its limit
  * holds one slot (up to {@code walt.api.create-slots} of its creates run at once), a key close to it
  * holds all (its creates run one at a time). Without Idempotency-Key a create is three round trips:
- * the slot, the insert (count, insert and NOTIFY in one statement) and the commit.
+ * the slot, the insert (count, insert and NOTIFY in one statement) and the commit. A key far from its
+ * limit is not even counted on every create: a count at most a second old plus the jobs inserted since
+ * bounds it ({@link ActiveJobBound}), so the cost of a create does not grow with the key's queue.
  */
 @Service
 class VideoCreation {
 
   private static final Logger log = LoggerFactory.getLogger(VideoCreation.class);
   private static final Pattern KEY_SHAPE = Pattern.compile("[\\x21-\\x7e]{1,255}");
+  /** A key's active jobs are counted again after this long (the bound only grows until then). */
+  private static final long BOUND_TTL_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final int MAX_BOUNDS = 10_000;
 
-  /** The job, and whether it was created by an earlier request with the same key. */
-  record Created(Job job, boolean replayed) {}
+  /**
+   * The job, whether it was created by an earlier request with the same key, and (for a new job) its
+   * queue position as counted at its insert, else -1.
+   */
+  record Created(Job job, boolean replayed, long queuePosition) {}
 
   private final RequestValidator validator;
   private final InputImages images;
@@ -45,6 +55,8 @@ class VideoCreation {
   private final TransactionTemplate transactions;
   private final ApiSettings settings;
   private final CreationLocks locks;
+  /** Per key, the last count of its active jobs and what it bounds ({@link ActiveJobBound}). */
+  private final ConcurrentHashMap<UUID, ActiveJobBound> bounds = new ConcurrentHashMap<>();
 
   VideoCreation(RequestValidator validator, InputImages images, IdempotencyStore idempotency, VideoJobs jobs,
       ObjectStorage storage, TransactionTemplate transactions, ApiSettings settings, CreationLocks locks) {
@@ -112,6 +124,13 @@ class VideoCreation {
     }
   }
 
+  private void remember(UUID apiKeyId, ActiveJobBound bound) {
+    if (bounds.size() >= MAX_BOUNDS) {
+      bounds.clear();
+    }
+    bounds.put(apiKeyId, bound);
+  }
+
   /** The key's active jobs leave too little room for a create holding one slot: roll back, retry with all. */
   private static final class NearTheLimit extends RuntimeException {
     NearTheLimit() {
@@ -140,12 +159,24 @@ class VideoCreation {
       // one slot: up to `slots` creates of this key are counted but not committed, so leave room for
       // them all; all slots: no other create of the key is in flight, the count is exact
       boolean oneSlot = !allSlots && max > slots;
+      VideoJobs.Admission admission;
       if (oneSlot) {
-        locks.takeOneSlot(caller.apiKeyId());
+        long createdNow = locks.takeOneSlot(caller.apiKeyId());
+        long now = System.nanoTime();
+        ActiveJobBound bound = bounds.get(caller.apiKeyId());
+        if (bound != null && now - bound.countedAtNanos() < BOUND_TTL_NANOS && bound.leavesRoom(createdNow, slots, max)) {
+          // far enough from the limit, as a count a moment ago shows: no need to count again
+          admission = jobs.createIfFewerActive(jobId, newJob, Integer.MAX_VALUE, 0);
+        } else {
+          admission = jobs.createIfFewerActive(jobId, newJob, max - slots + 1, max);
+          if (admission.job().isPresent()) {
+            remember(caller.apiKeyId(), new ActiveJobBound(admission.activeJobs(), createdNow, now));
+          }
+        }
       } else {
         locks.takeAllSlots(caller.apiKeyId());
+        admission = jobs.createIfFewerActive(jobId, newJob, max, max);
       }
-      VideoJobs.Admission admission = jobs.createIfFewerActive(jobId, newJob, oneSlot ? max - slots + 1 : max, max);
       if (admission.job().isEmpty()) {
         if (admission.activeJobs() >= max) {
           throw tooManyActiveJobs(caller);
@@ -155,7 +186,7 @@ class VideoCreation {
       if (idempotencyKey != null) {
         idempotency.attach(caller.apiKeyId(), idempotencyKey, jobId);
       }
-      return new Created(admission.job().get(), false);
+      return new Created(admission.job().get(), false, admission.queuePosition());
     });
   }
 
@@ -183,7 +214,7 @@ class VideoCreation {
     }
     Job job = jobs.find(caller.tenantId(), stored.jobId()).orElseThrow(() -> Problems.problem(HttpStatus.CONFLICT,
         "idempotency-key-in-use", "Idempotency key in use", "the video created with this Idempotency-Key was deleted; use a new key"));
-    return new Created(job, true);
+    return new Created(job, true, -1);
   }
 
   private static ErrorResponseException inFlight() {

@@ -40,7 +40,8 @@ public class JdbcVideoJobs implements VideoJobs {
 
   @Override
   public Admission createIfFewerActive(UUID jobId, NewJob request, int activeBelow, int countUpTo) {
-    return jobs.insertIfFewerActive(jobId, request, settings.maxAttempts(), activeBelow, countUpTo);
+    return jobs.insertIfFewerActive(jobId, request, settings.maxAttempts(), activeBelow, countUpTo,
+        settings.queuePositionLimit());
   }
 
   @Override

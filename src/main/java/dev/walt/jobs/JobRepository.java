@@ -56,9 +56,11 @@ class JobRepository {
    * in one statement, but only while the job's API key has fewer than {@code activeBelow} queued or
    * running jobs. The count is part of the statement, so it is taken after whatever lock the caller
    * acquired in an earlier statement of the transaction (see {@code dev.walt.api.CreationLocks}); it
-   * stops at {@code countUpTo}, so that it costs at most that many index entries.
+   * stops at {@code countUpTo}, so that it costs at most that many index entries. The new job's queue
+   * position (the queued jobs ahead of it, up to {@code positionLimit}) is counted by the same statement.
    */
-  VideoJobs.Admission insertIfFewerActive(UUID id, NewJob job, int maxAttempts, int activeBelow, int countUpTo) {
+  VideoJobs.Admission insertIfFewerActive(
+      UUID id, NewJob job, int maxAttempts, int activeBelow, int countUpTo, int positionLimit) {
     return jdbc.sql(
             """
             WITH active AS (
@@ -79,7 +81,14 @@ class JobRepository {
                 RETURNING *),
             woken AS (
                 SELECT pg_notify(:channel, :payload) FROM created)
-            SELECT active.n AS active_jobs, (SELECT count(*) FROM woken) AS woken, created.*
+            SELECT active.n AS active_jobs, (SELECT count(*) FROM woken) AS woken,
+                   CASE WHEN created.id IS NULL THEN -1 ELSE (
+                       SELECT count(*) FROM (
+                           SELECT 1 FROM video_jobs q
+                           WHERE q.status = 'queued'
+                             AND (q.priority, q.created_at, q.id) < (created.priority, created.created_at, created.id)
+                           LIMIT :positionLimit) AS ahead) END AS queue_position,
+                   created.*
             FROM active LEFT JOIN created ON true
             """)
         .param("id", id)
@@ -100,16 +109,18 @@ class JobRepository {
         .param("maxAttempts", maxAttempts)
         .param("countUpTo", Math.max(0, countUpTo))
         .param("activeBelow", activeBelow)
+        .param("positionLimit", Math.max(0, positionLimit))
         .param("channel", CHANNEL)
         .param("payload", JobNotifications.QUEUED)
         .query((rs, n) -> new VideoJobs.Admission(
-            rs.getObject("id") == null ? Optional.empty() : Optional.of(job(rs, n)), rs.getInt("active_jobs")))
+            rs.getObject("id") == null ? Optional.empty() : Optional.of(job(rs, n)), rs.getInt("active_jobs"),
+            rs.getLong("queue_position")))
         .single();
   }
 
   /** Inserts a queued job, whatever its key's active jobs, and wakes idle workers (one statement). */
   Job insert(UUID id, NewJob job, int maxAttempts) {
-    return insertIfFewerActive(id, job, maxAttempts, Integer.MAX_VALUE, 0).job().orElseThrow();
+    return insertIfFewerActive(id, job, maxAttempts, Integer.MAX_VALUE, 0, 0).job().orElseThrow();
   }
 
   Optional<Job> find(UUID tenantId, UUID id) {

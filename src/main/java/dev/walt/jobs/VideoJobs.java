@@ -20,14 +20,17 @@ public interface VideoJobs {
    * @param job the new job; empty when the key had too many active jobs
    * @param activeJobs the key's queued and running jobs before this one, as counted (at most the
    *     bound the caller gave)
+   * @param queuePosition the new job's {@link #queuePosition}, counted by the same statement (-1
+   *     when it was not created)
    */
-  record Admission(Optional<Job> job, int activeJobs) {}
+  record Admission(Optional<Job> job, int activeJobs, long queuePosition) {}
 
   /**
    * Inserts a queued job and wakes idle workers, in one statement, only if the job's API key has fewer
    * than {@code activeBelow} queued or running jobs; the count is part of that statement (so it sees
    * everything committed before the caller's earlier locks were granted) and stops at
-   * {@code countUpTo}. Joins the caller's transaction.
+   * {@code countUpTo}; the same statement also counts the new job's queue position. Joins the
+   * caller's transaction.
    */
   Admission createIfFewerActive(UUID jobId, NewJob request, int activeBelow, int countUpTo);
 

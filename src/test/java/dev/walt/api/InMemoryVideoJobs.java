@@ -35,7 +35,11 @@ class InMemoryVideoJobs implements VideoJobs {
   @Override
   public synchronized Admission createIfFewerActive(UUID jobId, NewJob request, int activeBelow, int countUpTo) {
     int active = request.apiKeyId() == null ? 0 : Math.min(countUpTo, activeJobs(request.apiKeyId()));
-    return active < activeBelow ? new Admission(Optional.of(create(jobId, request)), active) : new Admission(Optional.empty(), active);
+    if (active >= activeBelow) {
+      return new Admission(Optional.empty(), active, -1);
+    }
+    Job job = create(jobId, request);
+    return new Admission(Optional.of(job), active, queuePosition(job));
   }
 
   @Override

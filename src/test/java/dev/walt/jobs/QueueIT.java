@@ -49,6 +49,26 @@ class QueueIT {
   }
 
   @Test
+  void aCreateCountsTheActiveJobsOfItsKeyAndItsOwnQueuePosition() {
+    for (int i = 0; i < 5; i++) {
+      VideoJobs.Admission admitted = jobs.createIfFewerActive(UUID.randomUUID(), tenant.job("admitted " + i), 10, 10);
+      assertThat(admitted.job()).isPresent();
+      assertThat(admitted.activeJobs()).isEqualTo(i);
+      assertThat(admitted.queuePosition()).isEqualTo(Math.min(i, 3));
+      assertThat(admitted.queuePosition()).isEqualTo(jobs.queuePosition(admitted.job().get()));
+    }
+    // with as many active jobs as allowed nothing is inserted; the count stops at its bound
+    VideoJobs.Admission refused = jobs.createIfFewerActive(UUID.randomUUID(), tenant.job("refused"), 5, 5);
+    assertThat(refused.job()).isEmpty();
+    assertThat(refused.activeJobs()).isEqualTo(5);
+    assertThat(refused.queuePosition()).isEqualTo(-1);
+    VideoJobs.Admission bounded = jobs.createIfFewerActive(UUID.randomUUID(), tenant.job("refused"), 3, 3);
+    assertThat(bounded.job()).isEmpty();
+    assertThat(bounded.activeJobs()).isEqualTo(3);
+    assertThat(jobs.activeJobs(tenant.apiKeyId())).isEqualTo(5);
+  }
+
+  @Test
   void aJobIsReadWithItsQueuePositionInOneStatement() {
     List<Job> queued = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
