@@ -16,7 +16,6 @@ import dev.walt.world.SceneRenderer;
 import dev.walt.world.Shape;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,7 +36,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.util.FileSystemUtils;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -55,22 +53,11 @@ import tools.jackson.databind.json.JsonMapper;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BundledModelServiceIT {
 
-  private static final Path DATA_DIR;
-
-  static {
-    try {
-      DATA_DIR = Files.createTempDirectory("walt-bundled-it-");
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> FileSystemUtils.deleteRecursively(DATA_DIR.toFile())));
-    } catch (IOException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  private static final Path DATA_DIR = EmbeddedDefault.dataDir("walt-bundled-it-");
 
   @DynamicPropertySource
   static void embeddedDefault(DynamicPropertyRegistry registry) {
-    registry.add("walt.data-dir", DATA_DIR::toString);
-    registry.add("walt.db.url", () -> ""); // blank = not configured, whatever the environment says
-    registry.add("walt.s3.endpoint", () -> "");
+    EmbeddedDefault.register(registry, DATA_DIR);
   }
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.walt.storage.ObjectStorage;
 import dev.walt.storage.S3Connection;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +21,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.util.FileSystemUtils;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,25 +33,12 @@ import tools.jackson.databind.json.JsonMapper;
 @DirtiesContext // stop the embedded servers after this class
 class EmbeddedDefaultServiceIT {
 
-  private static final Path DATA_DIR;
-
-  static {
-    try {
-      DATA_DIR = Files.createTempDirectory("walt-embedded-it-");
-      // removed when the test JVM ends (the context, and with it PostgreSQL, is closed after the class)
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> FileSystemUtils.deleteRecursively(DATA_DIR.toFile())));
-    } catch (IOException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  private static final Path DATA_DIR = EmbeddedDefault.dataDir("walt-embedded-it-");
 
   @DynamicPropertySource
   static void embeddedDefault(DynamicPropertyRegistry registry) {
-    registry.add("walt.data-dir", DATA_DIR::toString);
-    registry.add("walt.db.url", () -> ""); // blank = not configured, whatever the environment says
-    registry.add("walt.s3.endpoint", () -> "");
-    // API role only: with the worker role, readiness also waits for a warmed-up worker, and stays DOWN
-    // while the bundled walt-tiny has no trained weights (dev.walt.worker.walt.WorkersReadinessIT)
+    EmbeddedDefault.register(registry, DATA_DIR);
+    // API role only: this class checks the services, not the worker (BundledModelServiceIT runs both roles)
     registry.add("walt.worker.enabled", () -> "false");
   }
 
