@@ -131,6 +131,17 @@ class HostileRequestFuzzIT {
     assertThat(r.header("content-type")).startsWith("application/problem+json");
   }
 
+  /** An undecodable query parameter name ({@code %ZZ}) on the listing was a 500 (fixed in ApiExceptionHandler). */
+  @Example
+  void undecodableQueryIs400() throws Exception {
+    for (String path : List.of("/v1/videos?%ZZ=1", "/v1/videos?limit=%G1", "/v1/videos?%=1")) {
+      RawHttp.Response r = RawHttp.send(port, "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+          + "Authorization: Bearer " + key + "\r\nContent-Length: 0", new byte[0]);
+      assertThat(r.status()).as(path + " -> " + r.text()).isEqualTo(400);
+      assertThat(r.header("content-type")).startsWith("application/problem+json");
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
   // the oracle
 
