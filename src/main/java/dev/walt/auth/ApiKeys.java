@@ -80,6 +80,14 @@ public class ApiKeys {
     return cache.get(hash, () -> lookup(hash));
   }
 
+  /**
+   * As {@link #authenticate}, but always from the database, never the cache: for checks outside the
+   * request path that must see a revocation made by any means (the development key at start-up).
+   */
+  public Optional<Caller> authenticateNow(String key) {
+    return wellFormed(key) ? lookup(hasher.hash(key)) : Optional.empty();
+  }
+
   private Optional<Caller> lookup(byte[] keyHash) {
     return jdbc.sql("""
             SELECT tenant_id, id, requests_per_minute, max_active_jobs, default_webhook_url

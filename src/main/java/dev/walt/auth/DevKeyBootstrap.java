@@ -44,7 +44,7 @@ class DevKeyBootstrap implements ApplicationRunner {
     }
     try {
       var existing = SecretFiles.read(file);
-      if (existing.isPresent() && keys.authenticate(existing.get()).isPresent()) {
+      if (existing.isPresent() && keys.authenticateNow(existing.get()).isPresent()) {
         log.info("development API key: see {}", file.toAbsolutePath());
         return;
       }
