@@ -5,6 +5,7 @@ import dev.walt.jobs.Job;
 import dev.walt.jobs.NewJob;
 import dev.walt.jobs.VideoJobs;
 import dev.walt.storage.ObjectStorage;
+import dev.walt.system.RandomIds;
 import java.io.ByteArrayInputStream;
 import java.security.MessageDigest;
 import java.util.UUID;
@@ -95,7 +96,7 @@ class VideoCreation {
       image = images.inspect(images.fetch(remote.url()));
     }
 
-    UUID jobId = UUID.randomUUID();
+    UUID jobId = RandomIds.uuid();
     String imageKey = null;
     if (image != null) {
       imageKey = "inputs/" + jobId + "/image";

@@ -81,11 +81,11 @@ public class ApiKeys {
   }
 
   /**
-   * Whether this key exists and is not revoked, read from the database now (past the cache): for a
-   * decision that must see a revocation at once, such as the development key's bootstrap.
+   * As {@link #authenticate}, but always from the database, never the cache: for checks outside the
+   * request path that must see a revocation made by any means (the development key at start-up).
    */
-  public boolean isActive(String key) {
-    return wellFormed(key) && lookup(hasher.hash(key)).isPresent();
+  public Optional<Caller> authenticateNow(String key) {
+    return wellFormed(key) ? lookup(hasher.hash(key)) : Optional.empty();
   }
 
   private Optional<Caller> lookup(byte[] keyHash) {

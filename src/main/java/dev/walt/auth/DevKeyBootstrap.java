@@ -44,7 +44,7 @@ class DevKeyBootstrap implements ApplicationRunner {
     }
     try {
       var existing = SecretFiles.read(file);
-      if (existing.isPresent() && keys.isActive(existing.get())) {
+      if (existing.isPresent() && keys.authenticateNow(existing.get()).isPresent()) {
         log.info("development API key: see {}", file.toAbsolutePath());
         return;
       }

@@ -27,16 +27,24 @@ class KeyHasher {
   private static final int MIN_PEPPER_CHARS = 32;
 
   private final SecretKeySpec pepper;
+  /** A Mac is not thread-safe, and looking one up and keying it costs more than the hash: one per thread. */
+  private final ThreadLocal<Mac> macs;
 
   KeyHasher(AuthSettings settings, WaltSettings walt, DatabaseSettings database) {
     this.pepper = new SecretKeySpec(loadPepper(settings, walt, database).getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+    this.macs = ThreadLocal.withInitial(this::newMac);
   }
 
   byte[] hash(String key) {
+    // doFinal resets the Mac to its keyed initial state, ready for the next key
+    return macs.get().doFinal(key.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private Mac newMac() {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(pepper);
-      return mac.doFinal(key.getBytes(StandardCharsets.UTF_8));
+      return mac;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is not available", e);
     }

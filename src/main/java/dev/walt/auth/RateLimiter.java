@@ -128,12 +128,12 @@ public class RateLimiter {
         while (true) {
           long now = nanoClock.getAsLong();
           if (windowStartMillis != Long.MIN_VALUE && now - windowEndNanos >= 0) {
-            // the window is over: what was left of it is void, and the count starts again
+            // the window is over: what was left of it is void, and the count starts again (the size of
+            // the reservations, learnt from the key's traffic, is kept)
             windowStartMillis = Long.MIN_VALUE;
             tokens = 0;
             taken = 0;
             windowExhausted = false;
-            chunk = 1;
             lastReservationNanos = 0;
           }
           if (tokens > 0) {
@@ -173,11 +173,12 @@ public class RateLimiter {
       if (lastReservationNanos != 0) {
         long lasted = now - lastReservationNanos;
         if (lasted < TARGET_NANOS) {
-          chunk = Math.min(chunk * 2, 1L << 40);
+          chunk = chunk * 2;
         } else if (lasted > SLOW_NANOS) {
-          chunk = Math.max(1, chunk / 2);
+          chunk = chunk / 2;
         }
       }
+      chunk = Math.max(1, Math.min(chunk, cap));
       long wanted = Math.min(cap, Math.max(chunk, waiting + 1L));
       reserving = true;
       lock.unlock();

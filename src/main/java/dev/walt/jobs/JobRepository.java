@@ -87,6 +87,7 @@ class JobRepository {
                            SELECT 1 FROM video_jobs q
                            WHERE q.status = 'queued'
                              AND (q.priority, q.created_at, q.id) < (created.priority, created.created_at, created.id)
+                           ORDER BY q.priority, q.created_at, q.id
                            LIMIT :positionLimit) AS ahead) END AS queue_position,
                    created.*
             FROM active LEFT JOIN created ON true
@@ -144,6 +145,7 @@ class JobRepository {
                            SELECT 1 FROM video_jobs q
                            WHERE q.status = 'queued'
                              AND (q.priority, q.created_at, q.id) < (v.priority, v.created_at, v.id)
+                           ORDER BY q.priority, q.created_at, q.id
                            LIMIT :limit) AS ahead)
                    ELSE -1 END AS queue_position
             FROM video_jobs v
@@ -235,7 +237,10 @@ class JobRepository {
   /**
    * Queued jobs that the claim takes before this one: the same order as the claim
    * (priority, created_at, id), counted on the partial index of queued rows, but only up to
-   * {@code limit} of them: a read costs at most that many index entries, however deep the queue.
+   * {@code limit} of them: a read costs at most that many index entries, however deep the queue. The
+   * ORDER BY (the index's order) keeps the planner on that index, which it can stop reading at the
+   * limit, also when nearly every row is queued and a plain scan looks as cheap (it would read the
+   * whole table for a job near the head).
    */
   long queuePosition(UUID id, int priority, Instant createdAt, int limit) {
     return jdbc.sql(
@@ -243,6 +248,7 @@ class JobRepository {
             SELECT count(*) FROM (
                 SELECT 1 FROM video_jobs
                 WHERE status = 'queued' AND (priority, created_at, id) < (:priority, :createdAt, :id)
+                ORDER BY priority, created_at, id
                 LIMIT :limit) AS ahead
             """)
         .param("limit", limit)

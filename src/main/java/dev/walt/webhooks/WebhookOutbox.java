@@ -2,7 +2,7 @@ package dev.walt.webhooks;
 
 import dev.walt.jobs.Job;
 import dev.walt.jobs.JobFinishedListener;
-import java.security.SecureRandom;
+import dev.walt.system.RandomIds;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -22,8 +22,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class WebhookOutbox implements JobFinishedListener {
-
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private static final int MAX_REMEMBERED_KEYS = 100_000;
 
@@ -69,8 +67,7 @@ class WebhookOutbox implements JobFinishedListener {
 
   /** {@code msg_} and 128 random bits, URL-safe. */
   static String newMessageId() {
-    byte[] bytes = new byte[16];
-    RANDOM.nextBytes(bytes);
+    byte[] bytes = RandomIds.bytes(16);
     return "msg_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 }

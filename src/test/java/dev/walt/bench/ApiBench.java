@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  * (options: {@code -Dbench.clients=32}, {@code -Dbench.seconds=20}, {@code -Dbench.warmup=10},
  * {@code -Dbench.url=http://127.0.0.1:18080} with {@code -Dbench.key=...} to load a server that is
  * already running instead of starting one, {@code -Dbench.serverClasspath=...} to start the server from
- * another build, {@code -Dbench.serverJvmArgs="..."} for the server's JVM, e.g. a JFR recording).
+ * another build, {@code -Dbench.serverJvmArgs="..."} for the server's JVM, e.g. a JFR recording,
+ * {@code -Dbench.port=18080} and {@code -Dbench.dbName=walt_bench_api} to run two at once).
  */
 public final class ApiBench {
 
@@ -100,7 +101,8 @@ public final class ApiBench {
         // the planner statistics a running database has: autovacuum analyzes a table once a tenth of it
         // changed, but not before its next round (up to a minute), and this database was created a moment ago
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(
-                BenchSupport.server() + "walt_bench_api", BenchSupport.user(), BenchSupport.password());
+                BenchSupport.server() + System.getProperty("bench.dbName", "walt_bench_api"), BenchSupport.user(),
+                BenchSupport.password());
             java.sql.Statement st = c.createStatement()) {
           st.execute("ANALYZE video_jobs");
         }
@@ -204,6 +206,7 @@ public final class ApiBench {
     }
     command.addAll(List.of(
         "-Dbench.port=" + port, "-Dbench.keyFile=" + keyFile,
+        "-Dbench.dbName=" + System.getProperty("bench.dbName", "walt_bench_api"),
         "-Dbench.db=" + BenchSupport.server(), "-Dbench.db.user=" + BenchSupport.user(),
         "-Dbench.db.password=" + BenchSupport.password(),
         "-cp", System.getProperty("bench.serverClasspath", classpath()), ApiBenchServer.class.getName()));

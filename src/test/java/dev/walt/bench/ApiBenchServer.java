@@ -23,7 +23,7 @@ public final class ApiBenchServer {
   public static void main(String[] args) throws Exception {
     int port = Integer.getInteger("bench.port", 18080);
     Path keyFile = Path.of(System.getProperty("bench.keyFile", "target/bench/api-key"));
-    String url = BenchSupport.freshDatabase("walt_bench_api");
+    String url = BenchSupport.freshDatabase(System.getProperty("bench.dbName", "walt_bench_api"));
     Map<String, String> services = BenchSupport.services(url);
     List<String> props = new ArrayList<>();
     services.forEach((k, v) -> props.add(k + "=" + v));

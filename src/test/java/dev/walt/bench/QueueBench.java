@@ -43,7 +43,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * (options: {@code -Dbench.db=jdbc:postgresql://127.0.0.1:5432/}, {@code -Dbench.jobs=5000},
  * {@code -Dbench.workers=1,2,4,8}, {@code -Dbench.sizes=0,100000,1000000},
  * {@code -Dbench.pickups=1000}, {@code -Dbench.batch=16},
- * {@code -Dbench.only=throughput,batched,pickup,sizes}).
+ * {@code -Dbench.only=throughput,batched,pickup,sizes}, {@code -Dbench.dbName=walt_bench_queue}).
  */
 public final class QueueBench {
 
@@ -68,7 +68,7 @@ public final class QueueBench {
     int pickups = Integer.getInteger("bench.pickups", 1000);
     List<Integer> workers = ints(System.getProperty("bench.workers", "1,2,4,8"));
     List<Integer> sizes = ints(System.getProperty("bench.sizes", "0,100000,1000000"));
-    String url = BenchSupport.freshDatabase("walt_bench_queue");
+    String url = BenchSupport.freshDatabase(System.getProperty("bench.dbName", "walt_bench_queue"));
     Map<String, String> services = BenchSupport.services(url);
     List<String> props = new ArrayList<>();
     services.forEach((k, v) -> props.add(k + "=" + v));
