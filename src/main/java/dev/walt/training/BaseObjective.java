@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.walt.model.diffusion.NoiseSchedule;
+import dev.walt.model.nn.Ops;
 import dev.walt.model.text.TextEmbedding;
 import dev.walt.model.text.WordTextEncoder;
 import dev.walt.model.text.WordTokenizer;
@@ -93,7 +94,7 @@ public final class BaseObjective implements Objective {
           diffusion.loss(
               model, scope, zi,
               new DiffusionLoss.Conditions(textImage[0], textImage[1], null, null, null, null, imageSet), random);
-      loss = loss.mul((float) videos).add(imageLoss.mul((float) images)).div((float) (videos + images));
+      loss = Ops.div(Ops.mul(loss, videos).add(Ops.mul(imageLoss, images)), videos + images);
     }
     return loss;
   }

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import dev.walt.model.FreedBuffers;
 import dev.walt.model.StageConfig;
 import dev.walt.model.TestModels;
 import dev.walt.model.WaltConfig;
@@ -123,6 +126,40 @@ class TrainerTest {
   void aFewStepsReduceTheSuperResolutionLossOnAFixedBatch() throws IOException {
     double[] l = fixedBatchLosses(TrainerTest::sr, 3e-3, 8);
     assertTrue(l[7] < 0.8 * l[0], java.util.Arrays.toString(l));
+  }
+
+  /** Every parameter's gradient of one step's loss, optionally with a garbage collection before backward. */
+  private static List<float[]> gradients(Function<WaltModel, Objective> objective, boolean collectBeforeBackward) {
+    try (WaltModel model = WaltModel.randomInit(CONFIG, 4); NDManager scope = model.manager().newSubManager()) {
+      Objective o = objective.apply(model);
+      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        NDArray loss = o.loss(scope, 0, Trainer.random(3, 0));
+        if (collectBeforeBackward) {
+          FreedBuffers.collectAndReuse();
+        }
+        collector.backward(loss);
+      }
+      List<float[]> out = new ArrayList<>();
+      for (NDArray p : o.parameters().arrays()) {
+        out.add(p.getGradient().toFloatArray());
+      }
+      return out;
+    }
+  }
+
+  @Test
+  void gradientsDoNotDependOnAGarbageCollectionBetweenForwardAndBackward() {
+    // DJL's scalar operations (x.mul(0.5), x.div(n), x.maximum(eps)) lent autograd a Java buffer that a
+    // collection freed: the backward pass then read freed memory (flaky resumes, non-finite steps)
+    for (Function<WaltModel, Objective> objective :
+        List.<Function<WaltModel, Objective>>of(TrainerTest::vae, TrainerTest::base, TrainerTest::sr)) {
+      List<float[]> plain = gradients(objective, false);
+      List<float[]> collected = gradients(objective, true);
+      assertEquals(plain.size(), collected.size());
+      for (int i = 0; i < plain.size(); i++) {
+        assertArrayEquals(plain.get(i), collected.get(i), 0f, "gradient " + i);
+      }
+    }
   }
 
   private record Snapshot(List<float[]> weights, List<float[]> ema, List<float[]> moments, double smoothed) {}

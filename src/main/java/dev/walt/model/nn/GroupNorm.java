@@ -97,9 +97,9 @@ public final class GroupNorm extends FixedShapeBlock implements VideoLayer {
       axes = new int[] {2};
       count = shape.size() / b / groups;
     }
-    NDArray mean = grouped.sum(axes, true).div(count);
+    NDArray mean = Ops.div(grouped.sum(axes, true), count);
     NDArray centred = grouped.sub(mean);
-    NDArray variance = centred.square().sum(axes, true).div(count);
+    NDArray variance = Ops.div(centred.square().sum(axes, true), count);
     NDArray normalised = centred.div(variance.add(eps).sqrt()).reshape(shape);
     long[] affine = new long[shape.dimension()];
     Arrays.fill(affine, 1);

@@ -2,11 +2,63 @@ package dev.walt.model.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
+import ai.djl.pytorch.jni.JniUtils;
 
 /** Stateless tensor helpers shared by the autoencoder and the transformer. */
 public final class Ops {
 
   private Ops() {}
+
+  /**
+   * {@code x * c}. Use this, not {@code x.mul(Number)}, wherever gradients may be recorded.
+   *
+   * <p>DJL's {@code NDArray.mul(Number)} (and {@code div}, {@code maximum}, {@code pow} with a number)
+   * makes the number a tensor that borrows a Java direct buffer (on CPU PyTorch does not copy it) and
+   * closes that tensor as soon as the operation returns. Autograd keeps the factor of a product for the
+   * backward pass, so once a garbage collection frees the buffer, the backward pass reads freed memory:
+   * gradients silently wrong, sometimes not finite (TrainerTest's flaky resume, the "1-2 % non-finite
+   * steps" of the first training runs). With gradient recording on, the constant is first copied into
+   * memory that PyTorch owns and counts references to; with it off, nothing keeps the constant and the
+   * plain operation is used.
+   */
+  public static NDArray mul(NDArray x, double c) {
+    if (!JniUtils.isGradMode()) {
+      return x.mul(c);
+    }
+    try (NDArray k = constant(x, c)) {
+      return x.mul(k);
+    }
+  }
+
+  /** {@code x / c}, safe under autograd (see {@link #mul(NDArray, double)}). */
+  public static NDArray div(NDArray x, double c) {
+    if (!JniUtils.isGradMode()) {
+      return x.div(c);
+    }
+    try (NDArray k = constant(x, c)) {
+      return x.div(k);
+    }
+  }
+
+  /** {@code max(x, c)} element-wise, safe under autograd (see {@link #mul(NDArray, double)}). */
+  public static NDArray maximum(NDArray x, double c) {
+    if (!JniUtils.isGradMode()) {
+      return x.maximum(c);
+    }
+    try (NDArray k = constant(x, c)) {
+      return x.maximum(k);
+    }
+  }
+
+  /**
+   * A 0-d constant in PyTorch-owned memory on {@code like}'s manager and device. As a 0-d tensor it
+   * takes part in type promotion like a number: {@code x}'s data type wins.
+   */
+  private static NDArray constant(NDArray like, double c) {
+    try (NDArray borrowed = like.getManager().create((float) c)) {
+      return borrowed.toDevice(like.getDevice(), false).duplicate();
+    }
+  }
 
   /** SiLU (swish with beta 1): {@code x * sigmoid(x)}, any shape. */
   public static NDArray silu(NDArray x) {

@@ -58,9 +58,9 @@ public final class RmsNorm extends AbstractBlock {
   public static NDArray normalize(NDArray x, float eps, double factor) {
     long d = x.getShape().get(x.getShape().dimension() - 1);
     NDArray norm = x.norm(new int[] {-1}, true); // (..., 1): sqrt(sum x^2), one pass over x
-    NDArray denominator = norm.square().div(d).add(eps).sqrt(); // sqrt(mean(x^2) + eps), per row
+    NDArray denominator = Ops.div(norm.square(), d).add(eps).sqrt(); // sqrt(mean(x^2) + eps), per row
     if (factor != 1.0) {
-      denominator = denominator.div(factor);
+      denominator = Ops.div(denominator, factor);
     }
     return x.div(denominator);
   }

@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import dev.walt.model.nn.LayerNorm;
+import dev.walt.model.nn.Ops;
 import dev.walt.model.transformer.Dense;
 import org.jspecify.annotations.Nullable;
 
@@ -64,7 +65,7 @@ final class TextEncoderLayer extends AbstractBlock {
             x, store.getValue(norm1Gamma, x.getDevice(), training), store.getValue(norm1Beta, x.getDevice(), training), 1e-5f);
     // (B, K, 3Dt) -> (B, K, 3, h, dh) -> (3, B, h, K, dh)
     NDArray grouped = qkv.forward(store, h, training).reshape(b, k, 3, heads, dh).transpose(2, 0, 3, 1, 4);
-    NDArray q = grouped.get(0).mul(1.0 / Math.sqrt(dh));
+    NDArray q = Ops.mul(grouped.get(0), 1.0 / Math.sqrt(dh));
     NDArray scores = q.matMul(grouped.get(1).transpose(0, 1, 3, 2)).add(bias); // (B, h, K, K)
     NDArray attended = scores.softmax(-1).matMul(grouped.get(2)); // (B, h, K, dh)
     // (B, h, K, dh) -> (B, K, h, dh) -> (B, K, Dt)

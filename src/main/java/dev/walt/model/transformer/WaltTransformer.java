@@ -13,6 +13,7 @@ import ai.djl.util.PairList;
 import dev.walt.model.diffusion.Denoiser;
 import dev.walt.model.diffusion.DenoiserInput;
 import dev.walt.model.nn.LayerNorm;
+import dev.walt.model.nn.Ops;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -156,7 +157,7 @@ public final class WaltTransformer extends AbstractBlock implements Denoiser {
     NDArray condition = timeEmbed.forward(store, input.timesteps(), training); // (B, D)
     if (noiseLevelEmbed != null) {
       NDArray level = input.noiseLevel() != null ? input.noiseLevel() : manager.zeros(new Shape(b));
-      condition = condition.add(noiseLevelEmbed.forward(store, level.mul(1000f), training));
+      condition = condition.add(noiseLevelEmbed.forward(store, Ops.mul(level, 1000), training));
     }
     NDArray activated = condition.mul(Activation.sigmoid(condition)); // SiLU
     NDArray modulations = adaLnLora.forward(store, activated, training); // (L, B, 6D)

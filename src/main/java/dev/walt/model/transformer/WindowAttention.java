@@ -12,6 +12,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import dev.walt.model.nn.Ops;
 import dev.walt.model.nn.RmsNorm;
 import dev.walt.model.transformer.TransformerConfig.QkNorm;
 import dev.walt.model.transformer.TransformerConfig.Window;
@@ -243,7 +244,7 @@ public final class WindowAttention extends AbstractBlock {
       case L2:
         return l2(q).mul(store.getValue(cosineScale, q.getDevice(), training)); // scale (h, 1, 1)
       default:
-        return q.mul(1.0 / Math.sqrt(headDim));
+        return Ops.mul(q, 1.0 / Math.sqrt(headDim));
     }
   }
 
@@ -259,7 +260,7 @@ public final class WindowAttention extends AbstractBlock {
   }
 
   private static NDArray l2(NDArray x) {
-    return x.div(x.norm(new int[] {-1}, true).maximum(QK_EPS));
+    return x.div(Ops.maximum(x.norm(new int[] {-1}, true), QK_EPS));
   }
 
   /**
