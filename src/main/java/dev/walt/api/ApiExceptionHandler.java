@@ -168,15 +168,51 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     return respond(HttpStatus.SERVICE_UNAVAILABLE, body, headers, request);
   }
 
-  /** Anything else is our fault: a generic 500 whose correlation id is in the log with the stack trace. */
+  /**
+   * Anything else is our fault: a generic 500 whose correlation id is in the log with the stack trace;
+   * unless the database is what failed underneath (a lost connection surfacing as another exception, e.g.
+   * a transaction whose rollback failed on the dead connection): that is 503 like any outage.
+   */
   @ExceptionHandler(Exception.class)
   ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+    if (databaseUnreachable(e)) {
+      return databaseUnavailable(e, request);
+    }
     String correlationId = UUID.randomUUID().toString();
     log.error("unexpected error {} on {} {}", correlationId, request.getMethod(), request.getRequestURI(), e);
     ProblemDetail body = Problems.body(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
         "an unexpected error occurred; quote correlation_id " + correlationId + " when reporting it");
     body.setProperty("correlation_id", correlationId);
     return respond(HttpStatus.INTERNAL_SERVER_ERROR, body, new HttpHeaders(), request);
+  }
+
+  /**
+   * Whether {@code e} or one of its causes says the database cannot be reached: Spring's resource-failure
+   * exceptions, JDBC connection exceptions, SQLSTATE class 08 (connection exception) or PostgreSQL's
+   * 57P01-57P03 (administrator or crash shutdown, cannot connect now). A failed rollback's original
+   * exception counts too.
+   */
+  static boolean databaseUnreachable(@Nullable Throwable e) {
+    for (int depth = 0; e != null && depth < 32; depth++, e = e.getCause()) {
+      if (e instanceof DataAccessResourceFailureException || e instanceof CannotCreateTransactionException
+          || e instanceof TransientDataAccessResourceException || e instanceof QueryTimeoutException
+          || e instanceof java.sql.SQLTransientConnectionException
+          || e instanceof java.sql.SQLNonTransientConnectionException) {
+        return true;
+      }
+      if (e instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+        String state = sql.getSQLState();
+        if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
+          return true;
+        }
+      }
+      if (e instanceof org.springframework.transaction.TransactionSystemException tx
+          && tx.getOriginalException() != null && tx.getOriginalException() != e
+          && databaseUnreachable(tx.getOriginalException())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static ResponseEntity<ProblemDetail> respond(HttpStatusCode status, ProblemDetail body, HttpHeaders headers,
