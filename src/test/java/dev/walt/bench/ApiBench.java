@@ -35,7 +35,9 @@ import java.util.regex.Pattern;
  * {@code -Dbench.url=http://127.0.0.1:18080} with {@code -Dbench.key=...} to load a server that is
  * already running instead of starting one, {@code -Dbench.serverClasspath=...} to start the server from
  * another build, {@code -Dbench.serverJvmArgs="..."} for the server's JVM, e.g. a JFR recording,
- * {@code -Dbench.port=18080} and {@code -Dbench.dbName=walt_bench_api} to run two at once).
+ * {@code -Dbench.port=18080} and {@code -Dbench.dbName=walt_bench_api} to run two at once,
+ * {@code -Dbench.loader=wrk} to measure with wrk (Debian's package; C, event loop, 2 threads) instead of
+ * this JVM's clients, which cost the shared cores more than the server does).
  */
 public final class ApiBench {
 
@@ -91,11 +93,15 @@ public final class ApiBench {
       };
       System.out.println("| request | clients | requests/s | p50 ms | p99 ms | max ms | statuses |");
       System.out.println("|---|---:|---:|---:|---:|---:|---|");
-      new Phase("warm-up POST", clients, warmup, create).run();
-      Phase.Result post = new Phase("POST /v1/videos", clients, seconds, create).run();
-      System.out.println(post.row());
+      boolean wrk = "wrk".equals(System.getProperty("bench.loader", "java"));
+      Phase.Result warm = new Phase("warm-up POST", clients, warmup, create).run();
       if (ids.isEmpty()) {
-        throw new IllegalStateException("no create was accepted (statuses " + post.statuses() + "); see the server log");
+        throw new IllegalStateException("no create was accepted (statuses " + warm.statuses() + "); see the server log");
+      }
+      if (wrk) {
+        System.out.println(Wrk.run("POST /v1/videos", clients, seconds, target, Wrk.createScript(key)));
+      } else {
+        System.out.println(new Phase("POST /v1/videos", clients, seconds, create).run().row());
       }
       if (server != null) {
         // the planner statistics a running database has: autovacuum analyzes a table once a tenth of it
@@ -107,9 +113,14 @@ public final class ApiBench {
           st.execute("ANALYZE video_jobs");
         }
       }
-      new Phase("warm-up GET", clients, Math.max(1, warmup / 2), get).run();
-      Phase.Result read = new Phase("GET /v1/videos/{id}", clients, seconds, get).run();
-      System.out.println(read.row());
+      if (wrk) {
+        Path script = Wrk.readScript(key, ids);
+        Wrk.run("warm-up GET", clients, Math.max(1, warmup / 2), target, script);
+        System.out.println(Wrk.run("GET /v1/videos/{id}", clients, seconds, target, script));
+      } else {
+        new Phase("warm-up GET", clients, Math.max(1, warmup / 2), get).run();
+        System.out.println(new Phase("GET /v1/videos/{id}", clients, seconds, get).run().row());
+      }
       System.out.println("# done " + BenchSupport.machine());
     } finally {
       if (server != null) {
