@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -30,13 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -66,7 +61,7 @@ import tools.jackson.databind.json.JsonMapper;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PlaygroundBrowserIT {
 
-  static final Path SCREENSHOTS = Path.of("target", "playground-screenshots");
+  static final Path SCREENSHOTS = PlaygroundBrowser.SCREENSHOTS;
   static final Path DEV_KEY_DIR = tempDir();
   static final Path DEV_KEY_FILE = DEV_KEY_DIR.resolve("dev-api-key");
   static final Duration WAIT = Duration.ofSeconds(90);
@@ -87,6 +82,7 @@ class PlaygroundBrowserIT {
 
   @LocalServerPort int port;
 
+  PlaygroundBrowser page;
   ChromeDriver driver;
   WebDriverWait wait;
   String base;
@@ -97,37 +93,16 @@ class PlaygroundBrowserIT {
 
   @BeforeAll
   void startBrowser() throws IOException {
-    Path chromium = Path.of(System.getProperty("playground.chromium", "/usr/bin/chromium"));
-    Path chromedriver = Path.of(System.getProperty("playground.chromedriver", "/usr/bin/chromedriver"));
-    assertThat(Files.isExecutable(chromium) && Files.isExecutable(chromedriver))
-        .as("the playground browser test needs Debian's Chromium and chromedriver at %s and %s "
-            + "(apt-get install chromium chromium-driver; .ci/run installs them)", chromium, chromedriver)
-        .isTrue();
-    Files.createDirectories(SCREENSHOTS);
-    // Selenium Manager must never be asked for anything: the driver and the browser are both given.
-    System.setProperty("webdriver.chrome.driver", chromedriver.toString());
-    Path profile = Files.createTempDirectory("walt-playground-chromium-");
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(chromium.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-        "--disable-default-apps", "--mute-audio", "--autoplay-policy=no-user-gesture-required",
-        "--window-size=1280,900", "--user-data-dir=" + profile);
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(chromedriver.toFile())
-        .usingAnyFreePort()
-        .withLogFile(new File("target/playground-chromedriver.log"))
-        .build();
-    driver = new ChromeDriver(service, options);
-    wait = new WebDriverWait(driver, WAIT, Duration.ofMillis(50));
-    base = "http://localhost:" + port;
-    viewport(1280, 900, false);
+    page = new PlaygroundBrowser(port, WAIT);
+    driver = page.driver;
+    wait = page.wait;
+    base = page.base;
   }
 
   @AfterAll
   void stopBrowser() {
-    if (driver != null) {
-      driver.quit();
+    if (page != null) {
+      page.close();
     }
   }
 
@@ -566,63 +541,39 @@ class PlaygroundBrowserIT {
   }
 
   private HttpResponse<String> get(String path, String key) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
-    if (key != null) {
-      request.header("Authorization", "Bearer " + key);
-    }
-    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
-    return response;
+    return page.get(path, key);
   }
 
   private Object js(String script) {
-    return ((JavascriptExecutor) driver).executeScript(script);
+    return page.js(script);
   }
 
   private String text(String id) {
-    return (String) js("return document.getElementById('" + id + "').textContent.trim()");
+    return page.text(id);
   }
 
   private String status() {
-    return driver.findElement(By.id("job-status")).getDomAttribute("data-status");
+    return page.status();
   }
 
   private String currentId() {
-    return driver.findElement(By.id("result")).getDomAttribute("data-video-id");
+    return page.currentId();
   }
 
-  /** Clicks like a person: the element is scrolled into the middle of the viewport first. */
   private void click(By by) {
-    WebElement element = driver.findElement(by);
-    ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
-    element.click();
+    page.click(by);
   }
 
   private void type(By by, String value) {
-    WebElement input = driver.findElement(by);
-    ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'})", input);
-    input.clear();
-    input.click();
-    input.sendKeys(value);
+    page.type(by, value);
   }
 
   private void viewport(int width, int height, boolean mobile) {
-    driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
-        Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", mobile));
+    page.viewport(width, height, mobile);
   }
 
-  /** The viewport and the whole page, as PNG files. */
   private void screenshot(String name) throws IOException {
-    Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png"));
-    Files.write(SCREENSHOTS.resolve(name + ".png"), Base64.getDecoder().decode((String) shot.get("data")));
-    @SuppressWarnings("unchecked")
-    Map<String, Object> size = (Map<String, Object>) driver.executeCdpCommand("Page.getLayoutMetrics", Map.of())
-        .get("cssContentSize");
-    Map<String, Object> clip = Map.of("x", 0, "y", 0, "scale", 1,
-        "width", ((Number) size.get("width")).doubleValue(), "height", ((Number) size.get("height")).doubleValue());
-    Map<String, Object> full = driver.executeCdpCommand("Page.captureScreenshot",
-        Map.of("format", "png", "captureBeyondViewport", true, "clip", clip));
-    Files.write(SCREENSHOTS.resolve(name + "-full.png"), Base64.getDecoder().decode((String) full.get("data")));
+    page.screenshot(name);
   }
 
   private static Path tempDir() {

@@ -8,7 +8,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.util.FileSystemUtils;
 
 /** The embedded default for a test class: nothing configured, data under a fresh temporary folder. */
-final class EmbeddedDefault {
+public final class EmbeddedDefault {
 
   private EmbeddedDefault() {}
 
@@ -16,7 +16,7 @@ final class EmbeddedDefault {
    * A new data folder, removed when the test JVM ends (the test's context, and with it the embedded
    * PostgreSQL, is closed after its class).
    */
-  static Path dataDir(String prefix) {
+  public static Path dataDir(String prefix) {
     try {
       Path dir = Files.createTempDirectory(prefix);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> FileSystemUtils.deleteRecursively(dir.toFile())));
@@ -27,7 +27,7 @@ final class EmbeddedDefault {
   }
 
   /** No database and no S3 endpoint (blank = not configured, whatever the environment says). */
-  static void register(DynamicPropertyRegistry registry, Path dataDir) {
+  public static void register(DynamicPropertyRegistry registry, Path dataDir) {
     registry.add("walt.data-dir", dataDir::toString);
     registry.add("walt.db.url", () -> "");
     registry.add("walt.s3.endpoint", () -> "");
