@@ -14,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** What every benchmark needs: a fresh database on the chosen server, percentiles, the machine. */
-final class BenchSupport {
+public final class BenchSupport {
 
   private BenchSupport() {}
 
@@ -70,7 +70,7 @@ final class BenchSupport {
   }
 
   /** One line about the machine and its load right now. */
-  static String machine() {
+  public static String machine() {
     String load;
     try {
       load = Files.readString(Path.of("/proc/loadavg")).trim();

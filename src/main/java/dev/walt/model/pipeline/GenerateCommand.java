@@ -120,7 +120,7 @@ public final class GenerateCommand {
    * Seconds per stage from progress reports: a stage runs from the report before its first step to its
    * last step; {@code decode} from the last step to the end report (decode and copy to frames).
    */
-  static final class StageTimer implements GenerationListener {
+  public static final class StageTimer implements GenerationListener {
     private final Map<String, Double> seconds = new LinkedHashMap<>();
     private long last = System.nanoTime();
 
@@ -135,7 +135,7 @@ public final class GenerateCommand {
       last = now;
     }
 
-    Map<String, Double> seconds() {
+    public Map<String, Double> seconds() {
       return seconds;
     }
   }
