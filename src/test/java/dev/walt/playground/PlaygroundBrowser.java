@@ -11,7 +11,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -117,6 +119,34 @@ final class PlaygroundBrowser implements AutoCloseable {
     driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
         Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", mobile));
   }
+
+  /** Starts recording the progress bar's value and the job's status every 15 ms, as they change. */
+  void recordProgress() {
+    js("""
+        window.__seen = [];
+        window.__sampler = setInterval(() => {
+          const v = document.getElementById('progress').value;
+          const s = document.getElementById('job-status').dataset.status;
+          const last = window.__seen[window.__seen.length - 1];
+          if (!last || last[0] !== v || last[1] !== s) window.__seen.push([v, s]);
+        }, 15);""");
+  }
+
+  /** Stops the recording; returns every (value, status) pair seen, and the values seen while in progress. */
+  Progress recordedProgress() {
+    js("clearInterval(window.__sampler)");
+    List<?> seen = (List<?>) js("return window.__seen");
+    List<Double> running = new ArrayList<>();
+    for (Object o : seen) {
+      List<?> pair = (List<?>) o;
+      if ("in_progress".equals(pair.get(1))) {
+        running.add(((Number) pair.get(0)).doubleValue());
+      }
+    }
+    return new Progress(seen, running);
+  }
+
+  record Progress(List<?> seen, List<Double> whileRunning) {}
 
   /** The viewport and the whole page, as PNG files {@code name.png} and {@code name-full.png}. */
   void screenshot(String name) throws IOException {

@@ -194,30 +194,17 @@ class PlaygroundBrowserIT {
     type(By.id("frames"), "17");
     type(By.id("steps"), "30");
     type(By.id("seed"), "1234");
-    js("""
-        window.__seen = [];
-        window.__sampler = setInterval(() => {
-          const v = document.getElementById('progress').value;
-          const s = document.getElementById('job-status').dataset.status;
-          const last = window.__seen[window.__seen.length - 1];
-          if (!last || last[0] !== v || last[1] !== s) window.__seen.push([v, s]);
-        }, 15);""");
+    page.recordProgress();
     click(By.id("submit"));
 
     wait.until(d -> "completed".equals(status()));
-    js("clearInterval(window.__sampler)");
+    PlaygroundBrowser.Progress progress = page.recordedProgress();
     completedId = driver.findElement(By.id("result")).getDomAttribute("data-video-id");
     assertThat(completedId).isNotBlank();
 
     // the bar moved: values strictly between 0 and 100 while generating, never going back
-    List<?> seen = (List<?>) js("return window.__seen");
-    List<Double> running = new ArrayList<>();
-    for (Object o : seen) {
-      List<?> pair = (List<?>) o;
-      if ("in_progress".equals(pair.get(1))) {
-        running.add(((Number) pair.get(0)).doubleValue());
-      }
-    }
+    List<?> seen = progress.seen();
+    List<Double> running = progress.whileRunning();
     assertThat(running).as("progress values seen while in progress: %s", seen)
         .anyMatch(v -> v > 0 && v < 100);
     assertThat(running).isSorted();

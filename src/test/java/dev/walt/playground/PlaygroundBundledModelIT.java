@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,26 +107,11 @@ class PlaygroundBundledModelIT {
     page.click(By.cssSelector("#advanced summary"));
     page.type(By.id("steps"), "4");
     page.type(By.id("seed"), "42");
-    page.js("""
-        window.__seen = [];
-        window.__sampler = setInterval(() => {
-          const v = document.getElementById('progress').value;
-          const s = document.getElementById('job-status').dataset.status;
-          const last = window.__seen[window.__seen.length - 1];
-          if (!last || last[0] !== v || last[1] !== s) window.__seen.push([v, s]);
-        }, 15);""");
+    page.recordProgress();
     page.click(By.id("submit"));
     page.wait.until(d -> "completed".equals(page.status()));
-    page.js("clearInterval(window.__sampler)");
+    List<Double> running = page.recordedProgress().whileRunning();
     String id = page.currentId();
-
-    List<Double> running = new ArrayList<>();
-    for (Object o : (List<?>) page.js("return window.__seen")) {
-      List<?> pair = (List<?>) o;
-      if ("in_progress".equals(pair.get(1))) {
-        running.add(((Number) pair.get(0)).doubleValue());
-      }
-    }
     assertThat(running).as("the progress bar moved while the model ran").anyMatch(v -> v > 0 && v < 100).isSorted();
 
     JsonNode video = json.readTree(page.get("/v1/videos/" + id, key).body());
