@@ -31,6 +31,9 @@ final class Commands {
     COMMANDS.put("warm-up", dev.walt.system.WarmUpCommand::run);
   }
 
+  /** The commands that run the model: large tensors from the C heap (NativeMemory.keepBlocksInHeapUpTo). */
+  private static final java.util.Set<String> MODEL_COMMANDS = java.util.Set.of("bench", "generate", "eval", "train", "warm-up");
+
   private Commands() {}
 
   static boolean isCommand(String[] args) {
@@ -38,6 +41,10 @@ final class Commands {
   }
 
   static int run(String[] args) {
+    if (MODEL_COMMANDS.contains(args[0])) {
+      dev.walt.worker.walt.NativeMemory.keepBlocksInHeapUpTo(
+          dev.walt.worker.walt.NativeMemorySettings.DEFAULT_HEAP_BLOCKS.toBytes());
+    }
     return COMMANDS.get(args[0]).applyAsInt(Arrays.copyOfRange(args, 1, args.length));
   }
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.Arrays;
@@ -98,6 +99,9 @@ public final class GroupNorm extends FixedShapeBlock implements VideoLayer {
       count = shape.size() / b / groups;
     }
     NDArray mean = Ops.div(grouped.sum(axes, true), count);
+    if (!JniUtils.isGradMode()) {
+      return inference(store, x, training, grouped, mean, count);
+    }
     NDArray centred = grouped.sub(mean);
     NDArray variance = Ops.div(centred.square().sum(axes, true), count);
     NDArray normalised = centred.div(variance.add(eps).sqrt()).reshape(shape);
@@ -107,6 +111,36 @@ public final class GroupNorm extends FixedShapeBlock implements VideoLayer {
     NDArray gamma = value(store, weight, x, training, affine);
     NDArray beta = value(store, bias, x, training, affine);
     return normalised.mul(gamma).add(beta);
+  }
+
+  /**
+   * The same normalisation without gradients, in fewer passes over the activations (inference decodes
+   * 36 MiB activations at 128 x 128): one centred copy, its squared norm along the last axis (no squared
+   * copy), then scale and shift in place with per-(sample, channel, frame) factors.
+   */
+  private NDArray inference(ParameterStore store, NDArray x, boolean training, NDArray grouped, NDArray mean, long count) {
+    Shape shape = x.getShape();
+    int last = grouped.getShape().dimension() - 1;
+    NDArray centred = grouped.sub(mean); // (B, G, C/G, T, HW) or (B, G, rest)
+    NDArray sumSquares = centred.norm(new int[] {last}, true).square(); // (B, G, C/G, T, 1) or (B, G, 1)
+    if (scope == Scope.FRAME) {
+      sumSquares = sumSquares.sum(new int[] {2}, true); // (B, G, 1, T, 1)
+    }
+    NDArray inverseStd = sumSquares.div(count).add(eps).sqrt().pow(-1);
+    long perGroup = channels / groups;
+    long[] affine = scope == Scope.FRAME ? new long[] {1, groups, perGroup, 1, 1} : new long[] {1, groups, perGroup};
+    NDArray gamma = value(store, weight, x, training, affine);
+    NDArray beta = value(store, bias, x, training, affine);
+    if (scope == Scope.SAMPLE) {
+      // (B, G, rest) -> (B, G, C/G, rest / (C/G)) so that the factors of each channel broadcast
+      centred = centred.reshape(shape.get(0), groups, perGroup, -1);
+      inverseStd = inverseStd.reshape(shape.get(0), groups, 1, 1);
+      gamma = gamma.reshape(1, groups, perGroup, 1);
+      beta = beta.reshape(1, groups, perGroup, 1);
+    }
+    centred.muli(inverseStd.mul(gamma));
+    centred.addi(beta);
+    return centred.reshape(shape);
   }
 
   @Override

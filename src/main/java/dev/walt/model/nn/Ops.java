@@ -62,6 +62,9 @@ public final class Ops {
 
   /** SiLU (swish with beta 1): {@code x * sigmoid(x)}, any shape. */
   public static NDArray silu(NDArray x) {
+    if (!JniUtils.isGradMode()) {
+      return Activation.sigmoid(x).muli(x); // one new array instead of two
+    }
     return x.mul(Activation.sigmoid(x));
   }
 

@@ -38,6 +38,7 @@ final class WaltGeneratorFactory implements VideoGeneratorFactory {
     this.devices = List.copyOf(devices);
     log.info("C heap: free pages given back after each job: {}", !nativeMemory.trimAfterJob() ? "no (off)"
         : NativeMemory.available() ? "yes" : "no (not glibc)");
+    NativeMemory.keepBlocksInHeapUpTo(nativeMemory.heapBlocksUpTo().toBytes());
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
@@ -31,12 +32,22 @@ class GroupNormTest {
 
   @Test
   void perSampleMatchesAnIndependentComputation() {
-    checkAgainstReference(GroupNorm.Scope.SAMPLE);
+    checkAgainstReference(GroupNorm.Scope.SAMPLE, true);
+  }
+
+  @Test
+  void perSampleWithoutGradientsMatchesAnIndependentComputation() {
+    checkAgainstReference(GroupNorm.Scope.SAMPLE, false); // the inference path
+  }
+
+  @Test
+  void perFrameWithoutGradientsMatchesAnIndependentComputation() {
+    checkAgainstReference(GroupNorm.Scope.FRAME, false); // the inference path
   }
 
   @Test
   void perFrameMatchesAnIndependentComputation() {
-    checkAgainstReference(GroupNorm.Scope.FRAME);
+    checkAgainstReference(GroupNorm.Scope.FRAME, true);
   }
 
   @Test
@@ -49,7 +60,7 @@ class GroupNormTest {
     assertThat(whole.get(":, :, 0:1").sub(firstFrameAlone).abs().max().getFloat()).isLessThan(1e-6f);
   }
 
-  private void checkAgainstReference(GroupNorm.Scope scope) {
+  private void checkAgainstReference(GroupNorm.Scope scope, boolean gradients) {
     Random random = new Random(7);
     float[] data = new float[B * C * T * H * W];
     for (int i = 0; i < data.length; i++) {
@@ -67,7 +78,14 @@ class GroupNormTest {
     norm.getParameters().get("weight").getArray().set(FloatBuffer.wrap(gamma));
     norm.getParameters().get("bias").getArray().set(FloatBuffer.wrap(beta));
     NDArray x = manager.create(data, new Shape(B, C, T, H, W));
-    float[] actual = norm.forward(new ParameterStore(manager, false), x, false).toFloatArray();
+    boolean previous = JniUtils.isGradMode();
+    JniUtils.setGradMode(gradients);
+    float[] actual;
+    try {
+      actual = norm.forward(new ParameterStore(manager, false), x, false).toFloatArray();
+    } finally {
+      JniUtils.setGradMode(previous);
+    }
 
     int perGroup = C / G;
     double maxError = 0;

@@ -32,6 +32,9 @@ import java.util.Map;
  * java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2 -cp target/test-classes:target/classes:$(cat target/classpath.txt) \
  *     dev.walt.worker.walt.JobStagesBench [runs=5] [model=classpath:models/walt-tiny/]
  * </pre>
+ *
+ * {@code -Dbench.heapBlocksUpTo=0} measures with glibc's own mmap threshold instead of the worker's
+ * default ({@code walt.worker.native-memory.heap-blocks-up-to}, 1GB).
  */
 public final class JobStagesBench {
 
@@ -41,7 +44,9 @@ public final class JobStagesBench {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     String location = args.length > 1 ? args[1] : ModelSettings.BUNDLED;
     ModelSettings settings = new ModelSettings(location, ModelSettings.DeviceChoice.CPU, false, 42, 1);
-    var factory = new WaltGeneratorFactory(settings, new NativeMemorySettings(true), ModelFolder.open(location),
+    var nativeMemory = new NativeMemorySettings(true,
+        org.springframework.util.unit.DataSize.parse(System.getProperty("bench.heapBlocksUpTo", "1GB")));
+    var factory = new WaltGeneratorFactory(settings, nativeMemory, ModelFolder.open(location),
         DeviceDiscovery.devices(settings.device(), 1));
     try (WaltVideoGenerator generator = factory.create(0)) {
       WaltPipeline pipeline = generator.pipeline();
@@ -76,9 +81,11 @@ public final class JobStagesBench {
         }
       }
       Map<String, double[]> flops = CascadeBench.flops(config);
-      System.out.printf(Locale.ROOT, "# %s, %d frames %dx%d, default steps, %d runs (median), PyTorch threads %s, %s%n",
+      System.out.printf(Locale.ROOT, "# %s, %d frames %dx%d, default steps, %d runs (median), PyTorch threads %s,"
+              + " heap blocks up to %s, %s%n",
           config.name(), config.frames(), config.last().width(), config.last().height(), runs,
-          System.getProperty("ai.djl.pytorch.num_threads", "default"), dev.walt.bench.BenchSupport.machine());
+          System.getProperty("ai.djl.pytorch.num_threads", "default"), nativeMemory.heapBlocksUpTo(),
+          dev.walt.bench.BenchSupport.machine());
       System.out.println("| stage | GFLOP | seconds | GFLOP/s | share |");
       System.out.println("|---|---:|---:|---:|---:|");
       double total = 0;

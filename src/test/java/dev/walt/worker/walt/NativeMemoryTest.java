@@ -56,6 +56,22 @@ class NativeMemoryTest {
   @Test
   void trimmingIsOnByDefault() {
     assertThat(NativeMemorySettings.defaults().trimAfterJob()).isTrue();
+    assertThat(NativeMemorySettings.defaults().heapBlocksUpTo().toMegabytes()).isEqualTo(1024);
+  }
+
+  @Test
+  void onceTheThresholdIsSetALargeBlockComesFromTheHeapNotAMappingOfItsOwn() {
+    long size = 40L << 20; // above glibc's largest moving threshold (32 MiB): mapped on its own by default
+    assertThat(NativeMemory.keepBlocksInHeapUpTo(1L << 30)).as("mallopt(M_MMAP_THRESHOLD) accepted").isTrue();
+    long mapped = NativeMemory.stats().orElseThrow().mappedChunks();
+    long block = Native.malloc(size);
+    try {
+      assertThat(block).isNotZero();
+      assertThat(NativeMemory.stats().orElseThrow().mappedChunks()).as("chunks mapped on their own").isEqualTo(mapped);
+    } finally {
+      Native.free(block);
+    }
+    assertThat(NativeMemory.keepBlocksInHeapUpTo(0)).as("0 leaves glibc's threshold alone").isFalse();
   }
 
   static long rssAnonKiB() throws IOException {
