@@ -36,13 +36,8 @@ public record NativeMemorySettings(
     }
   }
 
-  /** The trim as given, the heap threshold at its default. */
-  public NativeMemorySettings(boolean trimAfterJob) {
-    this(trimAfterJob, DEFAULT_HEAP_BLOCKS);
-  }
-
   /** The defaults, for code that runs outside a Spring context (tests, tools). */
   public static NativeMemorySettings defaults() {
-    return new NativeMemorySettings(true);
+    return new NativeMemorySettings(true, DEFAULT_HEAP_BLOCKS);
   }
 }

@@ -35,6 +35,7 @@ import javax.management.ObjectName;
  * </pre>
  *
  * System properties: {@code soak.trim} ({@code walt.worker.native-memory.trim-after-job}, default true),
+ * {@code soak.heap-blocks-up-to} ({@code walt.worker.native-memory.heap-blocks-up-to}, default 1GB),
  * {@code soak.every} (jobs between two reports, default 10), {@code soak.trace} (RSS right after every job,
  * without a GC). glibc's own variables apply too (e.g. {@code MALLOC_MMAP_THRESHOLD_=131072}, {@code
  * MALLOC_ARENA_MAX=2} in the environment). Uses random weights ({@code walt.model.random-init});
@@ -51,7 +52,8 @@ public final class GeneratorSoak {
     }
     int every = Integer.getInteger("soak.every", 10);
     boolean trace = Boolean.getBoolean("soak.trace");
-    var nativeMemory = new NativeMemorySettings(Boolean.parseBoolean(System.getProperty("soak.trim", "true")));
+    var nativeMemory = new NativeMemorySettings(Boolean.parseBoolean(System.getProperty("soak.trim", "true")),
+        org.springframework.util.unit.DataSize.parse(System.getProperty("soak.heap-blocks-up-to", "1GB")));
     ModelSettings settings = new ModelSettings(location, ModelSettings.DeviceChoice.CPU, true, 42, 1);
     ModelFolder folder = ModelFolder.open(location);
     var factory = new WaltGeneratorFactory(settings, nativeMemory, folder, DeviceDiscovery.devices(settings.device(), 1));
