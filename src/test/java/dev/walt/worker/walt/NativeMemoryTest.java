@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
  * What a worker relies on from this machine's glibc (Linux x86-64, glibc 2.33 or newer; the CI image is
@@ -52,6 +54,23 @@ class NativeMemoryTest {
       Native.free(pinned);
     }
   }
+
+  @Test
+  void theSettingsBindAsAConfigurationPropertiesBean() {
+    // a record with a second constructor is not constructor-bound: every application context failed
+    new ApplicationContextRunner()
+        .withUserConfiguration(BindNativeMemory.class)
+        .withPropertyValues("walt.worker.native-memory.heap-blocks-up-to=256MB")
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          NativeMemorySettings bound = context.getBean(NativeMemorySettings.class);
+          assertThat(bound.trimAfterJob()).isTrue();
+          assertThat(bound.heapBlocksUpTo().toMegabytes()).isEqualTo(256);
+        });
+  }
+
+  @EnableConfigurationProperties(NativeMemorySettings.class)
+  static class BindNativeMemory {}
 
   @Test
   void trimmingIsOnByDefault() {
