@@ -133,6 +133,7 @@ public final class EvalCommand {
     }
 
     EvalReport reconstruction = new EvalReport();
+    EvalReport reconstructionRead = new EvalReport(); // what the analyser reads from the largest reconstruction
     EvalReport superResolution = new EvalReport();
     TreeSet<Integer> sizes = new TreeSet<>();
     config.stages().forEach(s -> sizes.add(s.width()));
@@ -142,8 +143,12 @@ public final class EvalCommand {
       List<BufferedImage> full = SceneRenderer.render(example.scene(), 0, Math.min(config.frames(), World.FRAMES), World.RESOLUTION);
       for (int side : sizes) {
         Clip clip = new Clip(Frames.downsample(full, side), config.fps());
+        Clip reconstructed = pipeline.reconstruct(clip);
         reconstruction.addMeasurement(
-            "autoencoder PSNR (dB) at " + side + "x" + side, Psnr.of(clip.frames(), pipeline.reconstruct(clip).frames()));
+            "autoencoder PSNR (dB) at " + side + "x" + side, Psnr.of(clip.frames(), reconstructed.frames()));
+        if (side == sizes.last() && side >= Analyser.MIN_SIDE) {
+          reconstructionRead.add(example.scene(), analyser.analyse(reconstructed.frames()));
+        }
       }
       for (int k = 1; k < config.stages().size(); k++) {
         StageConfig stage = config.stages().get(k);
@@ -161,6 +166,10 @@ public final class EvalCommand {
     if (a.clips() > 0) {
       out.printf(Locale.ROOT, "%n## Autoencoder reconstruction (%d held-out clips)%n%n%s", a.clips(),
           reconstruction.markdown());
+      if (sizes.last() >= Analyser.MIN_SIDE) { // does the autoencoder keep what the analyser reads (the motion)?
+        out.printf(Locale.ROOT, "%n### The largest reconstructions read by the analyser%n%n%s",
+            reconstructionRead.markdown());
+      }
       if (config.stages().size() > 1) {
         out.printf(Locale.ROOT, "%n## Super-resolution from the ground-truth low-resolution clip (%d clips)%n%n%s",
             a.clips(), superResolution.markdown());

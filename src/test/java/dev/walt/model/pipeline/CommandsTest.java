@@ -123,10 +123,25 @@ class CommandsTest {
           .contains("## Autoencoder reconstruction (1 held-out clips)")
           .contains("| autoencoder PSNR (dB) at 8x8 | 1 |")
           .contains("| autoencoder PSNR (dB) at 16x16 | 1 |")
+          .doesNotContain("read by the analyser") // 16 px: below what the analyser reads
           .contains("| sr1 PSNR (dB) | 1 |")
           .contains("| sr1 bicubic PSNR (dB) | 1 |")
           .contains("| sr1 gain over bicubic (dB) | 1 |")
           .doesNotContain("Text-to-video");
+    }
+  }
+
+  @Test
+  void evalReadsTheBundledAutoencodersReconstructionsWithTheAnalyser() throws Exception {
+    try (WaltModel model = WaltModel.loadBundled()) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      EvalCommand.evaluate(
+          new WaltPipeline(model, Duration.ofDays(1)), new EvalCommand.Arguments(null, 0, 0, 2, 1, null, "cpu"),
+          new PrintStream(bytes, true, StandardCharsets.UTF_8));
+      String report = bytes.toString(StandardCharsets.UTF_8);
+      String read = report.substring(report.indexOf("### The largest reconstructions read by the analyser"));
+      // the bundled autoencoder keeps the object's colour and the background of every held-out clip
+      assertThat(read).as(report).contains("| colour | 2 | 2 | 100.0% |").contains("| background | 2 | 2 | 100.0% |");
     }
   }
 }
