@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@code java -jar walt.jar eval [--model DIR] [--prompts N] [--images N] [--clips N] [--seed S]
- * [--steps N] [--device cpu|cuda:N]}: measures a model of the moving-shapes world (issue 6) on the
+ * [--steps N] [--guidance G] [--device cpu|cuda:N]}: measures a model of the moving-shapes world (issue 6) on the
  * held-out split and prints Markdown tables:
  *
  * <ul>
@@ -48,15 +48,18 @@ import org.jspecify.annotations.Nullable;
 public final class EvalCommand {
 
   static final String USAGE =
-      "usage: eval [--model DIR] [--prompts N] [--images N] [--clips N] [--seed S] [--steps N] [--device cpu|cuda:N]";
+      "usage: eval [--model DIR] [--prompts N] [--images N] [--clips N] [--seed S] [--steps N] [--guidance G]"
+          + " [--device cpu|cuda:N]";
 
   /** Parsed arguments of {@code eval}. */
   record Arguments(
-      @Nullable String model, int prompts, int images, int clips, long seed, @Nullable Integer steps, String device) {
+      @Nullable String model, int prompts, int images, int clips, long seed, @Nullable Integer steps,
+      @Nullable Double guidance, String device) {
 
     static Arguments parse(String[] args) {
       Map<String, String> o =
-          GenerateCommand.options(args, "--model", "--prompts", "--images", "--clips", "--seed", "--steps", "--device");
+          GenerateCommand.options(args, "--model", "--prompts", "--images", "--clips", "--seed", "--steps", "--guidance",
+              "--device");
       Arguments a =
           new Arguments(
               o.get("--model"),
@@ -65,6 +68,7 @@ public final class EvalCommand {
               o.containsKey("--clips") ? GenerateCommand.parseInt("--clips", o.get("--clips")) : 10,
               o.containsKey("--seed") ? GenerateCommand.parseLong("--seed", o.get("--seed")) : 1L,
               o.containsKey("--steps") ? GenerateCommand.parseInt("--steps", o.get("--steps")) : null,
+              o.containsKey("--guidance") ? GenerateCommand.parseDouble("--guidance", o.get("--guidance")) : null,
               o.getOrDefault("--device", "cpu"));
       if (a.prompts < 0 || a.images < 0 || a.clips < 0) {
         throw new IllegalArgumentException("--prompts, --images and --clips must be >= 0");
@@ -107,7 +111,7 @@ public final class EvalCommand {
     EvalReport textToVideo = new EvalReport();
     for (int i = 0; i < a.prompts(); i++) {
       Example example = world.video(Split.HELD_OUT, i);
-      Clip clip = pipeline.generate(spec(example.caption(), config, a.seed() + i, a.steps(), null), GenerationListener.NONE,
+      Clip clip = pipeline.generate(spec(example.caption(), config, a, a.seed() + i, null), GenerationListener.NONE,
           () -> false);
       textToVideo.add(example.scene(), analyser.analyse(clip.frames()));
     }
@@ -119,7 +123,7 @@ public final class EvalCommand {
     for (int i = 0; i < a.images(); i++) {
       Example example = world.video(Split.HELD_OUT, 10_000 + i);
       BufferedImage first = SceneRenderer.renderFrame(example.scene(), 0, World.RESOLUTION);
-      Clip clip = pipeline.generate(spec(example.caption(), config, a.seed() + i, a.steps(), first),
+      Clip clip = pipeline.generate(spec(example.caption(), config, a, a.seed() + i, first),
           GenerationListener.NONE, () -> false);
       imageToVideo.add(example.scene(), analyser.analyse(clip.frames()));
       imageToVideo.addMeasurement("first-frame PSNR (dB)", Psnr.of(clip.frames().get(0), Frames.downsample(first, size)));
@@ -179,7 +183,7 @@ public final class EvalCommand {
   }
 
   private static GenerationSpec spec(
-      String caption, WaltConfig config, long seed, @Nullable Integer steps, @Nullable BufferedImage image) {
-    return new GenerationSpec(caption, null, image, config.frames(), seed, steps, null);
+      String caption, WaltConfig config, Arguments a, long seed, @Nullable BufferedImage image) {
+    return new GenerationSpec(caption, null, image, config.frames(), seed, a.steps(), a.guidance());
   }
 }

@@ -104,7 +104,9 @@ class CommandsTest {
   @Test
   void evalArgumentsAreParsed() {
     assertThat(EvalCommand.Arguments.parse(new String[] {"--model", "m", "--prompts", "5", "--seed", "3"}))
-        .isEqualTo(new EvalCommand.Arguments("m", 5, 10, 10, 3, null, "cpu"));
+        .isEqualTo(new EvalCommand.Arguments("m", 5, 10, 10, 3, null, null, "cpu"));
+    assertThat(EvalCommand.Arguments.parse(new String[] {"--guidance", "7.5", "--steps", "20"}))
+        .isEqualTo(new EvalCommand.Arguments(null, 30, 10, 10, 1, 20, 7.5, "cpu"));
     assertThatThrownBy(() -> EvalCommand.Arguments.parse(new String[] {"--prompts", "-1"}))
         .hasMessage("--prompts, --images and --clips must be >= 0");
     assertThat(EvalCommand.run(new String[] {"--prompts"})).isEqualTo(2);
@@ -115,7 +117,7 @@ class CommandsTest {
     try (WaltModel model = WaltModel.randomWeights(TestModels.small(), 3, Device.cpu())) {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       EvalCommand.evaluate(
-          new WaltPipeline(model, Duration.ofDays(1)), new EvalCommand.Arguments(null, 0, 0, 1, 1, null, "cpu"),
+          new WaltPipeline(model, Duration.ofDays(1)), new EvalCommand.Arguments(null, 0, 0, 1, 1, null, null, "cpu"),
           new PrintStream(bytes, true, StandardCharsets.UTF_8));
       String report = bytes.toString(StandardCharsets.UTF_8);
       assertThat(report)
@@ -136,7 +138,7 @@ class CommandsTest {
     try (WaltModel model = WaltModel.loadBundled()) {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       EvalCommand.evaluate(
-          new WaltPipeline(model, Duration.ofDays(1)), new EvalCommand.Arguments(null, 0, 0, 2, 1, null, "cpu"),
+          new WaltPipeline(model, Duration.ofDays(1)), new EvalCommand.Arguments(null, 0, 0, 2, 1, null, null, "cpu"),
           new PrintStream(bytes, true, StandardCharsets.UTF_8));
       String report = bytes.toString(StandardCharsets.UTF_8);
       String read = report.substring(report.indexOf("### The largest reconstructions read by the analyser"));
