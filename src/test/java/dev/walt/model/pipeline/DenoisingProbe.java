@@ -1,0 +1,119 @@
+package dev.walt.model.pipeline;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.walt.eval.Analyser;
+import dev.walt.eval.Analysis;
+import dev.walt.model.WaltModel;
+import dev.walt.model.diffusion.DenoiserInput;
+import dev.walt.model.diffusion.GaussianNoise;
+import dev.walt.model.diffusion.NoiseSchedule;
+import dev.walt.model.text.TextEmbedding;
+import dev.walt.model.transformer.WaltTransformer;
+import dev.walt.world.Domain;
+import dev.walt.world.Example;
+import dev.walt.world.Frames;
+import dev.walt.world.Motion;
+import dev.walt.world.SceneRenderer;
+import dev.walt.world.Split;
+import dev.walt.world.WorldSampler;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A training diagnostic (not a test): does a base stage take the motion from its prompt? For held-out
+ * clips at the base stage's size, the clean latent is noised to timestep t, the base stage predicts x0
+ * (once, then once more self-conditioned on that estimate, as sampling does), and the analyser reads the
+ * decoded estimate. Printed per t: how often the estimate moves as the clip does, how often it moves the
+ * way a caption with the opposite direction says (left/right, up/down swapped), and how much its latent
+ * changes from the second to the last latent frame relative to the clip's own latent. A model that has
+ * bound the motion words follows the swapped caption at high t, where x_t hardly shows the object.
+ *
+ * <pre>
+ * ./mvnw -o -q test-compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=test
+ * java -Dai.djl.offline=true -cp target/test-classes:target/classes:$(cat target/classpath.txt) \
+ *     dev.walt.model.pipeline.DenoisingProbe MODEL_DIR [clips=12]
+ * </pre>
+ */
+public final class DenoisingProbe {
+
+  private static final int[] TIMESTEPS = {100, 300, 500, 600, 700, 850, 950};
+
+  public static void main(String[] args) throws Exception {
+    Path dir = Path.of(args[0]);
+    int clips = args.length > 1 ? Integer.parseInt(args[1]) : 12;
+    try (WaltModel model = WaltModel.load(dir)) {
+      Analyser analyser = new Analyser(Domain.parse(model.domainJson()));
+      WaltTransformer base = model.stages().get(0);
+      int side = model.config().stages().get(0).width();
+      int frames = model.config().frames();
+      NoiseSchedule schedule = NoiseSchedule.walt();
+      WorldSampler world = new WorldSampler(1);
+      System.out.printf(Locale.ROOT, "# denoising probe of %s (base stage, %d px, %d held-out clips)%n%n", dir, side, clips);
+      System.out.println("| t | moves as the clip | moves as the swapped caption | still | latent change, estimate / clip |");
+      System.out.println("|---:|---:|---:|---:|---:|");
+      for (int t : TIMESTEPS) {
+        int asClip = 0;
+        int asSwapped = 0;
+        int still = 0;
+        double change = 0;
+        for (int i = 0; i < clips; i++) {
+          Example example = world.video(Split.HELD_OUT, i);
+          Motion motion = example.scene().motion();
+          for (boolean swap : new boolean[] {false, true}) {
+            try (NDManager scope = model.manager().newSubManager()) {
+              NDArray x = scope.create(
+                  Frames.toArray(SceneRenderer.render(example.scene(), 0, frames, side)), new Shape(1, 3, frames, side, side));
+              NDArray z = model.vae().encode(x);
+              NDArray xt = schedule.addNoise(z, new GaussianNoise(1000 + i).next(scope, z.getShape()), t);
+              String caption = swap ? swapDirection(example.caption()) : example.caption();
+              TextEmbedding text = model.textEncoder().encode(List.of(caption), scope);
+              NDArray time = scope.create(new float[] {t});
+              NDArray x0 = schedule.x0FromV(xt,
+                  base.predictV(new DenoiserInput(xt, time, null, text.tokens(), text.mask(), null, null, null, null, false)), t);
+              x0 = schedule.x0FromV(xt,
+                  base.predictV(new DenoiserInput(xt, time, x0, text.tokens(), text.mask(), null, null, null, null, false)), t);
+              Analysis read = analyser.analyse(Frames.fromArray(model.vae().decode(x0).toFloatArray(), frames, side, side));
+              if (!swap) {
+                asClip += motion.word().equals(read.motion()) ? 1 : 0;
+                still += Motion.STILL.word().equals(read.motion()) ? 1 : 0;
+                long last = z.getShape().get(2);
+                change += x0.get(":, :, {}:", last - 1).sub(x0.get(":, :, 1:2")).abs().mean().getFloat()
+                    / z.get(":, :, {}:", last - 1).sub(z.get(":, :, 1:2")).abs().mean().getFloat();
+              } else {
+                asSwapped += opposite(motion).word().equals(read.motion()) ? 1 : 0;
+              }
+            }
+          }
+        }
+        System.out.printf(Locale.ROOT, "| %d | %d / %d | %d / %d | %d | %.2f |%n", t, asClip, clips, asSwapped, clips, still,
+            change / clips);
+      }
+    }
+  }
+
+  static Motion opposite(Motion motion) {
+    return switch (motion) {
+      case LEFT -> Motion.RIGHT;
+      case RIGHT -> Motion.LEFT;
+      case UP -> Motion.DOWN;
+      case DOWN -> Motion.UP;
+      case STILL -> Motion.STILL;
+    };
+  }
+
+  /** The caption with its direction words swapped (the world's phrases, see {@link Motion#phrases()}). */
+  static String swapDirection(String caption) {
+    for (Motion motion : Motion.MOVING) {
+      for (int p = 0; p < motion.phrases().size(); p++) {
+        String phrase = motion.phrases().get(p);
+        if (caption.contains(phrase)) {
+          return caption.replace(phrase, opposite(motion).phrases().get(p));
+        }
+      }
+    }
+    throw new IllegalArgumentException("no motion phrase in: " + caption);
+  }
+}
