@@ -54,36 +54,46 @@ public final class DenoisingProbe {
       System.out.printf(Locale.ROOT, "# denoising probe of %s (base stage, %d px, %d held-out clips)%n%n", dir, side, clips);
       System.out.println("| t | moves as the clip | moves as the swapped caption | still | latent change, estimate / clip |");
       System.out.println("|---:|---:|---:|---:|---:|");
+      NDManager latents = model.manager().newSubManager();
+      List<Example> examples = new java.util.ArrayList<>();
+      List<NDArray> clean = new java.util.ArrayList<>(); // each clip's latent, encoded once for every t
+      for (int i = 0; i < clips; i++) {
+        Example example = world.video(Split.HELD_OUT, i);
+        examples.add(example);
+        clean.add(model.vae().encode(latents.create(
+            Frames.toArray(SceneRenderer.render(example.scene(), 0, frames, side)), new Shape(1, 3, frames, side, side))));
+      }
       for (int t : TIMESTEPS) {
         int asClip = 0;
         int asSwapped = 0;
         int still = 0;
         double change = 0;
         for (int i = 0; i < clips; i++) {
-          Example example = world.video(Split.HELD_OUT, i);
+          Example example = examples.get(i);
           Motion motion = example.scene().motion();
-          for (boolean swap : new boolean[] {false, true}) {
-            try (NDManager scope = model.manager().newSubManager()) {
-              NDArray x = scope.create(
-                  Frames.toArray(SceneRenderer.render(example.scene(), 0, frames, side)), new Shape(1, 3, frames, side, side));
-              NDArray z = model.vae().encode(x);
-              NDArray xt = schedule.addNoise(z, new GaussianNoise(1000 + i).next(scope, z.getShape()), t);
-              String caption = swap ? swapDirection(example.caption()) : example.caption();
-              TextEmbedding text = model.textEncoder().encode(List.of(caption), scope);
-              NDArray time = scope.create(new float[] {t});
-              NDArray x0 = schedule.x0FromV(xt,
-                  base.predictV(new DenoiserInput(xt, time, null, text.tokens(), text.mask(), null, null, null, null, false)), t);
-              x0 = schedule.x0FromV(xt,
-                  base.predictV(new DenoiserInput(xt, time, x0, text.tokens(), text.mask(), null, null, null, null, false)), t);
-              Analysis read = analyser.analyse(Frames.fromArray(model.vae().decode(x0).toFloatArray(), frames, side, side));
-              if (!swap) {
-                asClip += motion.word().equals(read.motion()) ? 1 : 0;
-                still += Motion.STILL.word().equals(read.motion()) ? 1 : 0;
-                long last = z.getShape().get(2);
-                change += x0.get(":, :, {}:", last - 1).sub(x0.get(":, :, 1:2")).abs().mean().getFloat()
-                    / z.get(":, :, {}:", last - 1).sub(z.get(":, :, 1:2")).abs().mean().getFloat();
-              } else {
-                asSwapped += opposite(motion).word().equals(read.motion()) ? 1 : 0;
+          NDArray z = clean.get(i);
+          try (NDManager clip = model.manager().newSubManager()) {
+            // the noised latent, shared by both captions
+            NDArray xt = schedule.addNoise(z, new GaussianNoise(1000 + i).next(clip, z.getShape()), t);
+            NDArray time = clip.create(new float[] {t});
+            for (boolean swap : new boolean[] {false, true}) {
+              try (NDManager scope = clip.newSubManager()) {
+                String caption = swap ? swapDirection(example.caption()) : example.caption();
+                TextEmbedding text = model.textEncoder().encode(List.of(caption), scope);
+                NDArray x0 = schedule.x0FromV(xt,
+                    base.predictV(new DenoiserInput(xt, time, null, text.tokens(), text.mask(), null, null, null, null, false)), t);
+                x0 = schedule.x0FromV(xt,
+                    base.predictV(new DenoiserInput(xt, time, x0, text.tokens(), text.mask(), null, null, null, null, false)), t);
+                Analysis read = analyser.analyse(Frames.fromArray(model.vae().decode(x0).toFloatArray(), frames, side, side));
+                if (!swap) {
+                  asClip += motion.word().equals(read.motion()) ? 1 : 0;
+                  still += Motion.STILL.word().equals(read.motion()) ? 1 : 0;
+                  long last = z.getShape().get(2);
+                  change += x0.get(":, :, {}:", last - 1).sub(x0.get(":, :, 1:2")).abs().mean().getFloat()
+                      / z.get(":, :, {}:", last - 1).sub(z.get(":, :, 1:2")).abs().mean().getFloat();
+                } else {
+                  asSwapped += opposite(motion).word().equals(read.motion()) ? 1 : 0;
+                }
               }
             }
           }
@@ -91,6 +101,7 @@ public final class DenoisingProbe {
         System.out.printf(Locale.ROOT, "| %d | %d / %d | %d / %d | %d | %.2f |%n", t, asClip, clips, asSwapped, clips, still,
             change / clips);
       }
+      latents.close();
     }
   }
 

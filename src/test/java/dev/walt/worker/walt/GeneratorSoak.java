@@ -53,7 +53,9 @@ public final class GeneratorSoak {
     int every = Integer.getInteger("soak.every", 10);
     boolean trace = Boolean.getBoolean("soak.trace");
     var nativeMemory = new NativeMemorySettings(Boolean.parseBoolean(System.getProperty("soak.trim", "true")),
-        org.springframework.util.unit.DataSize.parse(System.getProperty("soak.heap-blocks-up-to", "1GB")));
+        System.getProperty("soak.heap-blocks-up-to") == null
+            ? NativeMemorySettings.DEFAULT_HEAP_BLOCKS
+            : org.springframework.util.unit.DataSize.parse(System.getProperty("soak.heap-blocks-up-to")));
     ModelSettings settings = new ModelSettings(location, ModelSettings.DeviceChoice.CPU, true, 42, 1);
     ModelFolder folder = ModelFolder.open(location);
     var factory = new WaltGeneratorFactory(settings, nativeMemory, folder, DeviceDiscovery.devices(settings.device(), 1));
