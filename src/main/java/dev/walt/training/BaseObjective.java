@@ -44,6 +44,22 @@ public final class BaseObjective implements Objective {
   public BaseObjective(
       CausalVae vae, WordTextEncoder text, WaltTransformer model, TrainingBatches data, int videos, int images,
       int resolution, int frames, double textDropout, double frameConditioning, double selfConditioning) {
+    this(vae, text, model, data, videos, images, resolution, frames, textDropout, frameConditioning, selfConditioning, 0);
+  }
+
+  /**
+   * @param videos video samples per step
+   * @param images image samples per step (0: none)
+   * @param highNoise probability of drawing a sample's timestep from the schedule's upper half (see {@link
+   *     DiffusionLoss})
+   */
+  public BaseObjective(
+      CausalVae vae, WordTextEncoder text, WaltTransformer model, TrainingBatches data, int videos, int images,
+      int resolution, int frames, double textDropout, double frameConditioning, double selfConditioning,
+      double highNoise) {
+    if (frameConditioning < 0 || frameConditioning > 1) {
+      throw new IllegalArgumentException("the frame-conditioning rate must be in [0, 1], got " + frameConditioning);
+    }
     this.vae = vae;
     this.text = text;
     this.model = model;
@@ -54,7 +70,7 @@ public final class BaseObjective implements Objective {
     this.frames = frames;
     this.textDropout = textDropout;
     this.frameConditioning = frameConditioning;
-    this.diffusion = new DiffusionLoss(NoiseSchedule.walt(), selfConditioning);
+    this.diffusion = new DiffusionLoss(NoiseSchedule.walt(), selfConditioning, highNoise);
     this.parameters = new NamedParameters().add("base", model).add("text", text);
   }
 

@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The v-prediction loss of a W.A.L.T transformer on clean latents: a uniform timestep per sample, x_t from
+ * The v-prediction loss of a W.A.L.T transformer on clean latents: a uniform timestep per sample (optionally
+ * weighted towards the upper, high-noise half of the schedule), x_t from
  * the zero-terminal-SNR schedule, target {@code v = alpha_t eps - sigma_t x0}, with self-conditioning
  * (with probability {@code selfConditioningProbability} per sample, a first pass without gradients gives
  * the x0 estimate that the second pass sees) when the transformer has it.
@@ -22,10 +23,32 @@ final class DiffusionLoss {
 
   private final NoiseSchedule schedule;
   private final double selfConditioningProbability;
+  private final double highNoise;
 
   DiffusionLoss(NoiseSchedule schedule, double selfConditioningProbability) {
+    this(schedule, selfConditioningProbability, 0);
+  }
+
+  /**
+   * @param highNoise probability that a sample's timestep is drawn from the upper half of the schedule
+   *     (where sampling lays out the video) instead of the whole of it; 0 draws every timestep uniformly
+   */
+  DiffusionLoss(NoiseSchedule schedule, double selfConditioningProbability, double highNoise) {
+    if (highNoise < 0 || highNoise > 1) {
+      throw new IllegalArgumentException("the high-noise fraction must be in [0, 1], got " + highNoise);
+    }
     this.schedule = schedule;
     this.selfConditioningProbability = selfConditioningProbability;
+    this.highNoise = highNoise;
+  }
+
+  /** A sample's timestep: uniform, or with probability {@code highNoise} uniform over the upper half. */
+  int timestep(SplittableRandom random) {
+    int n = schedule.steps();
+    if (highNoise > 0 && random.nextDouble() < highNoise) {
+      return n / 2 + random.nextInt(n - n / 2);
+    }
+    return random.nextInt(n);
   }
 
   /** Conditioning of one batch (any may be null). */
@@ -45,7 +68,7 @@ final class DiffusionLoss {
     long[] steps = new long[b];
     float[] times = new float[b];
     for (int i = 0; i < b; i++) {
-      steps[i] = random.nextInt(schedule.steps());
+      steps[i] = timestep(random);
       times[i] = steps[i];
     }
     NDArray timesteps = scope.create(steps);

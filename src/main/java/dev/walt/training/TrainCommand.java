@@ -4,9 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import dev.walt.model.StageConfig;
 import dev.walt.model.WaltConfig;
 import dev.walt.model.WaltModel;
+import dev.walt.model.checkpoint.Checkpoints;
+import dev.walt.model.checkpoint.ParameterNames;
 import dev.walt.world.Split;
 import dev.walt.world.TrainingBatches;
 import java.io.IOException;
@@ -24,7 +28,17 @@ import java.util.Map;
  * <pre>
  * train --stage vae|base|sr1|sr2 [--model-out DIR] [--work DIR] [--steps N] [--batch B] [--lr X] [--seed S]
  *       [--resume] [--export] [--images N] [--config PRESET] [--checkpoint-every N] [--until N]
+ *       [--frame-conditioning P] [--high-noise P] [--init-from DIR]
  * </pre>
+ *
+ * {@code --init-from DIR} builds the model of the folder's config (or of the preset) afresh and copies into it
+ * every parameter that the complete model in DIR has under the same name and shape: a warm start for a changed
+ * architecture (for example a base stage with {@code pooledText} from one without). Give it on every piece of
+ * a run, {@code --resume} included, since the parts not trained come from it.
+ *
+ * Base stage only: {@code --frame-conditioning} is the fraction of videos trained with their first latent
+ * frame given (image-to-video; default 0.3), {@code --high-noise} the probability of drawing a sample's
+ * timestep from the upper half of the schedule instead of all of it (default 0).
  *
  * The model folder ({@code --model-out}, default {@code src/main/resources/models/walt-tiny}) is loaded when
  * it holds a complete model, else initialised from {@code --config} (default {@code walt-tiny}) and {@code
@@ -69,7 +83,8 @@ public final class TrainCommand {
   private static int usage() {
     System.err.println(
         "usage: train --stage vae|base|sr1|sr2 [--model-out DIR] [--work DIR] [--steps N] [--batch B] [--lr X]"
-            + " [--seed S] [--resume] [--export] [--decoder-only] [--images N] [--config PRESET] [--checkpoint-every N] [--until N]");
+            + " [--seed S] [--resume] [--export] [--decoder-only] [--images N] [--config PRESET] [--checkpoint-every N] [--until N]"
+            + " [--frame-conditioning P] [--high-noise P] [--init-from DIR]");
     return 2;
   }
 
@@ -92,7 +107,11 @@ public final class TrainCommand {
     if (o.containsKey("ema-decay")) {
       settings = settings.withEmaDecay(Double.parseDouble(o.get("ema-decay")));
     }
-    try (WaltModel model = open(modelDir, o.getOrDefault("config", "walt-tiny"), seed)) {
+    String preset = o.getOrDefault("config", "walt-tiny");
+    try (WaltModel model =
+        o.containsKey("init-from")
+            ? warmStart(modelDir, preset, seed, Path.of(o.get("init-from")))
+            : open(modelDir, preset, seed)) {
       WaltConfig config = model.config();
       TrainingBatches data = new TrainingBatches(seed, Split.TRAIN);
       Objective objective;
@@ -109,7 +128,9 @@ public final class TrainCommand {
           int images = Integer.parseInt(o.getOrDefault("images", Integer.toString(batch)));
           objective =
               new BaseObjective(model.vae(), model.textEncoder(), model.stages().get(k), data, batch, images,
-                  sc.height(), config.frames(), 0.1, 0.3, 0.9);
+                  sc.height(), config.frames(), 0.1,
+                  Double.parseDouble(o.getOrDefault("frame-conditioning", "0.3")), 0.9,
+                  Double.parseDouble(o.getOrDefault("high-noise", "0")));
         } else {
           int low = config.stages().get(k - 1).height();
           double aug = Double.parseDouble(o.getOrDefault("max-augmentation", "0.25"));
@@ -187,11 +208,68 @@ public final class TrainCommand {
     throw new IllegalArgumentException("no stage '" + stage + "' in " + config.name());
   }
 
+  /**
+   * The model of {@code dir}'s config (or of {@code preset} without one), initialised from {@code seed}, with
+   * every parameter that the model in {@code source} has under the same name and shape copied from it (a
+   * warm start across a change of architecture: the parameters the source lacks keep their initial values).
+   */
+  static WaltModel warmStart(Path dir, String preset, long seed, Path source) throws IOException {
+    WaltConfig config =
+        Files.isRegularFile(dir.resolve(WaltModel.CONFIG_FILE))
+            ? Checkpoints.readConfig(dir, WaltConfig.class)
+            : WaltConfig.preset(preset);
+    WaltModel model = WaltModel.randomInit(config, seed);
+    try (WaltModel from = WaltModel.load(source)) {
+      if ((from.textEncoder() == null) != (model.textEncoder() == null)
+          || (from.textEncoder() != null
+              && !from.textEncoder().tokenizer().vocabulary().equals(model.textEncoder().tokenizer().vocabulary()))) {
+        throw new IllegalArgumentException(source + " has another text vocabulary than " + config.name());
+      }
+      List<String> fresh = new ArrayList<>();
+      int copied = copyMatching("vae", from.vae(), model.vae(), fresh);
+      if (model.textEncoder() != null) {
+        copied += copyMatching("text", from.textEncoder(), model.textEncoder(), fresh);
+      }
+      for (int k = 0; k < config.stages().size(); k++) {
+        String name = config.stages().get(k).name();
+        int j = from.config().stages().stream().map(StageConfig::name).toList().indexOf(name);
+        if (j < 0) {
+          fresh.add(name + " (whole stage)");
+        } else {
+          copied += copyMatching(name, from.stages().get(j), model.stages().get(k), fresh);
+        }
+      }
+      System.out.printf(Locale.ROOT, "initialised from %s: %d parameters copied, %d kept their initial values%s%n",
+          source, copied, fresh.size(), fresh.isEmpty() ? "" : " " + fresh);
+    } catch (IOException | RuntimeException e) {
+      model.close();
+      throw e;
+    }
+    return model;
+  }
+
+  /** Copies the parameters of {@code from} into those of {@code to} with the same name and shape. */
+  private static int copyMatching(String part, Block from, Block to, List<String> fresh) {
+    Map<String, Parameter> source = ParameterNames.of(from);
+    int copied = 0;
+    for (Map.Entry<String, Parameter> entry : ParameterNames.of(to).entrySet()) {
+      Parameter match = source.get(entry.getKey());
+      NDArray target = entry.getValue().getArray();
+      if (match != null && match.getArray().getShape().equals(target.getShape())) {
+        target.set(match.getArray().toType(target.getDataType(), true).toByteBuffer());
+        copied++;
+      } else {
+        fresh.add(part + "/" + entry.getKey());
+      }
+    }
+    return copied;
+  }
+
   /** The model in {@code dir} when complete, else a fresh one from {@code preset} and {@code seed}. */
   static WaltModel open(Path dir, String preset, long seed) throws IOException {
     if (Files.isRegularFile(dir.resolve(WaltModel.CONFIG_FILE))) {
       boolean complete = true;
-      dev.walt.model.WaltConfig config = dev.walt.model.checkpoint.Checkpoints.readConfig(dir, WaltConfig.class);
+      WaltConfig config = Checkpoints.readConfig(dir, WaltConfig.class);
       for (String file : WaltModel.files(config)) {
         complete &= Files.isRegularFile(dir.resolve(file));
       }

@@ -33,4 +33,14 @@ public final class TestModels {
             new StageConfig("base", base, 8, 8, 2, 3.0, 0, true),
             new StageConfig("sr1", sr, 16, 16, 2, 1.0, 0.1, false)));
   }
+
+  /** {@code config} with the pooled-text path in its base stage. */
+  public static WaltConfig withPooledBase(WaltConfig config) {
+    List<StageConfig> stages = new java.util.ArrayList<>(config.stages());
+    StageConfig b = stages.get(0);
+    stages.set(0, new StageConfig(b.name(), b.transformer().withPooledText(true), b.height(), b.width(), b.steps(),
+        b.guidance(), b.noiseAugmentation(), b.text()));
+    return new WaltConfig(config.name(), config.fps(), config.frames(), config.overlapFrames(), config.maxFrames(),
+        config.vae(), config.text(), config.diffusion(), stages);
+  }
 }

@@ -29,6 +29,15 @@ class WaltConfigTest {
   }
 
   @Test
+  void aBaseWithThePooledTextPathRoundTrips() throws Exception {
+    WaltConfig pooled = TestModels.withPooledBase(WaltConfig.tiny());
+    assertThat(pooled.base().transformer().pooledText()).isTrue();
+    Checkpoints.writeConfig(dir, pooled);
+    assertThat(Files.readString(dir.resolve("config.json"))).contains("\"pooledText\" : true");
+    assertThat(Checkpoints.readConfig(dir, WaltConfig.class)).isEqualTo(pooled);
+  }
+
+  @Test
   void bundledConfigIsTheTinyPreset() throws Exception {
     try (InputStream in = getClass().getClassLoader().getResourceAsStream(WaltModel.BUNDLED + WaltModel.CONFIG_FILE)) {
       assertThat(in).isNotNull();

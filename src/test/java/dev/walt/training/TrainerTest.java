@@ -45,6 +45,13 @@ class TrainerTest {
         2, 2, s.height(), CONFIG.frames(), 0.1, 0.3, 0.9);
   }
 
+  /** The base stage of a model whose base has the pooled-text path, with high-noise weighting. */
+  private static Objective pooledBase(WaltModel model) {
+    StageConfig s = model.config().base();
+    return new BaseObjective(model.vae(), model.textEncoder(), model.stage("base"), new TrainingBatches(3, Split.TRAIN),
+        2, 2, s.height(), model.config().frames(), 0.1, 0.5, 0.9, 0.5);
+  }
+
   private static Objective sr(WaltModel model) {
     return new SuperResolutionObjective("sr1", model.vae(), model.stage("sr1"), new TrainingBatches(3, Split.TRAIN), 2,
         CONFIG.stages().get(1).height(), CONFIG.base().height(), CONFIG.frames(), 0.25);
@@ -129,8 +136,9 @@ class TrainerTest {
   }
 
   /** Every parameter's gradient of one step's loss, optionally with a garbage collection before backward. */
-  private static List<float[]> gradients(Function<WaltModel, Objective> objective, boolean collectBeforeBackward) {
-    try (WaltModel model = WaltModel.randomInit(CONFIG, 4); NDManager scope = model.manager().newSubManager()) {
+  private static List<float[]> gradients(
+      WaltConfig config, Function<WaltModel, Objective> objective, boolean collectBeforeBackward) {
+    try (WaltModel model = WaltModel.randomInit(config, 4); NDManager scope = model.manager().newSubManager()) {
       Objective o = objective.apply(model);
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         NDArray loss = o.loss(scope, 0, Trainer.random(3, 0));
@@ -153,8 +161,8 @@ class TrainerTest {
     // collection freed: the backward pass then read freed memory (flaky resumes, non-finite steps)
     for (Function<WaltModel, Objective> objective :
         List.<Function<WaltModel, Objective>>of(TrainerTest::vae, TrainerTest::base, TrainerTest::sr)) {
-      List<float[]> plain = gradients(objective, false);
-      List<float[]> collected = gradients(objective, true);
+      List<float[]> plain = gradients(CONFIG, objective, false);
+      List<float[]> collected = gradients(CONFIG, objective, true);
       assertEquals(plain.size(), collected.size());
       for (int i = 0; i < plain.size(); i++) {
         assertArrayEquals(plain.get(i), collected.get(i), 0f, "gradient " + i);
@@ -222,6 +230,35 @@ class TrainerTest {
     // every column but the wall time is identical
     for (int i = 0; i < a.size(); i++) {
       assertEquals(a.get(i).replaceAll(",[^,]*$", ""), b.get(i).replaceAll(",[^,]*$", ""));
+    }
+  }
+
+  @Test
+  void thePooledTextPathGetsGradientsThatDoNotDependOnAGarbageCollection() {
+    WaltConfig pooled = TestModels.withPooledBase(CONFIG);
+    List<float[]> plain = gradients(pooled, TrainerTest::pooledBase, false);
+    List<float[]> collected = gradients(pooled, TrainerTest::pooledBase, true);
+    assertEquals(plain.size(), collected.size());
+    for (int i = 0; i < plain.size(); i++) {
+      assertArrayEquals(plain.get(i), collected.get(i), 0f, "gradient " + i);
+    }
+    // Once the modulation is not zero any more (random weights), the pool's projection learns.
+    try (WaltModel model = WaltModel.randomWeights(pooled, 4, ai.djl.Device.cpu());
+        NDManager scope = model.manager().newSubManager()) {
+      Objective o = pooledBase(model);
+      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        collector.backward(o.loss(scope, 0, Trainer.random(3, 0)));
+      }
+      List<String> names = o.parameters().names();
+      int k = java.util.stream.IntStream.range(0, names.size())
+          .filter(i -> names.get(i).startsWith("base/") && names.get(i).endsWith("textPool_weight"))
+          .findFirst().orElse(-1);
+      assertTrue(k >= 0, o.parameters().names().toString());
+      double norm = 0;
+      for (float g : o.parameters().arrays().get(k).getGradient().toFloatArray()) {
+        norm += g * g;
+      }
+      assertTrue(norm > 0 && Double.isFinite(norm), "gradient norm of the pool " + norm);
     }
   }
 

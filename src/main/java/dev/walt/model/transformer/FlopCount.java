@@ -57,6 +57,9 @@ public record FlopCount(long dense, long attention, long fullAttention) {
     dense += 2 * d * (6 * d); // shared AdaLN projection
     dense += 2L * config.depth() * config.adaLnLoraRank() * (d + 6 * d); // LoRA down and up
     dense += 2 * k * config.textDim() * d; // text projection
+    if (config.pooledText() && k > 0) {
+      dense += 2L * config.textDim() * d; // pooled text into the conditioning
+    }
     long mlp = config.mlpHidden();
     long attention = 0;
     long full = 0;

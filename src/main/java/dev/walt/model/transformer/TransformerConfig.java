@@ -31,6 +31,10 @@ import java.util.function.Supplier;
  *     channels) and the noise-augmentation level embedding
  * @param qkNorm normalisation of queries and keys per head
  * @param relativePositionBias whether each window adds a learned relative position bias
+ * @param pooledText whether the mean of the text tokens also joins the timestep embedding that drives
+ *     every block's AdaLN modulation (not in the paper, whose text reaches the video only through the
+ *     spatial blocks' cross-attention): a global path for words that concern the whole clip, such as its
+ *     direction of motion, into every block including the spatiotemporal ones. Needs {@code textDim > 0}
  */
 public record TransformerConfig(
     int latentChannels,
@@ -50,7 +54,19 @@ public record TransformerConfig(
     boolean frameConditioning,
     int superResolutionFactor,
     QkNorm qkNorm,
-    boolean relativePositionBias) {
+    boolean relativePositionBias,
+    boolean pooledText) {
+
+  /** A configuration without the pooled-text path (as in the paper). */
+  public TransformerConfig(
+      int latentChannels, int patchSize, int depth, int hiddenSize, int heads, double mlpRatio, Window spatialWindow,
+      Window spatiotemporalWindow, int adaLnLoraRank, int textDim, int maxLatentFrames, int maxLatentHeight,
+      int maxLatentWidth, boolean selfConditioning, boolean frameConditioning, int superResolutionFactor,
+      QkNorm qkNorm, boolean relativePositionBias) {
+    this(latentChannels, patchSize, depth, hiddenSize, heads, mlpRatio, spatialWindow, spatiotemporalWindow,
+        adaLnLoraRank, textDim, maxLatentFrames, maxLatentHeight, maxLatentWidth, selfConditioning, frameConditioning,
+        superResolutionFactor, qkNorm, relativePositionBias, false);
+  }
 
   /** Queries/keys normalisation (Dehghani et al., 2023; Henry et al., 2020). */
   public enum QkNorm {
@@ -118,6 +134,7 @@ public record TransformerConfig(
         "max latent height and width must be positive multiples of patchSize");
     require(superResolutionFactor >= 1, "superResolutionFactor must be >= 1");
     require(qkNorm != null, "qkNorm is required");
+    require(!pooledText || textDim > 0, "pooledText needs text (textDim > 0)");
   }
 
   private static void require(boolean condition, String message) {
@@ -156,7 +173,7 @@ public record TransformerConfig(
     return new TransformerConfig(
         latentChannels, patchSize, depth, hiddenSize, heads, mlpRatio, all, all, adaLnLoraRank, textDim,
         maxLatentFrames, maxLatentHeight, maxLatentWidth, selfConditioning, frameConditioning,
-        superResolutionFactor, qkNorm, false);
+        superResolutionFactor, qkNorm, false, pooledText);
   }
 
   /** The same model with other windows. */
@@ -164,7 +181,7 @@ public record TransformerConfig(
     return new TransformerConfig(
         latentChannels, patchSize, depth, hiddenSize, heads, mlpRatio, spatial, spatiotemporal, adaLnLoraRank,
         textDim, maxLatentFrames, maxLatentHeight, maxLatentWidth, selfConditioning, frameConditioning,
-        superResolutionFactor, qkNorm, relativePositionBias);
+        superResolutionFactor, qkNorm, relativePositionBias, pooledText);
   }
 
   /** The same model with another width, depth and head count (benchmarks, tests). */
@@ -172,7 +189,15 @@ public record TransformerConfig(
     return new TransformerConfig(
         latentChannels, patchSize, depth, hiddenSize, heads, mlpRatio, spatialWindow, spatiotemporalWindow,
         adaLnLoraRank, textDim, maxLatentFrames, maxLatentHeight, maxLatentWidth, selfConditioning,
-        frameConditioning, superResolutionFactor, qkNorm, relativePositionBias);
+        frameConditioning, superResolutionFactor, qkNorm, relativePositionBias, pooledText);
+  }
+
+  /** The same model with or without the pooled-text path into the AdaLN modulation. */
+  public TransformerConfig withPooledText(boolean pooled) {
+    return new TransformerConfig(
+        latentChannels, patchSize, depth, hiddenSize, heads, mlpRatio, spatialWindow, spatiotemporalWindow,
+        adaLnLoraRank, textDim, maxLatentFrames, maxLatentHeight, maxLatentWidth, selfConditioning,
+        frameConditioning, superResolutionFactor, qkNorm, relativePositionBias, pooled);
   }
 
   /** The same model covering a larger (or smaller) maximal latent. */
@@ -180,7 +205,7 @@ public record TransformerConfig(
     return new TransformerConfig(
         latentChannels, patchSize, depth, hiddenSize, heads, mlpRatio, spatialWindow, spatiotemporalWindow,
         adaLnLoraRank, textDim, frames, height, width, selfConditioning, frameConditioning,
-        superResolutionFactor, qkNorm, relativePositionBias);
+        superResolutionFactor, qkNorm, relativePositionBias, pooledText);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import dev.walt.model.diffusion.Denoiser;
 import dev.walt.model.diffusion.DenoiserInput;
@@ -27,12 +28,14 @@ import org.jspecify.annotations.Nullable;
  *   [x_t | x0_prev | frames, mask | upsample(low-res)]  (B, Cin, T, H, W)
  *     -> patch embedding + position embeddings         (B, T, H/p, W/p, D)
  *     -> L blocks, even: spatial + text, odd: spatiotemporal, AdaLN-LoRA from timestep (+ noise level)
+ *        (+ mean text token, when pooledText)
  *     -> final AdaLN + linear, unpatchify              (B, C, T, H, W)  = v
  * </pre>
  *
  * <p>Children (parameter names are hierarchical, DJL style: {@code <nn><child>_..._<param>}):
  * {@code patchEmbed}, {@code lowResUpsampler} (super-resolution), {@code positions}, {@code timeEmbed},
- * {@code noiseLevelEmbed} (super-resolution), {@code textProjection} (text models), {@code adaLnLora},
+ * {@code noiseLevelEmbed} (super-resolution), {@code textProjection} (text models), {@code textPool}
+ * (pooledText), {@code adaLnLora},
  * {@code block0} .. {@code block<L-1>}, {@code finalLayer}. Output and gates start at zero (DiT's
  * adaLN-Zero), so a freshly initialised model returns v = 0.
  *
@@ -47,6 +50,7 @@ public final class WaltTransformer extends AbstractBlock implements Denoiser {
   private final TimestepEmbedding timeEmbed;
   private final @Nullable TimestepEmbedding noiseLevelEmbed;
   private final @Nullable Dense textProjection;
+  private final @Nullable Dense textPool;
   private final AdaLnLora adaLnLora;
   private final List<WaltBlock> blocks;
   private final FinalLayer finalLayer;
@@ -71,6 +75,10 @@ public final class WaltTransformer extends AbstractBlock implements Denoiser {
     this.timeEmbed = addChildBlock("timeEmbed", new TimestepEmbedding(d));
     this.noiseLevelEmbed = config.superResolution() ? addChildBlock("noiseLevelEmbed", new TimestepEmbedding(d)) : null;
     this.textProjection = config.textDim() > 0 ? addChildBlock("textProjection", new Dense(config.textDim(), d)) : null;
+    // Zero at first, so the path starts silent (and a model trained without it keeps its outputs when the
+    // path is added for further training: see TrainCommand's --init-from).
+    this.textPool =
+        config.pooledText() ? addChildBlock("textPool", new Dense(config.textDim(), d, true, Initializer.ZEROS)) : null;
     this.adaLnLora = addChildBlock("adaLnLora", new AdaLnLora(d, config.depth(), config.adaLnLoraRank()));
     List<WaltBlock> list = new ArrayList<>();
     for (int i = 0; i < config.depth(); i++) {
@@ -159,9 +167,6 @@ public final class WaltTransformer extends AbstractBlock implements Denoiser {
       NDArray level = input.noiseLevel() != null ? input.noiseLevel() : manager.zeros(new Shape(b));
       condition = condition.add(noiseLevelEmbed.forward(store, Ops.mul(level, 1000), training));
     }
-    NDArray activated = condition.mul(Activation.sigmoid(condition)); // SiLU
-    NDArray modulations = adaLnLora.forward(store, activated, training); // (L, B, 6D)
-
     NDArray text = null;
     NDArray textMask = null;
     if (input.text() != null) {
@@ -172,9 +177,16 @@ public final class WaltTransformer extends AbstractBlock implements Denoiser {
         throw new IllegalArgumentException(
             "text tokens must be (B, K, " + config.textDim() + "), got " + input.text().getShape());
       }
-      text = textProjection.forward(store, LayerNorm.normalize(input.text()), training); // (B, K, D)
+      NDArray normalized = LayerNorm.normalize(input.text());
+      text = textProjection.forward(store, normalized, training); // (B, K, D)
       textMask = input.textMask();
+      if (textPool != null) {
+        condition = condition.add(textPool.forward(store, maskedMean(normalized, textMask), training));
+      }
     }
+
+    NDArray activated = condition.mul(Activation.sigmoid(condition)); // SiLU
+    NDArray modulations = adaLnLora.forward(store, activated, training); // (L, B, 6D)
 
     for (int i = 0; i < blocks.size(); i++) {
       x = blocks.get(i).forward(store, x, modulations.get(i), text, textMask, imageSet, training);
@@ -188,6 +200,17 @@ public final class WaltTransformer extends AbstractBlock implements Denoiser {
     }
     // (B, T, H/p, W/p, p*p*C) -> (B, T, H/p, W/p, p, p, C) -> (B, C, T, H/p, p, W/p, p) -> (B, C, T, H, W)
     return out.reshape(b, t, hp, wp, p, p, c).transpose(0, 6, 1, 2, 4, 3, 5).reshape(b, c, t, h, w);
+  }
+
+  /** The mean of the text tokens over the real ones: (B, K, Dt) with mask (B, K), or all K without one. */
+  private static NDArray maskedMean(NDArray tokens, @Nullable NDArray mask) {
+    if (mask == null) {
+      return tokens.mean(new int[] {1});
+    }
+    NDArray m = mask.toType(tokens.getDataType(), false);
+    long b = m.getShape().get(0);
+    NDArray counts = Ops.maximum(m.sum(new int[] {1}, true), 1); // (B, 1): an all-padding row gives zeros
+    return tokens.mul(m.reshape(b, -1, 1)).sum(new int[] {1}).div(counts);
   }
 
   /**

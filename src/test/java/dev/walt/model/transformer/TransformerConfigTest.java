@@ -37,6 +37,21 @@ class TransformerConfigTest {
         assertThrows(IllegalArgumentException.class, () -> TransformerConfig.preset("walt-tiny").withSize(4, 100, 3));
     assertEquals("hiddenSize must be a positive multiple of heads", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> TransformerConfig.preset("nope"));
+    TransformerConfig withoutText = TransformerConfig.preset("walt-l");
+    e = assertThrows(IllegalArgumentException.class, () -> withoutText.withPooledText(true));
+    assertEquals("pooledText needs text (textDim > 0)", e.getMessage());
+  }
+
+  @Test
+  void thePooledTextPathAddsOneProjectionFromTheTextWidth() {
+    TransformerConfig tiny = TransformerConfig.preset("walt-tiny");
+    assertEquals(false, tiny.pooledText());
+    assertEquals(true, tiny.withPooledText(true).pooledText());
+    long d = tiny.hiddenSize();
+    assertEquals(
+        new WaltTransformer(tiny).parameterCount() + tiny.textDim() * d + d,
+        new WaltTransformer(tiny.withPooledText(true)).parameterCount());
+    assertEquals(tiny.withPooledText(true), tiny.withPooledText(true).withSize(tiny.depth(), tiny.hiddenSize(), tiny.heads()));
   }
 
   @Test

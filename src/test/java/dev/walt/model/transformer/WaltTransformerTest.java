@@ -177,6 +177,37 @@ class WaltTransformerTest {
   }
 
   @Test
+  void thePooledTextPathStartsSilentThenCarriesOnlyTheRealTokens() {
+    NDArray x = random(new Shape(2, 4, 3, 8, 8), 1);
+    NDArray text = random(new Shape(2, 5, 6), 2);
+    NDArray mask = manager.create(new float[] {1, 1, 1, 0, 0, 1, 0, 0, 0, 0}, new Shape(2, 5));
+    WaltTransformer plain = randomModel(tiny());
+    WaltTransformer pooled = WaltTransformer.create(tiny().withPooledText(true), manager, 7);
+    java.util.Map<String, ai.djl.nn.Parameter> source = dev.walt.model.checkpoint.ParameterNames.of(plain);
+    java.util.Map<String, ai.djl.nn.Parameter> target = dev.walt.model.checkpoint.ParameterNames.of(pooled);
+    assertEquals(source.size() + 2, target.size());
+    source.forEach((name, p) -> target.get(name).getArray().set(p.getArray().toByteBuffer()));
+    // Zero-initialised: the same predictions as the model without the path.
+    assertArrayEquals(plain.predictV(input(x, text, mask)).toFloatArray(), pooled.predictV(input(x, text, mask)).toFloatArray());
+
+    // With the cross-attention's projection zero, the tokens' content reaches the blocks only through the pool.
+    target.get("textProjection.weight").getArray().set(new float[6 * 16]);
+    TestWeights.randomize(target.get("textPool.weight").getArray(), new SplittableRandom(5), 0.5);
+    float[] reference = pooled.predictV(input(x, text, mask)).toFloatArray();
+    NDArray paddingChanged = text.duplicate();
+    paddingChanged.set(new NDIndex("0, 3:"), random(new Shape(2, 6), 8));
+    paddingChanged.set(new NDIndex("1, 1:"), random(new Shape(4, 6), 9));
+    assertArrayEquals(reference, pooled.predictV(input(x, paddingChanged, mask)).toFloatArray());
+    NDArray realChanged = text.duplicate();
+    realChanged.set(new NDIndex("1, 0"), random(new Shape(6), 10));
+    float[] changed = pooled.predictV(input(x, realChanged, mask)).toFloatArray();
+    assertFalse(Arrays.equals(reference, changed), "a real token changes the prediction through the pool");
+    // Only sample 1's prompt changed, and the pool is per sample.
+    int half = reference.length / 2;
+    assertArrayEquals(Arrays.copyOf(reference, half), Arrays.copyOf(changed, half));
+  }
+
+  @Test
   void adaLnLoraGivesEveryLayerItsOwnRankRCorrection() {
     int layers = 4;
     int dim = 16;

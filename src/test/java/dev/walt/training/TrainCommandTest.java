@@ -1,0 +1,71 @@
+package dev.walt.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import dev.walt.model.TestModels;
+import dev.walt.model.WaltConfig;
+import dev.walt.model.WaltModel;
+import dev.walt.model.checkpoint.CheckpointException;
+import dev.walt.model.checkpoint.Checkpoints;
+import dev.walt.model.checkpoint.ParameterNames;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@org.junit.jupiter.api.extension.ExtendWith(dev.walt.model.SingleThreadedTorch.class)
+class TrainCommandTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void aWarmStartCopiesEveryMatchingParameterAndLeavesTheNewPathAtZero() throws IOException {
+    WaltConfig small = TestModels.small();
+    Path source = dir.resolve("source");
+    try (WaltModel trained = WaltModel.randomWeights(small, 3, Device.cpu())) {
+      trained.save(source, DataType.FLOAT32);
+    }
+    WaltConfig pooled = TestModels.withPooledBase(small);
+    Path target = dir.resolve("target");
+    Checkpoints.writeConfig(target, pooled);
+
+    try (WaltModel from = WaltModel.load(source);
+        WaltModel to = TrainCommand.warmStart(target, "walt-tiny", 9, source)) {
+      assertEquals(pooled, to.config());
+      assertSameParameters(from.vae(), to.vae(), 0);
+      assertSameParameters(from.textEncoder(), to.textEncoder(), 0);
+      assertSameParameters(from.stages().get(1), to.stages().get(1), 0);
+      // The base stage: everything copied but the two parameters of the new path, which start at zero.
+      Map<String, Parameter> base = ParameterNames.of(to.stages().get(0));
+      assertSameParameters(from.stages().get(0), to.stages().get(0), 2);
+      for (String name : new String[] {"textPool.weight", "textPool.bias"}) {
+        for (float v : base.get(name).getArray().toFloatArray()) {
+          assertEquals(0f, v, name);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aWarmStartNeedsACompleteSource() {
+    Path empty = dir.resolve("empty");
+    assertThrows(CheckpointException.class, () -> TrainCommand.warmStart(dir.resolve("target"), "walt-tiny", 1, empty));
+  }
+
+  /** Every parameter of {@code from} equals the one of {@code to} with its name; {@code to} has {@code extra} more. */
+  private static void assertSameParameters(Block from, Block to, int extra) {
+    Map<String, Parameter> a = ParameterNames.of(from);
+    Map<String, Parameter> b = ParameterNames.of(to);
+    assertEquals(a.size() + extra, b.size());
+    assertTrue(b.keySet().containsAll(a.keySet()));
+    a.forEach((name, p) -> assertArrayEquals(p.getArray().toFloatArray(), b.get(name).getArray().toFloatArray(), name));
+  }
+}
