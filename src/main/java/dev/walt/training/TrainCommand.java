@@ -21,6 +21,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code train} subcommand:
@@ -28,13 +30,15 @@ import java.util.Map;
  * <pre>
  * train --stage vae|base|sr1|sr2 [--model-out DIR] [--work DIR] [--steps N] [--batch B] [--lr X] [--seed S]
  *       [--resume] [--export] [--images N] [--config PRESET] [--checkpoint-every N] [--until N]
- *       [--frame-conditioning P] [--high-noise P] [--init-from DIR]
+ *       [--frame-conditioning P] [--high-noise P] [--init-from DIR [--init-parts P,...]]
  * </pre>
  *
  * {@code --init-from DIR} builds the model of the folder's config (or of the preset) afresh and copies into it
  * every parameter that the complete model in DIR has under the same name and shape: a warm start for a changed
  * architecture (for example a base stage with {@code pooledText} from one without). Give it on every piece of
- * a run, {@code --resume} included, since the parts not trained come from it.
+ * a run, {@code --resume} included, since the parts not trained come from it. {@code --init-parts vae,sr1,sr2}
+ * copies only the named parts ({@code vae}, {@code text}, stage names): the others start afresh from the seed
+ * (for example a text encoder and base stage trained from scratch on an existing autoencoder).
  *
  * Base stage only: {@code --frame-conditioning} is the fraction of videos trained with their first latent
  * frame given (image-to-video; default 0.3), {@code --high-noise} the probability of drawing a sample's
@@ -84,7 +88,7 @@ public final class TrainCommand {
     System.err.println(
         "usage: train --stage vae|base|sr1|sr2 [--model-out DIR] [--work DIR] [--steps N] [--batch B] [--lr X]"
             + " [--seed S] [--resume] [--export] [--decoder-only] [--images N] [--config PRESET] [--checkpoint-every N] [--until N]"
-            + " [--frame-conditioning P] [--high-noise P] [--init-from DIR]");
+            + " [--frame-conditioning P] [--high-noise P] [--init-from DIR [--init-parts P,...]]");
     return 2;
   }
 
@@ -110,7 +114,8 @@ public final class TrainCommand {
     String preset = o.getOrDefault("config", "walt-tiny");
     try (WaltModel model =
         o.containsKey("init-from")
-            ? warmStart(modelDir, preset, seed, Path.of(o.get("init-from")))
+            ? warmStart(modelDir, preset, seed, Path.of(o.get("init-from")),
+                o.containsKey("init-parts") ? Set.of(o.get("init-parts").split(",")) : null)
             : open(modelDir, preset, seed)) {
       WaltConfig config = model.config();
       TrainingBatches data = new TrainingBatches(seed, Split.TRAIN);
@@ -214,6 +219,15 @@ public final class TrainCommand {
    * warm start across a change of architecture: the parameters the source lacks keep their initial values).
    */
   static WaltModel warmStart(Path dir, String preset, long seed, Path source) throws IOException {
+    return warmStart(dir, preset, seed, source, null);
+  }
+
+  /**
+   * {@link #warmStart(Path, String, long, Path)} copying only the named parts ({@code vae}, {@code text}, stage
+   * names); null copies every part.
+   */
+  static WaltModel warmStart(Path dir, String preset, long seed, Path source, @Nullable Set<String> parts)
+      throws IOException {
     WaltConfig config =
         Files.isRegularFile(dir.resolve(WaltModel.CONFIG_FILE))
             ? Checkpoints.readConfig(dir, WaltConfig.class)
@@ -226,14 +240,25 @@ public final class TrainCommand {
         throw new IllegalArgumentException(source + " has another text vocabulary than " + config.name());
       }
       List<String> fresh = new ArrayList<>();
-      int copied = copyMatching("vae", from.vae(), model.vae(), fresh);
+      int copied = 0;
+      if (parts == null || parts.contains("vae")) {
+        copied += copyMatching("vae", from.vae(), model.vae(), fresh);
+      } else {
+        fresh.add("vae (whole part)");
+      }
       if (model.textEncoder() != null) {
-        copied += copyMatching("text", from.textEncoder(), model.textEncoder(), fresh);
+        if (parts == null || parts.contains("text")) {
+          copied += copyMatching("text", from.textEncoder(), model.textEncoder(), fresh);
+        } else {
+          fresh.add("text (whole part)");
+        }
       }
       for (int k = 0; k < config.stages().size(); k++) {
         String name = config.stages().get(k).name();
         int j = from.config().stages().stream().map(StageConfig::name).toList().indexOf(name);
-        if (j < 0) {
+        if (parts != null && !parts.contains(name)) {
+          fresh.add(name + " (whole stage)");
+        } else if (j < 0) {
           fresh.add(name + " (whole stage)");
         } else {
           copied += copyMatching(name, from.stages().get(j), model.stages().get(k), fresh);

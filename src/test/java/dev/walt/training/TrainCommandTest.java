@@ -55,6 +55,25 @@ class TrainCommandTest {
   }
 
   @Test
+  void aWarmStartOfSomePartsLeavesTheOthersAsTheSeedInitialisesThem() throws IOException {
+    WaltConfig small = TestModels.small();
+    Path source = dir.resolve("source");
+    try (WaltModel trained = WaltModel.randomWeights(small, 3, Device.cpu())) {
+      trained.save(source, DataType.FLOAT32);
+    }
+    Path target = dir.resolve("target");
+    Checkpoints.writeConfig(target, small);
+    try (WaltModel from = WaltModel.load(source);
+        WaltModel fresh = WaltModel.randomInit(small, 9);
+        WaltModel to = TrainCommand.warmStart(target, "walt-tiny", 9, source, java.util.Set.of("vae", "sr1"))) {
+      assertSameParameters(from.vae(), to.vae(), 0);
+      assertSameParameters(from.stages().get(1), to.stages().get(1), 0);
+      assertSameParameters(fresh.textEncoder(), to.textEncoder(), 0);
+      assertSameParameters(fresh.stages().get(0), to.stages().get(0), 0);
+    }
+  }
+
+  @Test
   void aWarmStartNeedsACompleteSource() {
     Path empty = dir.resolve("empty");
     assertThrows(CheckpointException.class, () -> TrainCommand.warmStart(dir.resolve("target"), "walt-tiny", 1, empty));

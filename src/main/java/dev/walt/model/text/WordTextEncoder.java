@@ -30,6 +30,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class WordTextEncoder extends AbstractBlock implements TextEncoder {
 
+  /**
+   * Standard deviation of the initial word embeddings (PyTorch's {@code nn.Embedding} default): every word,
+   * including those whose use the denoiser learns late (the direction words), starts as a distinct vector of
+   * the same size as the layers' outputs instead of being drowned by them.
+   */
+  static final float TOKEN_INIT_STD = 1.0f;
+
   private final WordTokenizer tokenizer;
   private final WordTextEncoderConfig config;
   private final Parameter tokenEmbedding;
@@ -45,9 +52,9 @@ public final class WordTextEncoder extends AbstractBlock implements TextEncoder 
     this.config = config;
     int d = config.dim();
     int k = tokenizer.maxLength();
-    this.tokenEmbedding = addParameter(table("tokenEmbedding", tokenizer.vocabularySize(), d));
-    this.positions = addParameter(table("positions", k, d));
-    this.nullEmbedding = addParameter(table("nullEmbedding", k, d));
+    this.tokenEmbedding = addParameter(table("tokenEmbedding", tokenizer.vocabularySize(), d, TOKEN_INIT_STD));
+    this.positions = addParameter(table("positions", k, d, 0.02f));
+    this.nullEmbedding = addParameter(table("nullEmbedding", k, d, 0.02f));
     this.finalGamma =
         addParameter(Parameter.builder().setName("finalGamma").setType(Parameter.Type.GAMMA)
             .optShape(new Shape(d)).optInitializer(Initializer.ONES).build());
@@ -61,12 +68,12 @@ public final class WordTextEncoder extends AbstractBlock implements TextEncoder 
     this.layers = Collections.unmodifiableList(list);
   }
 
-  private static Parameter table(String name, long rows, long dim) {
+  private static Parameter table(String name, long rows, long dim, float std) {
     return Parameter.builder()
         .setName(name)
         .setType(Parameter.Type.WEIGHT)
         .optShape(new Shape(rows, dim))
-        .optInitializer(new NormalInitializer(0.02f))
+        .optInitializer(new NormalInitializer(std))
         .build();
   }
 

@@ -21,6 +21,14 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PositionEmbedding extends AbstractBlock {
 
+  /**
+   * Standard deviation of the temporal table's initial values: large enough that a token knows its frame from
+   * the first step. With DiT's 0.02 the frame index was about 3 % of a token's norm and stayed so; the only
+   * attribute of a clip that needs it is its motion (where the object is at frame k depends on the direction
+   * word and on k together), so neither signal had a gradient alone and motion was never learned.
+   */
+  static final float TEMPORAL_INIT_STD = 0.5f;
+
   private final int maxFrames;
   private final int maxHeight;
   private final int maxWidth;
@@ -51,7 +59,7 @@ public final class PositionEmbedding extends AbstractBlock {
                 .setName("temporal")
                 .setType(Parameter.Type.WEIGHT)
                 .optShape(new Shape(maxFrames, dim))
-                .optInitializer(new NormalInitializer(0.02f))
+                .optInitializer(new NormalInitializer(TEMPORAL_INIT_STD))
                 .build());
   }
 

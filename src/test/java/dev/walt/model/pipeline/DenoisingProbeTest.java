@@ -1,6 +1,7 @@
 package dev.walt.model.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.walt.world.Example;
 import dev.walt.world.Split;
@@ -18,6 +19,24 @@ class DenoisingProbeTest {
       var opposite = DenoisingProbe.opposite(example.scene().motion());
       assertThat(opposite.phrases().stream().anyMatch(swapped::contains)).as(example.caption() + " -> " + swapped).isTrue();
       assertThat(DenoisingProbe.swapDirection(swapped)).isEqualTo(example.caption());
+    }
+  }
+
+  @Test
+  void theTravelOfARenderedClipIsItsDistanceAlongItsDirection() {
+    WorldSampler world = new WorldSampler(1);
+    for (int i = 0; i < 12; i++) {
+      var scene = world.video(Split.HELD_OUT, i).scene();
+      float[] pixels = dev.walt.world.Frames.toArray(dev.walt.world.SceneRenderer.render(scene, 0, 17, 32));
+      var bg = scene.background().rgb();
+      var motion = scene.motion();
+      String what = scene.toString();
+      // the centroid of the object moves exactly as its centre does, up to the 32 px rendering
+      assertThat(DenoisingProbe.travelAlong(pixels, 17, 32, bg, motion)).as(what).isCloseTo(scene.travel(), within(0.02));
+      assertThat(DenoisingProbe.travelAlong(pixels, 17, 32, bg, DenoisingProbe.opposite(motion)))
+          .as(what).isCloseTo(-scene.travel(), within(0.02));
+      var across = motion.dx() != 0 ? dev.walt.world.Motion.UP : dev.walt.world.Motion.RIGHT;
+      assertThat(DenoisingProbe.travelAlong(pixels, 17, 32, bg, across)).as(what).isCloseTo(0, within(0.02));
     }
   }
 }
