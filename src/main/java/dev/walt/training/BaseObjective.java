@@ -34,6 +34,7 @@ public final class BaseObjective implements Objective {
   private final int frames;
   private final double textDropout;
   private final double frameConditioning;
+  private final double motionCaptions;
   private final DiffusionLoss diffusion;
   private final NamedParameters parameters;
 
@@ -57,6 +58,22 @@ public final class BaseObjective implements Objective {
       CausalVae vae, WordTextEncoder text, WaltTransformer model, TrainingBatches data, int videos, int images,
       int resolution, int frames, double textDropout, double frameConditioning, double selfConditioning,
       double highNoise) {
+    this(vae, text, model, data, videos, images, resolution, frames, textDropout, frameConditioning, selfConditioning,
+        highNoise, 0);
+  }
+
+  /**
+   * @param motionCaptions probability that a video's caption is replaced by one of its motion's phrases alone
+   *     ("drifting to the left"): the direction is then the only thing the prompt says, so the denoiser has to
+   *     take the clip's layout over time from the direction words (0: full captions only)
+   */
+  public BaseObjective(
+      CausalVae vae, WordTextEncoder text, WaltTransformer model, TrainingBatches data, int videos, int images,
+      int resolution, int frames, double textDropout, double frameConditioning, double selfConditioning,
+      double highNoise, double motionCaptions) {
+    if (motionCaptions < 0 || motionCaptions > 1) {
+      throw new IllegalArgumentException("the motion-caption rate must be in [0, 1], got " + motionCaptions);
+    }
     if (frameConditioning < 0 || frameConditioning > 1) {
       throw new IllegalArgumentException("the frame-conditioning rate must be in [0, 1], got " + frameConditioning);
     }
@@ -70,6 +87,7 @@ public final class BaseObjective implements Objective {
     this.frames = frames;
     this.textDropout = textDropout;
     this.frameConditioning = frameConditioning;
+    this.motionCaptions = motionCaptions;
     this.diffusion = new DiffusionLoss(NoiseSchedule.walt(), selfConditioning, highNoise);
     this.parameters = new NamedParameters().add("base", model).add("text", text);
   }
@@ -94,7 +112,7 @@ public final class BaseObjective implements Objective {
     }
     NDArray frameMask = scope.create(mask, new Shape(videos, latentFrames));
     NDArray frameCondition = z.mul(frameMask.reshape(videos, 1, latentFrames, 1, 1));
-    NDArray[] textVideo = text(scope, clips.captions(), random);
+    NDArray[] textVideo = text(scope, motionCaptions > 0 ? withMotionCaptions(clips, random) : clips.captions(), random);
     NDArray loss =
         diffusion.loss(
             model, scope, z,
@@ -113,6 +131,18 @@ public final class BaseObjective implements Objective {
       loss = Ops.div(Ops.mul(loss, videos).add(Ops.mul(imageLoss, images)), videos + images);
     }
     return loss;
+  }
+
+  /** The batch's captions, each replaced with probability motionCaptions by a phrase of its motion alone. */
+  List<String> withMotionCaptions(Batch clips, SplittableRandom random) {
+    List<String> captions = new java.util.ArrayList<>(clips.captions());
+    for (int i = 0; i < captions.size(); i++) {
+      List<String> phrases = clips.examples().get(i).scene().motion().phrases();
+      if (random.nextDouble() < motionCaptions && !phrases.isEmpty()) {
+        captions.set(i, phrases.get(random.nextInt(phrases.size())));
+      }
+    }
+    return captions;
   }
 
   /** Text tokens and mask, with each prompt replaced by the null embedding with probability textDropout. */

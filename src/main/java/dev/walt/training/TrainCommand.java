@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  * train --stage vae|base|sr1|sr2 [--model-out DIR] [--work DIR] [--steps N] [--batch B] [--lr X] [--seed S]
  *       [--resume] [--export] [--images N] [--config PRESET] [--checkpoint-every N] [--until N]
- *       [--frame-conditioning P] [--high-noise P] [--init-from DIR [--init-parts P,...]]
+ *       [--frame-conditioning P] [--high-noise P] [--motion-captions P] [--init-from DIR [--init-parts P,...]]
  * </pre>
  *
  * {@code --init-from DIR} builds the model of the folder's config (or of the preset) afresh and copies into it
@@ -42,7 +42,8 @@ import org.jspecify.annotations.Nullable;
  *
  * Base stage only: {@code --frame-conditioning} is the fraction of videos trained with their first latent
  * frame given (image-to-video; default 0.3), {@code --high-noise} the probability of drawing a sample's
- * timestep from the upper half of the schedule instead of all of it (default 0).
+ * timestep from the upper half of the schedule instead of all of it (default 0), {@code --motion-captions} the
+ * probability that a video is captioned with its motion's phrase alone (default 0).
  *
  * The model folder ({@code --model-out}, default {@code src/main/resources/models/walt-tiny}) is loaded when
  * it holds a complete model, else initialised from {@code --config} (default {@code walt-tiny}) and {@code
@@ -88,7 +89,7 @@ public final class TrainCommand {
     System.err.println(
         "usage: train --stage vae|base|sr1|sr2 [--model-out DIR] [--work DIR] [--steps N] [--batch B] [--lr X]"
             + " [--seed S] [--resume] [--export] [--decoder-only] [--images N] [--config PRESET] [--checkpoint-every N] [--until N]"
-            + " [--frame-conditioning P] [--high-noise P] [--init-from DIR [--init-parts P,...]]");
+            + " [--frame-conditioning P] [--high-noise P] [--motion-captions P] [--init-from DIR [--init-parts P,...]]");
     return 2;
   }
 
@@ -135,7 +136,8 @@ public final class TrainCommand {
               new BaseObjective(model.vae(), model.textEncoder(), model.stages().get(k), data, batch, images,
                   sc.height(), config.frames(), 0.1,
                   Double.parseDouble(o.getOrDefault("frame-conditioning", "0.3")), 0.9,
-                  Double.parseDouble(o.getOrDefault("high-noise", "0")));
+                  Double.parseDouble(o.getOrDefault("high-noise", "0")),
+                  Double.parseDouble(o.getOrDefault("motion-captions", "0")));
         } else {
           int low = config.stages().get(k - 1).height();
           double aug = Double.parseDouble(o.getOrDefault("max-augmentation", "0.25"));

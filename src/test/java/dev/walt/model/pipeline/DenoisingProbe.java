@@ -53,8 +53,8 @@ public final class DenoisingProbe {
       WorldSampler world = new WorldSampler(1);
       System.out.printf(Locale.ROOT, "# denoising probe of %s (base stage, %d px, %d held-out clips)%n%n", dir, side, clips);
       System.out.println("| t | moves as the clip | moves as the swapped caption | still | latent change, estimate / clip "
-          + "| travel along the caption | travel along the swapped caption |");
-      System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
+          + "| travel along the caption | travel along the swapped caption | latent travel, caption | latent travel, swapped |");
+      System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
       NDManager latents = model.manager().newSubManager();
       List<Example> examples = new java.util.ArrayList<>();
       List<NDArray> clean = new java.util.ArrayList<>(); // each clip's latent, encoded once for every t
@@ -71,6 +71,8 @@ public final class DenoisingProbe {
         double change = 0;
         double along = 0;
         double alongSwapped = 0;
+        double latentAlong = 0;
+        double latentAlongSwapped = 0;
         for (int i = 0; i < clips; i++) {
           Example example = examples.get(i);
           Motion motion = example.scene().motion();
@@ -91,9 +93,11 @@ public final class DenoisingProbe {
                 Analysis read = analyser.analyse(Frames.fromArray(pixels, frames, side, side));
                 Motion wanted = swap ? opposite(motion) : motion;
                 double travel = travelAlong(pixels, frames, side, example.scene().background().rgb(), wanted);
+                double latentTravel = latentTravelAlong(x0, wanted);
                 if (!swap) {
                   asClip += motion.word().equals(read.motion()) ? 1 : 0;
                   along += travel;
+                  latentAlong += latentTravel;
                   still += Motion.STILL.word().equals(read.motion()) ? 1 : 0;
                   long last = z.getShape().get(2);
                   change += x0.get(":, :, {}:", last - 1).sub(x0.get(":, :, 1:2")).abs().mean().getFloat()
@@ -101,13 +105,15 @@ public final class DenoisingProbe {
                 } else {
                   asSwapped += opposite(motion).word().equals(read.motion()) ? 1 : 0;
                   alongSwapped += travel;
+                  latentAlongSwapped += latentTravel;
                 }
               }
             }
           }
         }
-        System.out.printf(Locale.ROOT, "| %d | %d / %d | %d / %d | %d | %.2f | %+.3f | %+.3f |%n", t, asClip, clips, asSwapped,
-            clips, still, change / clips, along / clips, alongSwapped / clips);
+        System.out.printf(Locale.ROOT, "| %d | %d / %d | %d / %d | %d | %.2f | %+.3f | %+.3f | %+.3f | %+.3f |%n", t, asClip,
+            clips, asSwapped, clips, still, change / clips, along / clips, alongSwapped / clips, latentAlong / clips,
+            latentAlongSwapped / clips);
       }
       latents.close();
     }
@@ -121,10 +127,54 @@ public final class DenoisingProbe {
    *
    * @param pixels (3, T, H, W) in [-1, 1]
    */
-  static double travelAlong(float[] pixels, int frames, int side, dev.walt.world.Rgb background, Motion motion) {
+  public static double travelAlong(float[] pixels, int frames, int side, dev.walt.world.Rgb background, Motion motion) {
     double[] first = centroid(pixels, 0, frames, side, background);
     double[] last = centroid(pixels, frames - 1, frames, side, background);
     return ((last[0] - first[0]) * motion.dx() + (last[1] - first[1]) * motion.dy()) / side;
+  }
+
+  /**
+   * {@link #travelAlong} measured on the latent itself: per latent frame, the centroid of every cell's distance
+   * from the frame's median latent (the flat background's value), first to last latent frame.
+   * At high t the estimate is the mean over every place the object may be, which the decoder renders as
+   * background; in the latent that mean still leans towards where the object is likely, frame by frame.
+   *
+   * @param latent (1, C, T, H, W)
+   */
+  public static double latentTravelAlong(NDArray latent, Motion motion) {
+    long t = latent.getShape().get(2);
+    int h = (int) latent.getShape().get(3);
+    int w = (int) latent.getShape().get(4);
+    double[] first = latentCentroid(latent.get(":, :, 0").toFloatArray(), (int) latent.getShape().get(1), h, w);
+    double[] last = latentCentroid(latent.get(":, :, {}", t - 1).toFloatArray(), (int) latent.getShape().get(1), h, w);
+    return ((last[0] - first[0]) * motion.dx() + (last[1] - first[1]) * motion.dy()) / w;
+  }
+
+  /** Centroid of one latent frame (C, H, W) weighted by each cell's distance from the frame's median. */
+  private static double[] latentCentroid(float[] frame, int channels, int h, int w) {
+    double[] mean = new double[channels]; // the median: the background's value, the object covering under half
+    for (int c = 0; c < channels; c++) {
+      float[] values = java.util.Arrays.copyOfRange(frame, c * h * w, (c + 1) * h * w);
+      java.util.Arrays.sort(values);
+      mean[c] = (values[values.length / 2] + values[(values.length - 1) / 2]) / 2.0;
+    }
+    double mass = 0;
+    double x = 0;
+    double y = 0;
+    for (int r = 0; r < h; r++) {
+      for (int col = 0; col < w; col++) {
+        double d = 0;
+        for (int c = 0; c < channels; c++) {
+          double diff = frame[c * h * w + r * w + col] - mean[c];
+          d += diff * diff;
+        }
+        double weight = Math.sqrt(d);
+        mass += weight;
+        x += weight * (col + 0.5);
+        y += weight * (r + 0.5);
+      }
+    }
+    return mass == 0 ? new double[] {w / 2.0, h / 2.0} : new double[] {x / mass, y / mass};
   }
 
   private static double[] centroid(float[] pixels, int frame, int frames, int side, dev.walt.world.Rgb background) {
@@ -150,7 +200,7 @@ public final class DenoisingProbe {
     return mass == 0 ? new double[] {side / 2.0, side / 2.0} : new double[] {x / mass, y / mass};
   }
 
-  static Motion opposite(Motion motion) {
+  public static Motion opposite(Motion motion) {
     return switch (motion) {
       case LEFT -> Motion.RIGHT;
       case RIGHT -> Motion.LEFT;
@@ -161,7 +211,7 @@ public final class DenoisingProbe {
   }
 
   /** The caption with its direction words swapped (the world's phrases, see {@link Motion#phrases()}). */
-  static String swapDirection(String caption) {
+  public static String swapDirection(String caption) {
     for (Motion motion : Motion.MOVING) {
       for (int p = 0; p < motion.phrases().size(); p++) {
         String phrase = motion.phrases().get(p);

@@ -37,6 +37,13 @@ class DenoisingProbeTest {
           .as(what).isCloseTo(-scene.travel(), within(0.02));
       var across = motion.dx() != 0 ? dev.walt.world.Motion.UP : dev.walt.world.Motion.RIGHT;
       assertThat(DenoisingProbe.travelAlong(pixels, 17, 32, bg, across)).as(what).isCloseTo(0, within(0.02));
+      // the same clip as a latent: (1, C, T, H, W) with the object's colour vector on the cells it covers, so the
+      // latent centroid moves with it too (coarser: 8 x 8 cells)
+      try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
+        var latent = manager.create(pixels, new ai.djl.ndarray.types.Shape(1, 3, 17, 32, 32));
+        assertThat(DenoisingProbe.latentTravelAlong(latent, motion)).as(what).isCloseTo(scene.travel(), within(0.03));
+        assertThat(DenoisingProbe.latentTravelAlong(latent, across)).as(what).isCloseTo(0, within(0.03));
+      }
     }
   }
 }
