@@ -29,10 +29,7 @@ class TrainCommandTest {
   @Test
   void aWarmStartCopiesEveryMatchingParameterAndLeavesTheNewPathAtZero() throws IOException {
     WaltConfig small = TestModels.small();
-    Path source = dir.resolve("source");
-    try (WaltModel trained = WaltModel.randomWeights(small, 3, Device.cpu())) {
-      trained.save(source, DataType.FLOAT32);
-    }
+    Path source = savedRandomModel(small);
     WaltConfig pooled = TestModels.withPooledBase(small);
     Path target = dir.resolve("target");
     Checkpoints.writeConfig(target, pooled);
@@ -57,10 +54,7 @@ class TrainCommandTest {
   @Test
   void aWarmStartOfSomePartsLeavesTheOthersAsTheSeedInitialisesThem() throws IOException {
     WaltConfig small = TestModels.small();
-    Path source = dir.resolve("source");
-    try (WaltModel trained = WaltModel.randomWeights(small, 3, Device.cpu())) {
-      trained.save(source, DataType.FLOAT32);
-    }
+    Path source = savedRandomModel(small);
     Path target = dir.resolve("target");
     Checkpoints.writeConfig(target, small);
     try (WaltModel from = WaltModel.load(source);
@@ -77,6 +71,15 @@ class TrainCommandTest {
   void aWarmStartNeedsACompleteSource() {
     Path empty = dir.resolve("empty");
     assertThrows(CheckpointException.class, () -> TrainCommand.warmStart(dir.resolve("target"), "walt-tiny", 1, empty));
+  }
+
+  /** A model of {@code config} with random weights, saved in fp32 to {@code dir/source}. */
+  private Path savedRandomModel(WaltConfig config) throws IOException {
+    Path source = dir.resolve("source");
+    try (WaltModel trained = WaltModel.randomWeights(config, 3, Device.cpu())) {
+      trained.save(source, DataType.FLOAT32);
+    }
+    return source;
   }
 
   /** Every parameter of {@code from} equals the one of {@code to} with its name; {@code to} has {@code extra} more. */

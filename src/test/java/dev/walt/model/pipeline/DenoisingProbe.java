@@ -128,9 +128,10 @@ public final class DenoisingProbe {
    * @param pixels (3, T, H, W) in [-1, 1]
    */
   public static double travelAlong(float[] pixels, int frames, int side, dev.walt.world.Rgb background, Motion motion) {
-    double[] first = centroid(pixels, 0, frames, side, background);
-    double[] last = centroid(pixels, frames - 1, frames, side, background);
-    return ((last[0] - first[0]) * motion.dx() + (last[1] - first[1]) * motion.dy()) / side;
+    double[] bg = {background.r() / 127.5 - 1, background.g() / 127.5 - 1, background.b() / 127.5 - 1};
+    return along(
+        centroid(frame(pixels, 3, frames, side, side, 0), 3, side, side, bg),
+        centroid(frame(pixels, 3, frames, side, side, frames - 1), 3, side, side, bg), motion, side);
   }
 
   /**
@@ -142,22 +143,44 @@ public final class DenoisingProbe {
    * @param latent (1, C, T, H, W)
    */
   public static double latentTravelAlong(NDArray latent, Motion motion) {
-    long t = latent.getShape().get(2);
+    int c = (int) latent.getShape().get(1);
+    int t = (int) latent.getShape().get(2);
     int h = (int) latent.getShape().get(3);
     int w = (int) latent.getShape().get(4);
-    double[] first = latentCentroid(latent.get(":, :, 0").toFloatArray(), (int) latent.getShape().get(1), h, w);
-    double[] last = latentCentroid(latent.get(":, :, {}", t - 1).toFloatArray(), (int) latent.getShape().get(1), h, w);
-    return ((last[0] - first[0]) * motion.dx() + (last[1] - first[1]) * motion.dy()) / w;
+    float[] all = latent.toFloatArray();
+    float[] first = frame(all, c, t, h, w, 0);
+    float[] last = frame(all, c, t, h, w, t - 1);
+    return along(centroid(first, c, h, w, median(first, c, h * w)), centroid(last, c, h, w, median(last, c, h * w)),
+        motion, w);
   }
 
-  /** Centroid of one latent frame (C, H, W) weighted by each cell's distance from the frame's median. */
-  private static double[] latentCentroid(float[] frame, int channels, int h, int w) {
-    double[] mean = new double[channels]; // the median: the background's value, the object covering under half
+  /** Displacement from one centroid to another along a motion's direction, as a fraction of the side. */
+  private static double along(double[] from, double[] to, Motion motion, int side) {
+    return ((to[0] - from[0]) * motion.dx() + (to[1] - from[1]) * motion.dy()) / side;
+  }
+
+  /** Frame {@code k} (C, H, W) of a (C, T, H, W) array. */
+  private static float[] frame(float[] data, int channels, int frames, int h, int w, int k) {
+    float[] out = new float[channels * h * w];
     for (int c = 0; c < channels; c++) {
-      float[] values = java.util.Arrays.copyOfRange(frame, c * h * w, (c + 1) * h * w);
-      java.util.Arrays.sort(values);
-      mean[c] = (values[values.length / 2] + values[(values.length - 1) / 2]) / 2.0;
+      System.arraycopy(data, (c * frames + k) * h * w, out, c * h * w, h * w);
     }
+    return out;
+  }
+
+  /** Per channel, the median over the cells of a (C, H*W) frame: the background's value (the object covers less). */
+  private static double[] median(float[] frame, int channels, int cells) {
+    double[] median = new double[channels];
+    for (int c = 0; c < channels; c++) {
+      float[] values = java.util.Arrays.copyOfRange(frame, c * cells, (c + 1) * cells);
+      java.util.Arrays.sort(values);
+      median[c] = (values[cells / 2] + values[(cells - 1) / 2]) / 2.0;
+    }
+    return median;
+  }
+
+  /** Centroid (x, y) of a (C, H, W) frame, each cell weighted by its distance from {@code reference}. */
+  private static double[] centroid(float[] frame, int channels, int h, int w, double[] reference) {
     double mass = 0;
     double x = 0;
     double y = 0;
@@ -165,7 +188,7 @@ public final class DenoisingProbe {
       for (int col = 0; col < w; col++) {
         double d = 0;
         for (int c = 0; c < channels; c++) {
-          double diff = frame[c * h * w + r * w + col] - mean[c];
+          double diff = frame[c * h * w + r * w + col] - reference[c];
           d += diff * diff;
         }
         double weight = Math.sqrt(d);
@@ -175,29 +198,6 @@ public final class DenoisingProbe {
       }
     }
     return mass == 0 ? new double[] {w / 2.0, h / 2.0} : new double[] {x / mass, y / mass};
-  }
-
-  private static double[] centroid(float[] pixels, int frame, int frames, int side, dev.walt.world.Rgb background) {
-    int plane = frames * side * side;
-    double[] bg = {background.r() / 127.5 - 1, background.g() / 127.5 - 1, background.b() / 127.5 - 1};
-    double mass = 0;
-    double x = 0;
-    double y = 0;
-    for (int r = 0; r < side; r++) {
-      for (int c = 0; c < side; c++) {
-        int at = (frame * side + r) * side + c;
-        double d = 0;
-        for (int ch = 0; ch < 3; ch++) {
-          double diff = pixels[at + ch * plane] - bg[ch];
-          d += diff * diff;
-        }
-        double w = Math.sqrt(d);
-        mass += w;
-        x += w * (c + 0.5);
-        y += w * (r + 0.5);
-      }
-    }
-    return mass == 0 ? new double[] {side / 2.0, side / 2.0} : new double[] {x / mass, y / mass};
   }
 
   public static Motion opposite(Motion motion) {
