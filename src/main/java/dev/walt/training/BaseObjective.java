@@ -45,7 +45,8 @@ public final class BaseObjective implements Objective {
   public BaseObjective(
       CausalVae vae, WordTextEncoder text, WaltTransformer model, TrainingBatches data, int videos, int images,
       int resolution, int frames, double textDropout, double frameConditioning, double selfConditioning) {
-    this(vae, text, model, data, videos, images, resolution, frames, textDropout, frameConditioning, selfConditioning, 0);
+    this(vae, text, model, data, videos, images, resolution, frames, textDropout, frameConditioning, selfConditioning, 0,
+        0);
   }
 
   /**
@@ -53,16 +54,6 @@ public final class BaseObjective implements Objective {
    * @param images image samples per step (0: none)
    * @param highNoise probability of drawing a sample's timestep from the schedule's upper half (see {@link
    *     DiffusionLoss})
-   */
-  public BaseObjective(
-      CausalVae vae, WordTextEncoder text, WaltTransformer model, TrainingBatches data, int videos, int images,
-      int resolution, int frames, double textDropout, double frameConditioning, double selfConditioning,
-      double highNoise) {
-    this(vae, text, model, data, videos, images, resolution, frames, textDropout, frameConditioning, selfConditioning,
-        highNoise, 0);
-  }
-
-  /**
    * @param motionCaptions probability that a video's caption is replaced by one of its motion's phrases alone
    *     ("drifting to the left"): the direction is then the only thing the prompt says, so the denoiser has to
    *     take the clip's layout over time from the direction words (0: full captions only)

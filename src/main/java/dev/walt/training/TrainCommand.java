@@ -242,29 +242,15 @@ public final class TrainCommand {
         throw new IllegalArgumentException(source + " has another text vocabulary than " + config.name());
       }
       List<String> fresh = new ArrayList<>();
-      int copied = 0;
-      if (parts == null || parts.contains("vae")) {
-        copied += copyMatching("vae", from.vae(), model.vae(), fresh);
-      } else {
-        fresh.add("vae (whole part)");
-      }
+      int copied = copyPart("vae", from.vae(), model.vae(), parts, fresh);
       if (model.textEncoder() != null) {
-        if (parts == null || parts.contains("text")) {
-          copied += copyMatching("text", from.textEncoder(), model.textEncoder(), fresh);
-        } else {
-          fresh.add("text (whole part)");
-        }
+        copied += copyPart("text", from.textEncoder(), model.textEncoder(), parts, fresh);
       }
+      List<String> sourceStages = from.config().stages().stream().map(StageConfig::name).toList();
       for (int k = 0; k < config.stages().size(); k++) {
         String name = config.stages().get(k).name();
-        int j = from.config().stages().stream().map(StageConfig::name).toList().indexOf(name);
-        if (parts != null && !parts.contains(name)) {
-          fresh.add(name + " (whole stage)");
-        } else if (j < 0) {
-          fresh.add(name + " (whole stage)");
-        } else {
-          copied += copyMatching(name, from.stages().get(j), model.stages().get(k), fresh);
-        }
+        int j = sourceStages.indexOf(name);
+        copied += copyPart(name, j < 0 ? null : from.stages().get(j), model.stages().get(k), parts, fresh);
       }
       System.out.printf(Locale.ROOT, "initialised from %s: %d parameters copied, %d kept their initial values%s%n",
           source, copied, fresh.size(), fresh.isEmpty() ? "" : " " + fresh);
@@ -273,6 +259,19 @@ public final class TrainCommand {
       throw e;
     }
     return model;
+  }
+
+  /**
+   * Copies a whole part when {@code parts} names it (null: every part) and the source has it; else records
+   * the part as fresh.
+   */
+  private static int copyPart(String part, @Nullable Block from, Block to, @Nullable Set<String> parts,
+      List<String> fresh) {
+    if (from == null || (parts != null && !parts.contains(part))) {
+      fresh.add(part + " (whole part)");
+      return 0;
+    }
+    return copyMatching(part, from, to, fresh);
   }
 
   /** Copies the parameters of {@code from} into those of {@code to} with the same name and shape. */

@@ -49,7 +49,7 @@ class TrainerTest {
   private static Objective pooledBase(WaltModel model) {
     StageConfig s = model.config().base();
     return new BaseObjective(model.vae(), model.textEncoder(), model.stage("base"), new TrainingBatches(3, Split.TRAIN),
-        2, 2, s.height(), model.config().frames(), 0.1, 0.5, 0.9, 0.5);
+        2, 2, s.height(), model.config().frames(), 0.1, 0.5, 0.9, 0.5, 0);
   }
 
   private static Objective sr(WaltModel model) {
