@@ -234,6 +234,15 @@ public final class TrainCommand {
         Files.isRegularFile(dir.resolve(WaltModel.CONFIG_FILE))
             ? Checkpoints.readConfig(dir, WaltConfig.class)
             : WaltConfig.preset(preset);
+    if (parts != null) {
+      List<String> known = new ArrayList<>(List.of("vae", "text"));
+      config.stages().forEach(st -> known.add(st.name()));
+      List<String> unknown = parts.stream().filter(p -> !known.contains(p)).sorted().toList();
+      if (!unknown.isEmpty()) {
+        throw new IllegalArgumentException(
+            "--init-parts names no part of " + config.name() + ": " + unknown + " (parts: " + known + ")");
+      }
+    }
     WaltModel model = WaltModel.randomInit(config, seed);
     try (WaltModel from = WaltModel.load(source)) {
       if ((from.textEncoder() == null) != (model.textEncoder() == null)

@@ -36,9 +36,15 @@ public final class TestModels {
 
   /** {@code config} with the pooled-text path in its base stage. */
   public static WaltConfig withPooledBase(WaltConfig config) {
+    return withBase(config, t -> t.withPooledText(true));
+  }
+
+  /** {@code config} with its base stage's transformer changed by {@code change}. */
+  public static WaltConfig withBase(
+      WaltConfig config, java.util.function.UnaryOperator<dev.walt.model.transformer.TransformerConfig> change) {
     List<StageConfig> stages = new java.util.ArrayList<>(config.stages());
     StageConfig b = stages.get(0);
-    stages.set(0, new StageConfig(b.name(), b.transformer().withPooledText(true), b.height(), b.width(), b.steps(),
+    stages.set(0, new StageConfig(b.name(), change.apply(b.transformer()), b.height(), b.width(), b.steps(),
         b.guidance(), b.noiseAugmentation(), b.text()));
     return new WaltConfig(config.name(), config.fps(), config.frames(), config.overlapFrames(), config.maxFrames(),
         config.vae(), config.text(), config.diffusion(), stages);

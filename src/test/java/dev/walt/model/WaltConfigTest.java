@@ -38,6 +38,14 @@ class WaltConfigTest {
   }
 
   @Test
+  void aBaseWithTheTextLayoutRoundTrips() throws Exception {
+    WaltConfig layout = TestModels.withBase(WaltConfig.tiny(), t -> t.withTextLayout(4));
+    Checkpoints.writeConfig(dir, layout);
+    assertThat(Files.readString(dir.resolve("config.json"))).contains("\"textLayoutRank\" : 4");
+    assertThat(Checkpoints.readConfig(dir, WaltConfig.class)).isEqualTo(layout);
+  }
+
+  @Test
   void bundledConfigIsTheTinyPreset() throws Exception {
     try (InputStream in = getClass().getClassLoader().getResourceAsStream(WaltModel.BUNDLED + WaltModel.CONFIG_FILE)) {
       assertThat(in).isNotNull();

@@ -68,6 +68,15 @@ class TrainCommandTest {
   }
 
   @Test
+  void aWarmStartRejectsAPartNameTheModelDoesNotHave() throws IOException {
+    Path source = savedRandomModel(TestModels.small());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class,
+            () -> TrainCommand.warmStart(dir.resolve("target"), "walt-tiny", 1, source, java.util.Set.of("vae", "sr-1")));
+    assertTrue(e.getMessage().contains("[sr-1]") && e.getMessage().contains("sr1"), e.getMessage());
+  }
+
+  @Test
   void aWarmStartNeedsACompleteSource() {
     Path empty = dir.resolve("empty");
     assertThrows(CheckpointException.class, () -> TrainCommand.warmStart(dir.resolve("target"), "walt-tiny", 1, empty));

@@ -60,6 +60,11 @@ public record FlopCount(long dense, long attention, long fullAttention) {
     if (config.pooledText() && k > 0) {
       dense += 2L * config.textDim() * d; // pooled text into the conditioning
     }
+    if (config.textLayoutRank() > 0 && k > 0) {
+      long r = config.textLayoutRank();
+      long maps = r * config.maxLatentFrames() * (config.maxLatentHeight() / p) * (config.maxLatentWidth() / p);
+      dense += 2L * config.textDim() * maps + 2L * n * r * d; // the maps, then r directions per token
+    }
     long mlp = config.mlpHidden();
     long attention = 0;
     long full = 0;

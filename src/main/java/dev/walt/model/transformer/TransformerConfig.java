@@ -35,6 +35,10 @@ import java.util.function.Supplier;
  *     every block's AdaLN modulation (not in the paper, whose text reaches the video only through the
  *     spatial blocks' cross-attention): a global path for words that concern the whole clip, such as its
  *     direction of motion, into every block including the spatiotemporal ones. Needs {@code textDim > 0}
+ * @param textLayoutRank r of the caption's layout maps ({@link TextLayout}, not in the paper): r maps over
+ *     the latent token grid, linear in the pooled caption, added to the tokens along r learned directions
+ *     (where the object is at each frame, which depends on the motion word and the frame together); 0 for
+ *     none. Needs {@code textDim > 0}. A larger maximal latent changes the maps' shape
  */
 public record TransformerConfig(
     int latentChannels,
@@ -55,7 +59,8 @@ public record TransformerConfig(
     int superResolutionFactor,
     QkNorm qkNorm,
     boolean relativePositionBias,
-    boolean pooledText) {
+    boolean pooledText,
+    int textLayoutRank) {
 
   /** A configuration without the pooled-text path (as in the paper). */
   public TransformerConfig(
@@ -65,7 +70,7 @@ public record TransformerConfig(
       QkNorm qkNorm, boolean relativePositionBias) {
     this(latentChannels, patchSize, depth, hiddenSize, heads, mlpRatio, spatialWindow, spatiotemporalWindow,
         adaLnLoraRank, textDim, maxLatentFrames, maxLatentHeight, maxLatentWidth, selfConditioning, frameConditioning,
-        superResolutionFactor, qkNorm, relativePositionBias, false);
+        superResolutionFactor, qkNorm, relativePositionBias, false, 0);
   }
 
   /** Queries/keys normalisation (Dehghani et al., 2023; Henry et al., 2020). */
@@ -135,6 +140,8 @@ public record TransformerConfig(
     require(superResolutionFactor >= 1, "superResolutionFactor must be >= 1");
     require(qkNorm != null, "qkNorm is required");
     require(!pooledText || textDim > 0, "pooledText needs text (textDim > 0)");
+    require(textLayoutRank >= 0, "textLayoutRank must be >= 0");
+    require(textLayoutRank == 0 || textDim > 0, "textLayoutRank needs text (textDim > 0)");
   }
 
   private static void require(boolean condition, String message) {
@@ -173,7 +180,7 @@ public record TransformerConfig(
     return new TransformerConfig(
         latentChannels, patchSize, depth, hiddenSize, heads, mlpRatio, all, all, adaLnLoraRank, textDim,
         maxLatentFrames, maxLatentHeight, maxLatentWidth, selfConditioning, frameConditioning,
-        superResolutionFactor, qkNorm, false, pooledText);
+        superResolutionFactor, qkNorm, false, pooledText, textLayoutRank);
   }
 
   /** The same model with other windows. */
@@ -181,7 +188,7 @@ public record TransformerConfig(
     return new TransformerConfig(
         latentChannels, patchSize, depth, hiddenSize, heads, mlpRatio, spatial, spatiotemporal, adaLnLoraRank,
         textDim, maxLatentFrames, maxLatentHeight, maxLatentWidth, selfConditioning, frameConditioning,
-        superResolutionFactor, qkNorm, relativePositionBias, pooledText);
+        superResolutionFactor, qkNorm, relativePositionBias, pooledText, textLayoutRank);
   }
 
   /** The same model with another width, depth and head count (benchmarks, tests). */
@@ -189,7 +196,7 @@ public record TransformerConfig(
     return new TransformerConfig(
         latentChannels, patchSize, depth, hiddenSize, heads, mlpRatio, spatialWindow, spatiotemporalWindow,
         adaLnLoraRank, textDim, maxLatentFrames, maxLatentHeight, maxLatentWidth, selfConditioning,
-        frameConditioning, superResolutionFactor, qkNorm, relativePositionBias, pooledText);
+        frameConditioning, superResolutionFactor, qkNorm, relativePositionBias, pooledText, textLayoutRank);
   }
 
   /** The same model with or without the pooled-text path into the AdaLN modulation. */
@@ -197,7 +204,15 @@ public record TransformerConfig(
     return new TransformerConfig(
         latentChannels, patchSize, depth, hiddenSize, heads, mlpRatio, spatialWindow, spatiotemporalWindow,
         adaLnLoraRank, textDim, maxLatentFrames, maxLatentHeight, maxLatentWidth, selfConditioning,
-        frameConditioning, superResolutionFactor, qkNorm, relativePositionBias, pooled);
+        frameConditioning, superResolutionFactor, qkNorm, relativePositionBias, pooled, textLayoutRank);
+  }
+
+  /** The same model with the caption's layout maps of {@link TextLayout} ({@code rank} 0: without). */
+  public TransformerConfig withTextLayout(int rank) {
+    return new TransformerConfig(
+        latentChannels, patchSize, depth, hiddenSize, heads, mlpRatio, spatialWindow, spatiotemporalWindow,
+        adaLnLoraRank, textDim, maxLatentFrames, maxLatentHeight, maxLatentWidth, selfConditioning,
+        frameConditioning, superResolutionFactor, qkNorm, relativePositionBias, pooledText, rank);
   }
 
   /** The same model covering a larger (or smaller) maximal latent. */
@@ -205,7 +220,7 @@ public record TransformerConfig(
     return new TransformerConfig(
         latentChannels, patchSize, depth, hiddenSize, heads, mlpRatio, spatialWindow, spatiotemporalWindow,
         adaLnLoraRank, textDim, frames, height, width, selfConditioning, frameConditioning,
-        superResolutionFactor, qkNorm, relativePositionBias, pooledText);
+        superResolutionFactor, qkNorm, relativePositionBias, pooledText, textLayoutRank);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  *   [x_t | x0_prev | frames, mask | upsample(low-res)]  (B, Cin, T, H, W)
  *     -> patch embedding + position embeddings         (B, T, H/p, W/p, D)
+ *        (+ the caption's layout maps, when textLayoutRank > 0)
  *     -> L blocks, even: spatial + text, odd: spatiotemporal, AdaLN-LoRA from timestep (+ noise level)
  *        (+ mean text token, when pooledText)
  *     -> final AdaLN + linear, unpatchify              (B, C, T, H, W)  = v
@@ -35,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Children (parameter names are hierarchical, DJL style: {@code <nn><child>_..._<param>}):
  * {@code patchEmbed}, {@code lowResUpsampler} (super-resolution), {@code positions}, {@code timeEmbed},
  * {@code noiseLevelEmbed} (super-resolution), {@code textProjection} (text models), {@code textPool}
- * (pooledText), {@code adaLnLora},
+ * (pooledText), {@code textLayout} (textLayoutRank > 0), {@code adaLnLora},
  * {@code block0} .. {@code block<L-1>}, {@code finalLayer}. Output and gates start at zero (DiT's
  * adaLN-Zero), so a freshly initialised model returns v = 0.
  *
@@ -51,6 +52,7 @@ public final class WaltTransformer extends AbstractBlock implements Denoiser {
   private final @Nullable TimestepEmbedding noiseLevelEmbed;
   private final @Nullable Dense textProjection;
   private final @Nullable Dense textPool;
+  private final @Nullable TextLayout textLayout;
   private final AdaLnLora adaLnLora;
   private final List<WaltBlock> blocks;
   private final FinalLayer finalLayer;
@@ -79,6 +81,13 @@ public final class WaltTransformer extends AbstractBlock implements Denoiser {
     // path is added for further training: see TrainCommand's --init-from).
     this.textPool =
         config.pooledText() ? addChildBlock("textPool", new Dense(config.textDim(), d, true, Initializer.ZEROS)) : null;
+    this.textLayout =
+        config.textLayoutRank() > 0
+            ? addChildBlock(
+                "textLayout",
+                new TextLayout(config.textDim(), config.textLayoutRank(), config.maxLatentFrames(),
+                    config.maxLatentHeight() / p, config.maxLatentWidth() / p, d))
+            : null;
     this.adaLnLora = addChildBlock("adaLnLora", new AdaLnLora(d, config.depth(), config.adaLnLoraRank()));
     List<WaltBlock> list = new ArrayList<>();
     for (int i = 0; i < config.depth(); i++) {
@@ -180,8 +189,12 @@ public final class WaltTransformer extends AbstractBlock implements Denoiser {
       NDArray normalized = LayerNorm.normalize(input.text());
       text = textProjection.forward(store, normalized, training); // (B, K, D)
       textMask = input.textMask();
+      NDArray pooled = textPool != null || textLayout != null ? maskedMean(normalized, textMask) : null;
       if (textPool != null) {
-        condition = condition.add(textPool.forward(store, maskedMean(normalized, textMask), training));
+        condition = condition.add(textPool.forward(store, pooled, training));
+      }
+      if (textLayout != null) {
+        x = textLayout.forward(store, x, pooled, imageSet, training);
       }
     }
 

@@ -40,6 +40,23 @@ class TransformerConfigTest {
     TransformerConfig withoutText = TransformerConfig.preset("walt-l");
     e = assertThrows(IllegalArgumentException.class, () -> withoutText.withPooledText(true));
     assertEquals("pooledText needs text (textDim > 0)", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> withoutText.withTextLayout(2));
+    assertEquals("textLayoutRank needs text (textDim > 0)", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> TransformerConfig.preset("walt-tiny").withTextLayout(-1));
+    assertEquals("textLayoutRank must be >= 0", e.getMessage());
+  }
+
+  @Test
+  void theTextLayoutAddsRMapsOverTheTokenGridAndRDirections() {
+    TransformerConfig sr1 = TransformerConfig.preset("walt-tiny-sr1"); // patch 2: the maps cover tokens, not cells
+    assertEquals(0, sr1.textLayoutRank());
+    TransformerConfig layout = sr1.withTextLayout(3);
+    assertEquals(3, layout.textLayoutRank());
+    long cells = 3L * 5 * (32 / 2) * (32 / 2);
+    assertEquals(
+        new WaltTransformer(sr1).parameterCount() + sr1.textDim() * cells + cells + 3L * sr1.hiddenSize(),
+        new WaltTransformer(layout).parameterCount());
+    assertEquals(layout, layout.withSize(sr1.depth(), sr1.hiddenSize(), sr1.heads()).withPooledText(false));
   }
 
   @Test

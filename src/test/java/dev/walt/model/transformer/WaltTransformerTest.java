@@ -208,6 +208,83 @@ class WaltTransformerTest {
   }
 
   @Test
+  void theTextLayoutStartsSilentThenPlacesPerFrameMapsFromTheCaption() {
+    NDArray x = random(new Shape(2, 4, 3, 8, 8), 1);
+    NDArray text = random(new Shape(2, 5, 6), 2);
+    NDArray mask = manager.create(new float[] {1, 1, 1, 0, 0, 1, 1, 0, 0, 0}, new Shape(2, 5));
+    WaltTransformer plain = randomModel(tiny());
+    WaltTransformer layout = WaltTransformer.create(tiny().withTextLayout(2), manager, 7);
+    java.util.Map<String, ai.djl.nn.Parameter> source = dev.walt.model.checkpoint.ParameterNames.of(plain);
+    java.util.Map<String, ai.djl.nn.Parameter> target = dev.walt.model.checkpoint.ParameterNames.of(layout);
+    assertEquals(source.size() + 3, target.size());
+    source.forEach((name, p) -> target.get(name).getArray().set(p.getArray().toByteBuffer()));
+    // The maps start at zero: the same predictions as the model without the path.
+    assertArrayEquals(plain.predictV(input(x, text, mask)).toFloatArray(), layout.predictV(input(x, text, mask)).toFloatArray());
+
+    TestWeights.randomize(target.get("textLayout.weight").getArray(), new SplittableRandom(5), 0.5);
+    float[] reference = layout.predictV(input(x, text, mask)).toFloatArray();
+    assertFalse(Arrays.equals(reference, plain.predictV(input(x, text, mask)).toFloatArray()));
+    NDArray paddingChanged = text.duplicate();
+    paddingChanged.set(new NDIndex("0, 3:"), random(new Shape(2, 6), 8));
+    assertArrayEquals(reference, layout.predictV(input(x, paddingChanged, mask)).toFloatArray());
+    NDArray realChanged = text.duplicate();
+    realChanged.set(new NDIndex("0, 1"), random(new Shape(6), 10));
+    float[] changed = layout.predictV(input(x, realChanged, mask)).toFloatArray();
+    int half = reference.length / 2;
+    assertFalse(Arrays.equals(Arrays.copyOf(reference, half), Arrays.copyOf(changed, half)));
+    assertArrayEquals(Arrays.copyOfRange(reference, half, reference.length), Arrays.copyOfRange(changed, half, changed.length));
+  }
+
+  @Test
+  void theTextLayoutAddsEachFramesMapAlongTheDirectionsAndFrameZerosToImages() {
+    int rank = 2;
+    int dim = 3;
+    TextLayout layout = new TextLayout(4, rank, 3, 2, 2, dim);
+    layout.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32);
+    java.util.Map<String, ai.djl.nn.Parameter> p = dev.walt.model.checkpoint.ParameterNames.of(layout);
+    NDArray weight = p.get("weight").getArray();
+    NDArray bias = p.get("bias").getArray();
+    NDArray directions = p.get("directions").getArray();
+    assertEquals(new Shape(4, rank * 3 * 2 * 2), weight.getShape());
+    assertArrayEquals(new float[4 * 24], weight.toFloatArray());
+    assertFalse(Arrays.equals(new float[rank * dim], directions.toFloatArray()), "random directions give W a gradient");
+    TestWeights.randomize(weight, new SplittableRandom(3), 1.0);
+    TestWeights.randomize(bias, new SplittableRandom(4), 1.0);
+    NDArray pooled = random(new Shape(2, 4), 5);
+    NDArray x = random(new Shape(2, 2, 2, 1, dim), 6); // a smaller grid than the maps': they are cropped
+    float[] out = layout.forward(new ParameterStore(manager, false), x, pooled, new boolean[] {false, true}, false)
+        .toFloatArray();
+    float[] w = weight.toFloatArray();
+    float[] c = bias.toFloatArray();
+    float[] u = directions.toFloatArray();
+    float[] q = pooled.toFloatArray();
+    float[] in = x.toFloatArray();
+    for (int b = 0; b < 2; b++) {
+      for (int t = 0; t < 2; t++) {
+        for (int h = 0; h < 2; h++) {
+          int token = ((b * 2 + t) * 2 + h) * dim;
+          for (int e = 0; e < dim; e++) {
+            double expected = in[token + e];
+            for (int k = 0; k < rank; k++) {
+              int frame = b == 1 ? 0 : t; // sample 1 is a set of images: frame 0's maps on every frame
+              int m = ((k * 3 + frame) * 2 + h) * 2; // column 0 of the 2-wide map
+              double map = c[m];
+              for (int i = 0; i < 4; i++) {
+                map += q[b * 4 + i] * w[i * 24 + m];
+              }
+              expected += map * u[k * dim + e];
+            }
+            assertEquals(expected, out[token + e], 1e-4, "b" + b + " t" + t + " h" + h);
+          }
+        }
+      }
+    }
+    assertThrows(IllegalArgumentException.class,
+        () -> layout.forward(new ParameterStore(manager, false), random(new Shape(1, 4, 2, 2, dim), 7), pooled.get("0:1"),
+            null, false));
+  }
+
+  @Test
   void adaLnLoraGivesEveryLayerItsOwnRankRCorrection() {
     int layers = 4;
     int dim = 16;
