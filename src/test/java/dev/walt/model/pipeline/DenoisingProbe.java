@@ -29,12 +29,14 @@ import java.util.Locale;
  * decoded estimate. Printed per t: how often the estimate moves as the clip does, how often it moves the
  * way a caption with the opposite direction says (left/right, up/down swapped), and how much its latent
  * changes from the second to the last latent frame relative to the clip's own latent. A model that has
- * bound the motion words follows the swapped caption at high t, where x_t hardly shows the object.
+ * bound the motion words follows the swapped caption at high t, where x_t hardly shows the object. With {@code i2v}
+ * the clean first latent frame is given (image-to-video): the object's start is then known and the direction
+ * word alone decides where it goes.
  *
  * <pre>
  * ./mvnw -o -q test-compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=test
  * java -Dai.djl.offline=true -cp target/test-classes:target/classes:$(cat target/classpath.txt) \
- *     dev.walt.model.pipeline.DenoisingProbe MODEL_DIR [clips=12]
+ *     dev.walt.model.pipeline.DenoisingProbe MODEL_DIR [clips=12] [i2v]
  * </pre>
  */
 public final class DenoisingProbe {
@@ -44,6 +46,7 @@ public final class DenoisingProbe {
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
     int clips = args.length > 1 ? Integer.parseInt(args[1]) : 12;
+    boolean firstFrameGiven = args.length > 2 && args[2].equals("i2v");
     try (WaltModel model = WaltModel.load(dir)) {
       Analyser analyser = new Analyser(Domain.parse(model.domainJson()));
       WaltTransformer base = model.stages().get(0);
@@ -51,7 +54,8 @@ public final class DenoisingProbe {
       int frames = model.config().frames();
       NoiseSchedule schedule = NoiseSchedule.walt();
       WorldSampler world = new WorldSampler(1);
-      System.out.printf(Locale.ROOT, "# denoising probe of %s (base stage, %d px, %d held-out clips)%n%n", dir, side, clips);
+      System.out.printf(Locale.ROOT, "# denoising probe of %s (base stage, %d px, %d held-out clips%s)%n%n", dir, side, clips,
+          firstFrameGiven ? ", first latent frame given" : "");
       System.out.println("| t | moves as the clip | moves as the swapped caption | still | latent change, estimate / clip "
           + "| travel along the caption | travel along the swapped caption | latent travel, caption | latent travel, swapped |");
       System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -81,14 +85,24 @@ public final class DenoisingProbe {
             // the noised latent, shared by both captions
             NDArray xt = schedule.addNoise(z, new GaussianNoise(1000 + i).next(clip, z.getShape()), t);
             NDArray time = clip.create(new float[] {t});
+            NDArray frameMask = null;
+            NDArray frameCondition = null;
+            if (firstFrameGiven) { // image-to-video: the clean first latent frame given, as training's frame conditioning
+              float[] mask = new float[(int) z.getShape().get(2)];
+              mask[0] = 1;
+              frameMask = clip.create(mask, new Shape(1, mask.length));
+              frameCondition = z.mul(frameMask.reshape(1, 1, mask.length, 1, 1));
+            }
             for (boolean swap : new boolean[] {false, true}) {
               try (NDManager scope = clip.newSubManager()) {
                 String caption = swap ? swapDirection(example.caption()) : example.caption();
                 TextEmbedding text = model.textEncoder().encode(List.of(caption), scope);
                 NDArray x0 = schedule.x0FromV(xt,
-                    base.predictV(new DenoiserInput(xt, time, null, text.tokens(), text.mask(), null, null, null, null, false)), t);
+                    base.predictV(new DenoiserInput(xt, time, null, text.tokens(), text.mask(), frameCondition, frameMask,
+                        null, null, false)), t);
                 x0 = schedule.x0FromV(xt,
-                    base.predictV(new DenoiserInput(xt, time, x0, text.tokens(), text.mask(), null, null, null, null, false)), t);
+                    base.predictV(new DenoiserInput(xt, time, x0, text.tokens(), text.mask(), frameCondition, frameMask,
+                        null, null, false)), t);
                 float[] pixels = model.vae().decode(x0).toFloatArray();
                 Analysis read = analyser.analyse(Frames.fromArray(pixels, frames, side, side));
                 Motion wanted = swap ? opposite(motion) : motion;
