@@ -176,7 +176,8 @@ public record WaltConfig(
    *
    * <ul>
    *   <li>base 32 x 32: latent 5 x 8 x 8 (320 tokens, patch 1), windows 1x8x8 and 5x4x4, 8 blocks of
-   *       width 192 with 4 heads, text (word encoder width 128, 16 tokens), self-conditioning and frame
+   *       width 192 with 4 heads, text (word encoder width 128, 16 tokens), 4 layout maps read from the
+   *       caption ({@link dev.walt.model.transformer.TextLayout}), self-conditioning and frame
    *       conditioning; 32 DDIM steps, guidance 4;
    *   <li>sr1 to 64 x 64: latent 5 x 16 x 16 (1,280 tokens, patch 1), windows 1x16x16 and 5x8x8, 4 blocks
    *       of width 128 with 4 heads; 16 steps, noise augmentation 0.1;
@@ -192,7 +193,7 @@ public record WaltConfig(
   public static WaltConfig tiny() {
     TransformerConfig base =
         new TransformerConfig(8, 1, 8, 192, 4, 4.0, w(1, 8, 8), w(5, 4, 4), 2, 128, 5, 8, 8, true, true, 1, QkNorm.RMS,
-            true);
+            true).withTextLayout(4);
     TransformerConfig sr1 =
         new TransformerConfig(8, 1, 4, 128, 4, 4.0, w(1, 16, 16), w(5, 8, 8), 2, 0, 5, 16, 16, false, false, 2,
             QkNorm.RMS, true);
