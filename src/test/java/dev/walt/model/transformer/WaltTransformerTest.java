@@ -176,6 +176,15 @@ class WaltTransformerTest {
     assertFalse(Arrays.equals(reference, changed), "a real token changes the prediction");
   }
 
+  /** Copies every parameter of {@code from} into {@code to}, which has {@code extra} more; returns {@code to}'s by name. */
+  private static java.util.Map<String, ai.djl.nn.Parameter> copyShared(WaltTransformer from, WaltTransformer to, int extra) {
+    java.util.Map<String, ai.djl.nn.Parameter> source = dev.walt.model.checkpoint.ParameterNames.of(from);
+    java.util.Map<String, ai.djl.nn.Parameter> target = dev.walt.model.checkpoint.ParameterNames.of(to);
+    assertEquals(source.size() + extra, target.size());
+    source.forEach((name, p) -> target.get(name).getArray().set(p.getArray().toByteBuffer()));
+    return target;
+  }
+
   @Test
   void thePooledTextPathStartsSilentThenCarriesOnlyTheRealTokens() {
     NDArray x = random(new Shape(2, 4, 3, 8, 8), 1);
@@ -183,10 +192,7 @@ class WaltTransformerTest {
     NDArray mask = manager.create(new float[] {1, 1, 1, 0, 0, 1, 0, 0, 0, 0}, new Shape(2, 5));
     WaltTransformer plain = randomModel(tiny());
     WaltTransformer pooled = WaltTransformer.create(tiny().withPooledText(true), manager, 7);
-    java.util.Map<String, ai.djl.nn.Parameter> source = dev.walt.model.checkpoint.ParameterNames.of(plain);
-    java.util.Map<String, ai.djl.nn.Parameter> target = dev.walt.model.checkpoint.ParameterNames.of(pooled);
-    assertEquals(source.size() + 2, target.size());
-    source.forEach((name, p) -> target.get(name).getArray().set(p.getArray().toByteBuffer()));
+    java.util.Map<String, ai.djl.nn.Parameter> target = copyShared(plain, pooled, 2);
     // Zero-initialised: the same predictions as the model without the path.
     assertArrayEquals(plain.predictV(input(x, text, mask)).toFloatArray(), pooled.predictV(input(x, text, mask)).toFloatArray());
 
@@ -214,10 +220,7 @@ class WaltTransformerTest {
     NDArray mask = manager.create(new float[] {1, 1, 1, 0, 0, 1, 1, 0, 0, 0}, new Shape(2, 5));
     WaltTransformer plain = randomModel(tiny());
     WaltTransformer layout = WaltTransformer.create(tiny().withTextLayout(2), manager, 7);
-    java.util.Map<String, ai.djl.nn.Parameter> source = dev.walt.model.checkpoint.ParameterNames.of(plain);
-    java.util.Map<String, ai.djl.nn.Parameter> target = dev.walt.model.checkpoint.ParameterNames.of(layout);
-    assertEquals(source.size() + 3, target.size());
-    source.forEach((name, p) -> target.get(name).getArray().set(p.getArray().toByteBuffer()));
+    java.util.Map<String, ai.djl.nn.Parameter> target = copyShared(plain, layout, 3);
     // The maps start at zero: the same predictions as the model without the path.
     assertArrayEquals(plain.predictV(input(x, text, mask)).toFloatArray(), layout.predictV(input(x, text, mask)).toFloatArray());
 
