@@ -85,24 +85,43 @@ public final class PositionEmbedding extends AbstractBlock {
     }
     NDArray space = store.getValue(spatial, x.getDevice(), training).get(manager, new NDIndex(":{}, :{}", h, w));
     NDArray time = store.getValue(temporal, x.getDevice(), training).get(manager, new NDIndex(":{}", t)); // (T, D)
-    NDArray timeB = time.reshape(1, t, 1, 1, d); // (1, T, 1, 1, D)
+    NDArray timeB = firstFrameForImages(time.reshape(1, t, 1, 1, d), 1, b, imageSet); // (1 or B, T, 1, 1, D)
+    return x.add(space.reshape(1, 1, h, w, d)).add(timeB);
+  }
+
+  /**
+   * {@code a} with the frames of every image sample (joint image-video batches) replaced by its frame 0: an image
+   * set's frames are independent images, each at "frame 0".
+   *
+   * @param a (B or 1, ...) with the frames on {@code timeAxis}
+   * @param batch B
+   * @param imageSet per sample whether it is a set of images, or null
+   * @return {@code a} itself without image samples; frame 0 broadcast over the frames (batch 1) when every
+   *     sample is a set of images; else per sample, with batch B
+   */
+  static NDArray firstFrameForImages(NDArray a, int timeAxis, long batch, boolean @Nullable [] imageSet) {
     int images = 0;
     if (imageSet != null) {
       for (boolean image : imageSet) {
         images += image ? 1 : 0;
       }
     }
-    if (images > 0) {
-      NDArray first = time.get("0:1").reshape(1, 1, 1, 1, d).broadcast(1, t, 1, 1, d);
-      timeB =
-          images == b
-              ? first
-              : NDArrays.where(
-                  manager.create(imageSet).reshape(b, 1, 1, 1, 1).broadcast(b, t, 1, 1, d),
-                  first.broadcast(b, t, 1, 1, d),
-                  timeB.broadcast(b, t, 1, 1, d));
+    if (images == 0) {
+      return a;
     }
-    return x.add(space.reshape(1, 1, h, w, d)).add(timeB);
+    Shape shape = a.getShape();
+    NDArray first = a.get(new NDIndex(":, ".repeat(timeAxis) + "0:1")).broadcast(shape);
+    if (images == batch) {
+      return first;
+    }
+    long[] perSample = shape.getShape();
+    perSample[0] = batch;
+    long[] flag = new long[perSample.length];
+    java.util.Arrays.fill(flag, 1);
+    flag[0] = batch;
+    Shape full = new Shape(perSample);
+    return NDArrays.where(
+        a.getManager().create(imageSet).reshape(new Shape(flag)).broadcast(full), first.broadcast(full), a.broadcast(full));
   }
 
   @Override

@@ -1,7 +1,6 @@
 package dev.walt.model.transformer;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -118,17 +117,7 @@ public final class TextLayout extends AbstractBlock {
             .add(store.getValue(bias, x.getDevice(), training))
             .reshape(b, rank, maxFrames, maxHeight, maxWidth)
             .get(manager, new NDIndex(":, :, :{}, :{}, :{}", t, h, w)); // (B, r, T, H, W)
-    if (imageSet != null) {
-      boolean any = false;
-      for (boolean image : imageSet) {
-        any |= image;
-      }
-      if (any) {
-        NDArray first = maps.get(new NDIndex(":, :, 0:1")).broadcast(b, rank, t, h, w);
-        maps =
-            NDArrays.where(manager.create(imageSet).reshape(b, 1, 1, 1, 1).broadcast(b, rank, t, h, w), first, maps);
-      }
-    }
+    maps = PositionEmbedding.firstFrameForImages(maps, 2, b, imageSet);
     NDArray u = store.getValue(directions, x.getDevice(), training); // (r, D)
     NDArray added = maps.transpose(0, 2, 3, 4, 1).reshape(b * t * h * w, rank).matMul(u).reshape(b, t, h, w, d);
     return x.add(added);
