@@ -108,7 +108,7 @@ public class JdbcVideoJobs implements VideoJobs {
     if (job.status() != JobStatus.QUEUED) {
       return -1;
     }
-    return jobs.queuePosition(job.id(), job.priority(), job.createdAt(), settings.queuePositionLimit());
+    return jobs.queuePosition(job.id(), settings.queuePositionLimit());
   }
 
   @Override

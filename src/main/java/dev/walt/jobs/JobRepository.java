@@ -13,6 +13,8 @@ import dev.walt.system.SqlArrays;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -43,9 +45,75 @@ class JobRepository {
   private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
   private final JdbcClient jdbc;
+  private final QueueHorizon horizon;
 
-  JobRepository(JdbcClient jdbc) {
+  JobRepository(JdbcClient jdbc, JobsSettings settings) {
     this.jdbc = jdbc;
+    this.horizon = new QueueHorizon(settings.queuePositionHorizonTtl(), System::nanoTime);
+  }
+
+  /**
+   * The {@code queue_position} of the row aliased {@code row} (null when there is none): -1 when it is not
+   * queued, the limit when it lies at or beyond the {@link QueueHorizon} bound by {@link #positioned} and
+   * the horizon's own job is still queued (one primary-key lookup: a horizon whose job was claimed,
+   * cancelled or deleted elsewhere is not trusted), else the queued jobs ahead of it counted up to the
+   * limit (see {@link #queuePosition}).
+   */
+  private static String positionOf(String row) {
+    return """
+        CASE WHEN %1$s.status IS DISTINCT FROM 'queued' THEN -1
+             WHEN CAST(:bounded AS boolean)
+                  AND (%1$s.priority, %1$s.created_at, %1$s.id) >= (:hPriority, :hCreatedAt, CAST(:hId AS uuid))
+                  AND EXISTS (SELECT 1 FROM video_jobs h WHERE h.id = CAST(:hId AS uuid) AND h.status = 'queued')
+                  THEN :positionLimit
+             ELSE (SELECT count(*) FROM (
+                       SELECT 1 FROM video_jobs q
+                       WHERE q.status = 'queued'
+                         AND (q.priority, q.created_at, q.id) < (%1$s.priority, %1$s.created_at, %1$s.id)
+                       ORDER BY q.priority, q.created_at, q.id
+                       LIMIT :positionLimit) AS ahead) END""".formatted(row);
+  }
+
+  /** Binds the parameters of {@link #positionOf}: the limit and the horizon for it, if one is known. */
+  private JdbcClient.StatementSpec positioned(JdbcClient.StatementSpec statement, int limit) {
+    Optional<QueueHorizon.Key> key = horizon.current(Math.max(0, limit), this::readHorizon);
+    return statement
+        .param("positionLimit", Math.max(0, limit))
+        .param("bounded", key.isPresent())
+        .param("hPriority", key.map(QueueHorizon.Key::priority).orElse(0))
+        .param("hCreatedAt", key.map(QueueHorizon.Key::createdAt).orElse(OffsetDateTime.parse("1970-01-01T00:00Z")))
+        .param("hId", key.map(QueueHorizon.Key::id).orElse(new UUID(0, 0)));
+  }
+
+  /** The claim-order key of the queued job with exactly {@code limit} queued jobs ahead, if there is one. */
+  private Optional<QueueHorizon.Key> readHorizon(int limit) {
+    return jdbc.sql(
+            """
+            SELECT priority, created_at, id FROM video_jobs
+            WHERE status = 'queued'
+            ORDER BY priority, created_at, id
+            OFFSET :limit LIMIT 1
+            """)
+        .param("limit", limit)
+        .query((rs, n) -> new QueueHorizon.Key(
+            rs.getInt("priority"), rs.getObject("created_at", OffsetDateTime.class), rs.getObject("id", UUID.class)))
+        .optional();
+  }
+
+  /**
+   * A queued job leaves the queue in this statement: the horizon kept may be too early now, and again until
+   * the caller's transaction ends (a horizon read meanwhile still sees the job queued).
+   */
+  private void departing() {
+    horizon.invalidate();
+    if (TransactionSynchronizationManager.isSynchronizationActive()) {
+      TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+        @Override
+        public void afterCompletion(int status) {
+          horizon.invalidate();
+        }
+      });
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -61,7 +129,7 @@ class JobRepository {
    */
   VideoJobs.Admission insertIfFewerActive(
       UUID id, NewJob job, int maxAttempts, int activeBelow, int countUpTo, int positionLimit) {
-    return jdbc.sql(
+    return positioned(jdbc.sql(
             """
             WITH active AS (
                 SELECT count(*) AS n FROM (
@@ -82,16 +150,10 @@ class JobRepository {
             woken AS (
                 SELECT pg_notify(:channel, :payload) FROM created)
             SELECT active.n AS active_jobs, (SELECT count(*) FROM woken) AS woken,
-                   CASE WHEN created.id IS NULL THEN -1 ELSE (
-                       SELECT count(*) FROM (
-                           SELECT 1 FROM video_jobs q
-                           WHERE q.status = 'queued'
-                             AND (q.priority, q.created_at, q.id) < (created.priority, created.created_at, created.id)
-                           ORDER BY q.priority, q.created_at, q.id
-                           LIMIT :positionLimit) AS ahead) END AS queue_position,
+                   %s AS queue_position,
                    created.*
             FROM active LEFT JOIN created ON true
-            """)
+            """.formatted(positionOf("created"))), positionLimit)
         .param("id", id)
         .param("tenant", job.tenantId())
         .param("key", job.apiKeyId())
@@ -110,7 +172,6 @@ class JobRepository {
         .param("maxAttempts", maxAttempts)
         .param("countUpTo", Math.max(0, countUpTo))
         .param("activeBelow", activeBelow)
-        .param("positionLimit", Math.max(0, positionLimit))
         .param("channel", CHANNEL)
         .param("payload", JobNotifications.QUEUED)
         .query((rs, n) -> new VideoJobs.Admission(
@@ -137,23 +198,14 @@ class JobRepository {
    * in one statement: the count runs only for a queued job.
    */
   Optional<VideoJobs.Positioned> findWithQueuePosition(UUID tenantId, UUID id, int limit) {
-    return jdbc.sql(
+    return positioned(jdbc.sql(
             """
-            SELECT v.*,
-                   CASE WHEN v.status = 'queued' THEN (
-                       SELECT count(*) FROM (
-                           SELECT 1 FROM video_jobs q
-                           WHERE q.status = 'queued'
-                             AND (q.priority, q.created_at, q.id) < (v.priority, v.created_at, v.id)
-                           ORDER BY q.priority, q.created_at, q.id
-                           LIMIT :limit) AS ahead)
-                   ELSE -1 END AS queue_position
+            SELECT v.*, %s AS queue_position
             FROM video_jobs v
             WHERE v.id = :id AND v.tenant_id = :tenant
-            """)
+            """.formatted(positionOf("v"))), limit)
         .param("id", id)
         .param("tenant", tenantId)
-        .param("limit", limit)
         .query((rs, n) -> new VideoJobs.Positioned(job(rs, n), rs.getLong("queue_position")))
         .optional();
   }
@@ -193,6 +245,7 @@ class JobRepository {
 
   /** Cancels a queued job at once. Guarded by status: a job claimed a moment ago is not touched. */
   Optional<Job> cancelQueued(UUID tenantId, UUID id, Duration retention) {
+    departing();
     return jdbc.sql(
             """
             UPDATE video_jobs
@@ -227,6 +280,7 @@ class JobRepository {
 
   /** Deletes the row and returns it as it was (a running job's worker then fails every guarded write). */
   Optional<Job> delete(UUID tenantId, UUID id) {
+    departing();
     return jdbc.sql("DELETE FROM video_jobs WHERE id = :id AND tenant_id = :tenant RETURNING *")
         .param("id", id)
         .param("tenant", tenantId)
@@ -240,23 +294,16 @@ class JobRepository {
    * {@code limit} of them: a read costs at most that many index entries, however deep the queue. The
    * ORDER BY (the index's order) keeps the planner on that index, which it can stop reading at the
    * limit, also when nearly every row is queued and a plain scan looks as cheap (it would read the
-   * whole table for a job near the head).
+   * whole table for a job near the head). A job at or beyond the {@link QueueHorizon} is not counted: it
+   * has the limit ahead. -1 when the job is not queued (or gone).
    */
-  long queuePosition(UUID id, int priority, Instant createdAt, int limit) {
-    return jdbc.sql(
-            """
-            SELECT count(*) FROM (
-                SELECT 1 FROM video_jobs
-                WHERE status = 'queued' AND (priority, created_at, id) < (:priority, :createdAt, :id)
-                ORDER BY priority, created_at, id
-                LIMIT :limit) AS ahead
-            """)
-        .param("limit", limit)
-        .param("priority", priority)
-        .param("createdAt", OffsetDateTime.ofInstant(createdAt, java.time.ZoneOffset.UTC))
+  long queuePosition(UUID id, int limit) {
+    return positioned(jdbc.sql(
+            "SELECT %s AS queue_position FROM video_jobs v WHERE v.id = :id".formatted(positionOf("v"))), limit)
         .param("id", id)
         .query(Long.class)
-        .single();
+        .optional()
+        .orElse(-1L);
   }
 
   int activeJobs(UUID apiKeyId) {
@@ -289,6 +336,7 @@ class JobRepository {
    * and becomes the guard of all later writes of this worker.
    */
   Optional<Job> claim(String workerId, Duration lease) {
+    departing();
     return jdbc.sql(
             """
             UPDATE video_jobs
@@ -314,6 +362,7 @@ class JobRepository {
    * many short jobs; {@code SKIP LOCKED} keeps concurrent claimers on different rows.
    */
   List<Job> claimBatch(String workerId, Duration lease, int max) {
+    departing();
     List<Job> claimed = new java.util.ArrayList<>(jdbc.sql(
             """
             WITH picked AS (

@@ -26,6 +26,11 @@ import org.springframework.validation.annotation.Validated;
  * @param queuePositionLimit the highest {@code queue_position} the API reports: it counts the queued
  *     jobs ahead of a job up to this many (the cost of a read is bounded by it, however deep the
  *     queue), and this value means "this many or more"; default {@code 100}
+ * @param queuePositionHorizonTtl how long an instance reuses the claim-order key of the job that has
+ *     {@code queuePositionLimit} queued jobs ahead: jobs behind it are reported at the limit without
+ *     counting (a read or create in a deep queue then costs one index lookup, not the limit's); another
+ *     instance's claims are seen within this time, this instance's at once; {@code 0} counts every
+ *     position; default {@code 250ms}
  */
 @ConfigurationProperties("walt.jobs")
 @Validated
@@ -37,13 +42,14 @@ public record JobsSettings(
     @DefaultValue("5s") Duration rescueInterval,
     @DefaultValue("1m") Duration cleanupInterval,
     @DefaultValue("100") @Min(1) @Max(10_000) int cleanupBatchSize,
-    @DefaultValue("100") @Min(1) @Max(1_000_000) int queuePositionLimit) {
+    @DefaultValue("100") @Min(1) @Max(1_000_000) int queuePositionLimit,
+    @DefaultValue("250ms") Duration queuePositionHorizonTtl) {
 
   /** The settings with every default, for code that runs outside a Spring context (tests, tools). */
   public static JobsSettings defaults() {
     return new JobsSettings(
         Duration.ofHours(24), 3, Duration.ofSeconds(10), Duration.ofMinutes(10),
-        Duration.ofSeconds(5), Duration.ofMinutes(1), 100, 100);
+        Duration.ofSeconds(5), Duration.ofMinutes(1), 100, 100, Duration.ofMillis(250));
   }
 
   /** The delay before the attempt after {@code failedAttempt}: doubling from the base, capped. */

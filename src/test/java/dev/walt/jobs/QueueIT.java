@@ -19,7 +19,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * The queue's statements against a real PostgreSQL, no worker running: the bounded queue position,
  * and the batched claim and guarded completion with their finish listeners.
  */
-@WaltIntegrationTest(properties = {"walt.worker.enabled=false", "walt.jobs.queue-position-limit=3"})
+@WaltIntegrationTest(properties = {"walt.worker.enabled=false", "walt.jobs.queue-position-limit=3",
+    "walt.jobs.queue-position-horizon-ttl=2s"})
 class QueueIT {
 
   @Autowired VideoJobs jobs;
@@ -46,6 +47,47 @@ class QueueIT {
     assertThat(jobs.queuePosition(queued.get(3))).isEqualTo(1);
     assertThat(jobs.queuePosition(queued.get(5))).isEqualTo(3);
     assertThat(jobs.queuePosition(jobs.find(tenant.tenantId(), queued.get(0).id()).orElseThrow())).isEqualTo(-1);
+  }
+
+  @Test
+  void behindTheHorizonAPositionIsTheLimitAndFollowsDeparturesOfThisInstanceAtOnceAndOthersWithinTheTtl() {
+    List<Job> queued = new ArrayList<>();
+    List<Long> admittedAt = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      VideoJobs.Admission admitted = jobs.createIfFewerActive(UUID.randomUUID(), tenant.job("deep " + i), 100, 100);
+      queued.add(admitted.job().orElseThrow());
+      admittedAt.add(admitted.queuePosition());
+    }
+    assertThat(admittedAt).containsExactly(0L, 1L, 2L, 3L, 3L, 3L, 3L, 3L);
+    assertThat(queued.stream().map(jobs::queuePosition)).containsExactly(0L, 1L, 2L, 3L, 3L, 3L, 3L, 3L);
+    assertThat(queued.stream().map(j -> jobs.findWithQueuePosition(tenant.tenantId(), j.id()).orElseThrow().queuePosition()))
+        .containsExactly(0L, 1L, 2L, 3L, 3L, 3L, 3L, 3L);
+
+    // this instance claims the two at the head: every position moves at once
+    assertThat(queue.claim("w", LEASE, 2)).extracting(Job::id).containsExactly(queued.get(0).id(), queued.get(1).id());
+    assertThat(queued.subList(2, 8).stream().map(jobs::queuePosition)).containsExactly(0L, 1L, 2L, 3L, 3L, 3L);
+
+    // another instance takes the next two (not through this repository): a job behind the horizon this
+    // instance keeps (queued.get(5): 3 ahead when it was read) is still told 3 within the ttl ...
+    jdbc.sql("UPDATE video_jobs SET status = 'in_progress', attempt = 1 WHERE id IN (:a, :b)")
+        .param("a", queued.get(2).id()).param("b", queued.get(3).id()).update();
+    assertThat(jobs.queuePosition(queued.get(5))).isEqualTo(3);
+    // ... but one in front of it is counted, and a horizon whose own job left is not trusted
+    assertThat(jobs.queuePosition(queued.get(4))).isZero();
+    jdbc.sql("UPDATE video_jobs SET status = 'in_progress', attempt = 1 WHERE id = :id").param("id", queued.get(5).id()).update();
+    assertThat(jobs.queuePosition(queued.get(7))).isEqualTo(2);
+    // after the ttl the horizon is read again: exact positions
+    sleep(Duration.ofMillis(2_100));
+    assertThat(queued.subList(4, 8).stream().map(jobs::queuePosition)).containsExactly(0L, -1L, 1L, 2L);
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
