@@ -33,7 +33,7 @@ public class JdbcVideoJobs implements VideoJobs {
 
   @Override
   public Job create(UUID jobId, NewJob request) {
-    // one statement (insert + NOTIFY); NOTIFY is transactional: idle workers hear of the job only once
+    // one statement; idle workers are signalled after the commit (QueuedSignal): they hear of the job only once
     // it is committed and claimable
     return jobs.insert(jobId, request, settings.maxAttempts());
   }

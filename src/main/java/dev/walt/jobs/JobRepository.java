@@ -46,9 +46,11 @@ class JobRepository {
 
   private final JdbcClient jdbc;
   private final QueueHorizon horizon;
+  private final QueuedSignal queued;
 
-  JobRepository(JdbcClient jdbc, JobsSettings settings) {
+  JobRepository(JdbcClient jdbc, JobsSettings settings, QueuedSignal queued) {
     this.jdbc = jdbc;
+    this.queued = queued;
     this.horizon = new QueueHorizon(settings.queuePositionHorizonTtl(), System::nanoTime);
   }
 
@@ -120,8 +122,8 @@ class JobRepository {
   // the API side
 
   /**
-   * Inserts a queued job and wakes idle workers (the NOTIFY is delivered when the transaction commits)
-   * in one statement, but only while the job's API key has fewer than {@code activeBelow} queued or
+   * Inserts a queued job in one statement, and wakes idle workers once the transaction commits (through
+   * {@link QueuedSignal}, not a NOTIFY of this transaction), but only while the job's API key has fewer than {@code activeBelow} queued or
    * running jobs. The count is part of the statement, so it is taken after whatever lock the caller
    * acquired in an earlier statement of the transaction (see {@code dev.walt.api.CreationLocks}); it
    * stops at {@code countUpTo}, so that it costs at most that many index entries. The new job's queue
@@ -129,7 +131,7 @@ class JobRepository {
    */
   VideoJobs.Admission insertIfFewerActive(
       UUID id, NewJob job, int maxAttempts, int activeBelow, int countUpTo, int positionLimit) {
-    return positioned(jdbc.sql(
+    VideoJobs.Admission admission = positioned(jdbc.sql(
             """
             WITH active AS (
                 SELECT count(*) AS n FROM (
@@ -146,10 +148,8 @@ class JobRepository {
                        CAST(:steps AS integer), CAST(:guidance AS real), CAST(:image AS text),
                        CAST(:webhook AS text), CAST(:metadata AS jsonb), CAST(:maxAttempts AS integer)
                 FROM active WHERE active.n < :activeBelow
-                RETURNING *),
-            woken AS (
-                SELECT pg_notify(:channel, :payload) FROM created)
-            SELECT active.n AS active_jobs, (SELECT count(*) FROM woken) AS woken,
+                RETURNING *)
+            SELECT active.n AS active_jobs,
                    %s AS queue_position,
                    created.*
             FROM active LEFT JOIN created ON true
@@ -172,15 +172,17 @@ class JobRepository {
         .param("maxAttempts", maxAttempts)
         .param("countUpTo", Math.max(0, countUpTo))
         .param("activeBelow", activeBelow)
-        .param("channel", CHANNEL)
-        .param("payload", JobNotifications.QUEUED)
         .query((rs, n) -> new VideoJobs.Admission(
             rs.getObject("id") == null ? Optional.empty() : Optional.of(job(rs, n)), rs.getInt("active_jobs"),
             rs.getLong("queue_position")))
         .single();
+    if (admission.job().isPresent()) {
+      queued.afterCommit();
+    }
+    return admission;
   }
 
-  /** Inserts a queued job, whatever its key's active jobs, and wakes idle workers (one statement). */
+  /** Inserts a queued job, whatever its key's active jobs, and wakes idle workers after the commit. */
   Job insert(UUID id, NewJob job, int maxAttempts) {
     return insertIfFewerActive(id, job, maxAttempts, Integer.MAX_VALUE, 0, 0).job().orElseThrow();
   }

@@ -117,6 +117,9 @@ public final class ApiBench {
         Path script = Wrk.readScript(key, ids);
         Wrk.run("warm-up GET", clients, Math.max(1, warmup / 2), target, script);
         System.out.println(Wrk.run("GET /v1/videos/{id}", clients, seconds, target, script));
+        // the same server's cheapest request (no key, no database: Tomcat, the filters and the MVC
+        // dispatch alone): the ceiling that any endpoint of this server reaches on this machine
+        System.out.println(Wrk.run("GET /actuator/health/liveness", clients, seconds, target, Wrk.getScript("/actuator/health/liveness")));
       } else {
         new Phase("warm-up GET", clients, Math.max(1, warmup / 2), get).run();
         System.out.println(new Phase("GET /v1/videos/{id}", clients, seconds, get).run().row());

@@ -47,6 +47,15 @@ final class Wrk {
         """.formatted(list, key));
   }
 
+  /** Lua for wrk: a plain GET of one path, no credentials. */
+  static Path getScript(String path) throws IOException {
+    return script("""
+        request = function()
+          return wrk.format("GET", "%s")
+        end
+        """.formatted(path));
+  }
+
   private static Path script(String lua) throws IOException {
     Path file = Files.createTempFile("walt-bench", ".lua");
     file.toFile().deleteOnExit();
