@@ -5,6 +5,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -12,7 +13,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 /**
  * Wakes idle workers after new jobs are committed: one {@code NOTIFY walt_jobs 'queued'} for however many
- * creates committed while the previous one was being sent, from one thread of this instance, in a
+ * creates committed while the previous one was being sent, one at a time per instance, each in a
  * transaction of its own that does not wait for a WAL flush.
  *
  * <p>Why not a NOTIFY in each create's transaction (as before): PostgreSQL serializes every transaction
@@ -28,7 +29,7 @@ class QueuedSignal implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(QueuedSignal.class);
 
-  private final JdbcClient jdbc;
+  private final Runnable send;
   private final AtomicBoolean pending = new AtomicBoolean();
   private final AtomicBoolean sending = new AtomicBoolean();
   private final ExecutorService sender = Executors.newSingleThreadExecutor(task -> {
@@ -37,8 +38,14 @@ class QueuedSignal implements AutoCloseable {
     return thread;
   });
 
+  @Autowired
   QueuedSignal(JdbcClient jdbc) {
-    this.jdbc = jdbc;
+    this(() -> notifyQueued(jdbc));
+  }
+
+  /** With {@code send} as the NOTIFY (tests); it must not throw. */
+  QueuedSignal(Runnable send) {
+    this.send = send;
   }
 
   /** A job was queued by the current statement: signal once the transaction commits (at once without one). */
@@ -55,14 +62,31 @@ class QueuedSignal implements AutoCloseable {
     }
   }
 
-  /** Sends a NOTIFY soon; calls while one is being sent are answered by one more. */
+  /**
+   * Sends a NOTIFY: on this thread when none is being sent (the notification leaves at once, without waking
+   * another thread), else once more after the one in flight, from the sender thread.
+   */
   void signal() {
     pending.set(true);
-    if (sending.compareAndSet(false, true)) {
+    if (!sending.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      pending.set(false);
+      send.run();
+    } finally {
+      sending.set(false);
+    }
+    handOff();
+  }
+
+  /** Signals that came while a NOTIFY was being sent get one more, from the sender thread. */
+  private void handOff() {
+    if (pending.get() && sending.compareAndSet(false, true)) {
       try {
         sender.execute(this::drain);
       } catch (java.util.concurrent.RejectedExecutionException e) {
-        sending.set(false); // closed: the workers' polls find the job
+        sending.set(false); // closed: the workers' polls find the jobs
       }
     }
   }
@@ -70,18 +94,16 @@ class QueuedSignal implements AutoCloseable {
   private void drain() {
     try {
       while (pending.getAndSet(false)) {
-        send();
+        send.run();
       }
     } finally {
       sending.set(false);
-      // a signal that came after the loop's last check and before the flag was cleared
-      if (pending.get()) {
-        signal();
-      }
     }
+    // a signal that came after the loop's last check and before the flag was cleared
+    handOff();
   }
 
-  private void send() {
+  private static void notifyQueued(JdbcClient jdbc) {
     try {
       // autocommit: the statement is its transaction, and its commit need not be flushed (a notification
       // is not data; losing it in a crash costs a poll interval)

@@ -84,7 +84,7 @@ public final class QueueBench {
         .properties(props.toArray(String[]::new))
         .run()) {
       QueueBench bench = new QueueBench(context);
-      String only = System.getProperty("bench.only", "throughput,batched,pickup,sizes");
+      String only = System.getProperty("bench.only", "throughput,batched,pickup,creates,sizes");
       if (only.contains("throughput")) {
         bench.throughput(workers, jobs);
       }
@@ -93,6 +93,9 @@ public final class QueueBench {
       }
       if (only.contains("pickup")) {
         bench.pickup(pickups, 2);
+      }
+      if (only.contains("creates")) {
+        bench.creates(ints(System.getProperty("bench.creators", "1,4,16")), Integer.getInteger("bench.seconds", 5));
       }
       if (only.contains("sizes")) {
         bench.claimVersusTableSize(sizes, 2000);
@@ -104,6 +107,50 @@ public final class QueueBench {
   }
 
   // -------------------------------------------------------------------------------------------
+
+  /**
+   * Creates through {@link VideoJobs#create} (insert, commit, the workers' wake-up) from concurrent threads for
+   * a fixed time: what the database sustains for the API's writes without HTTP in front.
+   */
+  private void creates(List<Integer> creatorCounts, int seconds) throws InterruptedException {
+    System.out.println();
+    System.out.println("## creates through VideoJobs.create (" + seconds + " s per run, no HTTP)");
+    System.out.println("| threads | creates/s | p50 ms | p99 ms |");
+    System.out.println("|---:|---:|---:|---:|");
+    runCreators(4, 1); // warm-up
+    for (int n : creatorCounts) {
+      truncate();
+      long[][] latencies = runCreators(n, seconds);
+      long[] all = java.util.Arrays.stream(latencies).flatMapToLong(java.util.Arrays::stream).toArray();
+      System.out.printf("| %d | %.0f | %.2f | %.2f |%n", n, all.length / (double) seconds,
+          BenchSupport.percentile(all, 50), BenchSupport.percentile(all, 99));
+    }
+  }
+
+  private long[][] runCreators(int n, int seconds) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    long[][] latencies = new long[n][];
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < n; t++) {
+      int slot = t;
+      Thread thread = new Thread(() -> {
+        long[] mine = new long[1 << 16];
+        int k = 0;
+        while (System.nanoTime() < end && k < mine.length) {
+          long t0 = System.nanoTime();
+          videoJobs.create(UUID.randomUUID(), tenant.job("noop create " + k));
+          mine[k++] = System.nanoTime() - t0;
+        }
+        latencies[slot] = java.util.Arrays.copyOf(mine, k);
+      });
+      thread.start();
+      threads.add(thread);
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    return latencies;
+  }
 
   private void throughput(List<Integer> workerCounts, int jobs) throws InterruptedException {
     System.out.println();
