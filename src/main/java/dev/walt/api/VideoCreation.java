@@ -29,9 +29,10 @@ import org.springframework.web.ErrorResponseException;
  * slots ({@link CreationLocks}), so parallel creates cannot overshoot it: a key far from its limit
  * holds one slot (up to {@code walt.api.create-slots} of its creates run at once), a key close to it
  * holds all (its creates run one at a time). Without Idempotency-Key a create is three round trips:
- * the slot, the insert (count and insert in one statement), the commit and, after it, the workers' signal. A key far from its
- * limit is not even counted on every create: a count at most a second old plus the jobs inserted since
- * bounds it ({@link ActiveJobBound}), so the cost of a create does not grow with the key's queue.
+ * the slot, the insert (count and insert in one statement) and the commit; after it, the workers' signal.
+ * A key far from its limit is not even counted on every create: a count at most a second old plus the jobs
+ * inserted since bounds it ({@link ActiveJobBound}), so the cost of a create does not grow with the key's
+ * queue.
  */
 @Service
 class VideoCreation {

@@ -2,8 +2,6 @@ package dev.walt.jobs;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * {@code walt.jobs.finished{status}}: jobs that reached completed, failed or cancelled on this
@@ -22,16 +20,7 @@ class JobMetrics implements JobFinishedListener {
   @Override
   public void jobFinished(Job job) {
     String status = job.status().wire();
-    if (TransactionSynchronizationManager.isSynchronizationActive()) {
-      TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-        @Override
-        public void afterCommit() {
-          count(status);
-        }
-      });
-    } else {
-      count(status);
-    }
+    AfterCommit.run(() -> count(status));
   }
 
   private void count(String status) {

@@ -44,6 +44,10 @@ class JobRepository {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
+  /** The key bound when no horizon is known (never compared: {@code bounded} is false then). */
+  private static final QueueHorizon.Key NO_HORIZON =
+      new QueueHorizon.Key(0, OffsetDateTime.parse("1970-01-01T00:00Z"), new UUID(0, 0));
+
   private final JdbcClient jdbc;
   private final QueueHorizon horizon;
   private final QueuedSignal queued;
@@ -78,13 +82,15 @@ class JobRepository {
 
   /** Binds the parameters of {@link #positionOf}: the limit and the horizon for it, if one is known. */
   private JdbcClient.StatementSpec positioned(JdbcClient.StatementSpec statement, int limit) {
-    Optional<QueueHorizon.Key> key = horizon.current(Math.max(0, limit), this::readHorizon);
+    int positionLimit = Math.max(0, limit);
+    // without a horizon the statement still binds a key; CAST(:bounded ...) keeps it from being used
+    QueueHorizon.Key key = horizon.current(positionLimit, this::readHorizon).orElse(NO_HORIZON);
     return statement
-        .param("positionLimit", Math.max(0, limit))
-        .param("bounded", key.isPresent())
-        .param("hPriority", key.map(QueueHorizon.Key::priority).orElse(0))
-        .param("hCreatedAt", key.map(QueueHorizon.Key::createdAt).orElse(OffsetDateTime.parse("1970-01-01T00:00Z")))
-        .param("hId", key.map(QueueHorizon.Key::id).orElse(new UUID(0, 0)));
+        .param("positionLimit", positionLimit)
+        .param("bounded", key != NO_HORIZON)
+        .param("hPriority", key.priority())
+        .param("hCreatedAt", key.createdAt())
+        .param("hId", key.id());
   }
 
   /** The claim-order key of the queued job with exactly {@code limit} queued jobs ahead, if there is one. */
@@ -123,8 +129,8 @@ class JobRepository {
 
   /**
    * Inserts a queued job in one statement, and wakes idle workers once the transaction commits (through
-   * {@link QueuedSignal}, not a NOTIFY of this transaction), but only while the job's API key has fewer than {@code activeBelow} queued or
-   * running jobs. The count is part of the statement, so it is taken after whatever lock the caller
+   * {@link QueuedSignal}, not a NOTIFY of this transaction), but only while the job's API key has fewer
+   * than {@code activeBelow} queued or running jobs. The count is part of the statement, so it is taken after whatever lock the caller
    * acquired in an earlier statement of the transaction (see {@code dev.walt.api.CreationLocks}); it
    * stops at {@code countUpTo}, so that it costs at most that many index entries. The new job's queue
    * position (the queued jobs ahead of it, up to {@code positionLimit}) is counted by the same statement.

@@ -20,9 +20,10 @@ import org.jspecify.annotations.Nullable;
  * cancellations, deletions) and only then can a job behind the key have fewer than {@code limit} ahead:
  * this instance's own departures drop the key at once ({@link #invalidate}); the statements that use the
  * key also check that its own job is still queued; other departures ahead of it are seen within {@code
- * ttl}, so a position at the limit can be reported up to {@code ttl} after it fell just below. A job with fewer ahead (in front of the key, or any job while the queue holds at most
- * {@code limit}) is always counted exactly. One request reads the key at a time; the others meanwhile
- * count exactly, so a slow read never queues requests behind it.
+ * ttl}, so a position at the limit can be reported up to {@code ttl} after it fell just below. A job with
+ * fewer ahead (in front of the key, or any job while the queue holds at most {@code limit}) is always
+ * counted exactly. One request reads the key at a time; the others meanwhile count exactly, so a slow
+ * read never queues requests behind it.
  */
 final class QueueHorizon {
 

@@ -8,8 +8,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Wakes idle workers after new jobs are committed: one {@code NOTIFY walt_jobs 'queued'} for however many
@@ -50,16 +48,7 @@ class QueuedSignal implements AutoCloseable {
 
   /** A job was queued by the current statement: signal once the transaction commits (at once without one). */
   void afterCommit() {
-    if (TransactionSynchronizationManager.isSynchronizationActive()) {
-      TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-        @Override
-        public void afterCommit() {
-          signal();
-        }
-      });
-    } else {
-      signal();
-    }
+    AfterCommit.run(this::signal);
   }
 
   /**
