@@ -1,6 +1,7 @@
 package dev.walt.worker;
 
 import dev.walt.WaltApplication;
+import dev.walt.jobs.AfterCommit;
 import dev.walt.jobs.Job;
 import dev.walt.jobs.JobFinishedListener;
 import dev.walt.storage.ObjectStorage;
@@ -18,8 +19,6 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Starts the application (no web server) against the shared test services with a given generator
@@ -98,16 +97,6 @@ public final class JobsTestApp {
 
   /** Counts after the commit: a finish that rolled back did not happen. */
   private static void count(Job job) {
-    Runnable increment = () -> FINISHES.computeIfAbsent(job.id(), id -> new AtomicInteger()).incrementAndGet();
-    if (TransactionSynchronizationManager.isSynchronizationActive()) {
-      TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-        @Override
-        public void afterCommit() {
-          increment.run();
-        }
-      });
-    } else {
-      increment.run();
-    }
+    AfterCommit.run(() -> FINISHES.computeIfAbsent(job.id(), id -> new AtomicInteger()).incrementAndGet());
   }
 }
