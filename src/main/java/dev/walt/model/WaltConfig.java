@@ -180,23 +180,24 @@ public record WaltConfig(
    *       caption ({@link dev.walt.model.transformer.TextLayout}), self-conditioning and frame
    *       conditioning; 32 DDIM steps, guidance 4;
    *   <li>sr1 to 64 x 64: latent 5 x 16 x 16 (1,280 tokens, patch 1), windows 1x16x16 and 5x8x8, 4 blocks
-   *       of width 128 with 4 heads; 16 steps, noise augmentation 0.1;
+   *       of width 128 with 4 heads, the caption (cross-attention and pooled, as the paper's SR stages);
+   *       16 steps without guidance, noise augmentation 0.3;
    *   <li>sr2 to 128 x 128: latent 5 x 32 x 32 (patch 2: 1,280 tokens), windows 1x16x16 and 5x8x8 (in
    *       tokens), 4 blocks of width 128 with 4 heads; 12 steps, noise augmentation 0.1.
    * </ul>
    *
-   * The super-resolution stages take no text: in this world colour, shape, background and motion are all
-   * visible in the low-resolution input, so text would only cost time; they have neither
-   * self-conditioning nor frame conditioning (continuation still pins their known frames in the
-   * sampler's x0 estimate). Videos extend by continuation up to 65 frames.
+   * SR 2 takes no text: at 64 x 64 colour, shape, background and motion are all visible in its input. SR 1
+   * takes the caption, for the outline that 32 x 32 blurs (trained with the base's text encoder frozen).
+   * The SR stages have neither self-conditioning nor frame conditioning (continuation still pins their known
+   * frames in the sampler's x0 estimate). Videos extend by continuation up to 65 frames.
    */
   public static WaltConfig tiny() {
     TransformerConfig base =
         new TransformerConfig(8, 1, 8, 192, 4, 4.0, w(1, 8, 8), w(5, 4, 4), 2, 128, 5, 8, 8, true, true, 1, QkNorm.RMS,
             true).withTextLayout(4);
     TransformerConfig sr1 =
-        new TransformerConfig(8, 1, 4, 128, 4, 4.0, w(1, 16, 16), w(5, 8, 8), 2, 0, 5, 16, 16, false, false, 2,
-            QkNorm.RMS, true);
+        new TransformerConfig(8, 1, 4, 128, 4, 4.0, w(1, 16, 16), w(5, 8, 8), 2, 128, 5, 16, 16, false, false, 2,
+            QkNorm.RMS, true).withPooledText(true);
     TransformerConfig sr2 =
         new TransformerConfig(8, 2, 4, 128, 4, 4.0, w(1, 16, 16), w(5, 8, 8), 2, 0, 5, 32, 32, false, false, 2,
             QkNorm.RMS, true);
@@ -206,7 +207,7 @@ public record WaltConfig(
         DiffusionConfig.paper(),
         List.of(
             new StageConfig("base", base, 32, 32, 32, 4.0, 0, true),
-            new StageConfig("sr1", sr1, 64, 64, 16, 1.0, 0.1, false),
+            new StageConfig("sr1", sr1, 64, 64, 16, 1.0, 0.3, true),
             new StageConfig("sr2", sr2, 128, 128, 12, 1.0, 0.1, false)));
   }
 

@@ -3,12 +3,9 @@ package dev.walt.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
 import dev.walt.model.diffusion.NoiseSchedule;
 import dev.walt.model.nn.Ops;
-import dev.walt.model.text.TextEmbedding;
 import dev.walt.model.text.WordTextEncoder;
-import dev.walt.model.text.WordTokenizer;
 import dev.walt.model.transformer.WaltTransformer;
 import dev.walt.model.vae.CausalVae;
 import dev.walt.world.Batch;
@@ -138,26 +135,6 @@ public final class BaseObjective implements Objective {
 
   /** Text tokens and mask, with each prompt replaced by the null embedding with probability textDropout. */
   private NDArray[] text(NDManager scope, List<String> captions, SplittableRandom random) {
-    int b = captions.size();
-    WordTokenizer.Batch tokens = text.tokenizer().encode(captions);
-    Shape shape = new Shape(b, tokens.length());
-    NDArray ids = scope.create(tokens.ids(), shape);
-    NDArray mask = scope.create(tokens.mask(), shape);
-    NDArray encoded = text.forward(new ParameterStore(scope, false), ids, mask, true);
-    float[] drop = new float[b];
-    boolean any = false;
-    for (int i = 0; i < b; i++) {
-      drop[i] = random.nextDouble() < textDropout ? 1f : 0f;
-      any |= drop[i] > 0;
-    }
-    if (!any) {
-      return new NDArray[] {encoded, mask};
-    }
-    TextEmbedding none = text.nullEmbedding(b, scope);
-    NDArray d = scope.create(drop);
-    NDArray keep = d.neg().add(1f);
-    NDArray tokensOut = encoded.mul(keep.reshape(b, 1, 1)).add(none.tokens().mul(d.reshape(b, 1, 1)));
-    NDArray maskOut = mask.mul(keep.reshape(b, 1)).add(none.mask().mul(d.reshape(b, 1)));
-    return new NDArray[] {tokensOut, maskOut};
+    return Captions.encode(text, scope, captions, textDropout, random, true);
   }
 }

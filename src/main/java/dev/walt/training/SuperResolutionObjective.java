@@ -5,21 +5,32 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.walt.model.diffusion.GaussianNoise;
 import dev.walt.model.diffusion.NoiseSchedule;
+import dev.walt.model.text.WordTextEncoder;
 import dev.walt.model.transformer.WaltTransformer;
 import dev.walt.model.vae.CausalVae;
+import dev.walt.world.Batch;
 import dev.walt.world.TrainingBatches;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A super-resolution stage: v-prediction on the latent of clips at {@code resolution}, conditioned on the
  * latent of the same clips at {@code lowResolution} (both from the frozen autoencoder), the low-resolution
  * latent noised to a random augmentation level in [0, maxAugmentation] per sample, which the model also sees
  * (noise-conditioning augmentation, Ho et al. 2022).
+ *
+ * <p>A stage that takes text (textDim &gt; 0) also sees the clips' captions, encoded by the model's text
+ * encoder, which stays frozen (it is the base stage's, trained with it), each dropped to the null embedding
+ * with probability {@code textDropout} (classifier-free guidance). With a high augmentation level the
+ * low-resolution input keeps where the object is but no longer its outline, so the stage learns to take the
+ * shape from the words, as the paper's caption-conditioned super-resolution stages do.
  */
 public final class SuperResolutionObjective implements Objective {
 
   private final CausalVae vae;
   private final WaltTransformer model;
+  private final @Nullable WordTextEncoder text;
+  private final double textDropout;
   private final TrainingBatches data;
   private final int batch;
   private final int resolution;
@@ -33,7 +44,23 @@ public final class SuperResolutionObjective implements Objective {
   public SuperResolutionObjective(
       String name, CausalVae vae, WaltTransformer model, TrainingBatches data, int batch, int resolution,
       int lowResolution, int frames, double maxAugmentation) {
+    this(name, vae, model, null, 0, data, batch, resolution, lowResolution, frames, maxAugmentation);
+  }
+
+  /**
+   * @param text the model's text encoder (frozen), required when the stage takes text, else null
+   * @param textDropout probability of replacing a caption by the null embedding
+   */
+  public SuperResolutionObjective(
+      String name, CausalVae vae, WaltTransformer model, @Nullable WordTextEncoder text, double textDropout,
+      TrainingBatches data, int batch, int resolution, int lowResolution, int frames, double maxAugmentation) {
+    if ((model.config().textDim() > 0) != (text != null)) {
+      throw new IllegalArgumentException(
+          "stage " + name + (text == null ? " takes text: pass the text encoder" : " takes no text"));
+    }
     this.vae = vae;
+    this.text = text;
+    this.textDropout = textDropout;
     this.model = model;
     this.data = data;
     this.batch = batch;
@@ -52,9 +79,10 @@ public final class SuperResolutionObjective implements Objective {
 
   @Override
   public NDArray loss(NDManager scope, long step, SplittableRandom random) {
+    Batch clips = data.videos(step, batch, resolution, frames);
     NDArray high =
         DiffusionLoss.encodeFrozen(
-            vae, scope, data.videos(step, batch, resolution, frames).pixels(),
+            vae, scope, clips.pixels(),
             new Shape(batch, 3, frames, resolution, resolution));
     NDArray low =
         DiffusionLoss.encodeFrozen(
@@ -68,8 +96,10 @@ public final class SuperResolutionObjective implements Objective {
     NDArray levelArray = scope.create(levels);
     NDArray eps = new GaussianNoise(random.nextLong()).next(scope, low.getShape());
     NDArray augmented = schedule.augment(low, eps, levelArray);
+    NDArray[] tokens =
+        text == null ? new NDArray[2] : Captions.encode(text, scope, clips.captions(), textDropout, random, false);
     return diffusion.loss(
         model, scope, high,
-        new DiffusionLoss.Conditions(null, null, null, null, augmented, levelArray, null), random);
+        new DiffusionLoss.Conditions(tokens[0], tokens[1], null, null, augmented, levelArray, null), random);
   }
 }

@@ -142,7 +142,8 @@ public final class TrainCommand {
           int low = config.stages().get(k - 1).height();
           double aug = Double.parseDouble(o.getOrDefault("max-augmentation", "0.25"));
           objective =
-              new SuperResolutionObjective(stage, model.vae(), model.stages().get(k), data, batch, sc.height(), low,
+              new SuperResolutionObjective(stage, model.vae(), model.stages().get(k),
+                  sc.transformer().textDim() > 0 ? model.textEncoder() : null, 0.1, data, batch, sc.height(), low,
                   config.frames(), aug);
         }
         if (isIdentity(model.vae().latentStd())) {

@@ -39,6 +39,26 @@ public final class TestModels {
     return withBase(config, t -> t.withPooledText(true));
   }
 
+  /**
+   * {@code config} with its first super-resolution stage taking text: cross-attention to the caption (the text
+   * encoder's width) and the pooled caption in its conditioning.
+   */
+  public static WaltConfig withTextSuperResolution(WaltConfig config) {
+    List<StageConfig> stages = new java.util.ArrayList<>(config.stages());
+    StageConfig s = stages.get(1);
+    var t = s.transformer();
+    var text =
+        new dev.walt.model.transformer.TransformerConfig(t.latentChannels(), t.patchSize(), t.depth(), t.hiddenSize(),
+            t.heads(), t.mlpRatio(), t.spatialWindow(), t.spatiotemporalWindow(), t.adaLnLoraRank(),
+            config.text().word().dim(), t.maxLatentFrames(), t.maxLatentHeight(), t.maxLatentWidth(),
+            t.selfConditioning(), t.frameConditioning(), t.superResolutionFactor(), t.qkNorm(),
+            t.relativePositionBias()).withPooledText(true);
+    stages.set(1, new StageConfig(s.name(), text, s.height(), s.width(), s.steps(), s.guidance(),
+        s.noiseAugmentation(), true));
+    return new WaltConfig(config.name(), config.fps(), config.frames(), config.overlapFrames(), config.maxFrames(),
+        config.vae(), config.text(), config.diffusion(), stages);
+  }
+
   /** {@code config} with its base stage's transformer changed by {@code change}. */
   public static WaltConfig withBase(
       WaltConfig config, java.util.function.UnaryOperator<dev.walt.model.transformer.TransformerConfig> change) {

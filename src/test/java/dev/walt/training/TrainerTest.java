@@ -2,6 +2,7 @@ package dev.walt.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -74,15 +75,19 @@ class TrainerTest {
 
   private double[] fixedBatchLosses(Function<WaltModel, Objective> objective, double lr, int steps) throws IOException {
     try (WaltModel model = WaltModel.randomWeights(CONFIG, 5, ai.djl.Device.cpu())) {
-      TrainerSettings settings =
-          new TrainerSettings(steps, lr, 1, 1.0, 0.0, 0.9, 0.99, 1e-8, 0.9, 1.0, 7, 1000);
-      try (Trainer trainer = new Trainer("t", fixed(objective.apply(model)), settings, work, model.manager())) {
-        double[] losses = new double[steps];
-        for (int i = 0; i < steps; i++) {
-          losses[i] = trainer.step();
-        }
-        return losses;
+      return fixedBatchSteps(model, objective.apply(model), lr, steps);
+    }
+  }
+
+  /** The losses of {@code steps} training steps of {@code objective} on one fixed batch. */
+  private double[] fixedBatchSteps(WaltModel model, Objective objective, double lr, int steps) throws IOException {
+    TrainerSettings settings = new TrainerSettings(steps, lr, 1, 1.0, 0.0, 0.9, 0.99, 1e-8, 0.9, 1.0, 7, 1000);
+    try (Trainer trainer = new Trainer("t", fixed(objective), settings, work, model.manager())) {
+      double[] losses = new double[steps];
+      for (int i = 0; i < steps; i++) {
+        losses[i] = trainer.step();
       }
+      return losses;
     }
   }
 
@@ -107,13 +112,7 @@ class TrainerTest {
         }
       }
       assertTrue(frozen.keySet().stream().anyMatch(k -> k.contains("encoder")));
-      TrainerSettings settings = new TrainerSettings(8, 3e-3, 1, 1.0, 0.0, 0.9, 0.99, 1e-8, 0.9, 1.0, 7, 1000);
-      double[] l = new double[8];
-      try (Trainer trainer = new Trainer("t", fixed(objective), settings, work, model.manager())) {
-        for (int i = 0; i < l.length; i++) {
-          l[i] = trainer.step();
-        }
-      }
+      double[] l = fixedBatchSteps(model, objective, 3e-3, 8);
       assertTrue(l[7] < 0.8 * l[0], java.util.Arrays.toString(l));
       for (var p : model.vae().getParameters()) {
         if (frozen.containsKey(p.getKey())) {
@@ -133,6 +132,52 @@ class TrainerTest {
   void aFewStepsReduceTheSuperResolutionLossOnAFixedBatch() throws IOException {
     double[] l = fixedBatchLosses(TrainerTest::sr, 3e-3, 8);
     assertTrue(l[7] < 0.8 * l[0], java.util.Arrays.toString(l));
+  }
+
+  @Test
+  void aSuperResolutionStageThatTakesTextLearnsFromTheCaptionsWithTheTextEncoderFrozen() throws IOException {
+    WaltConfig config = TestModels.withTextSuperResolution(CONFIG);
+    StageConfig s = config.stages().get(1);
+    try (WaltModel model = WaltModel.randomWeights(config, 4, ai.djl.Device.cpu())) {
+      TrainingBatches data = new TrainingBatches(3, Split.TRAIN);
+      SuperResolutionObjective objective =
+          new SuperResolutionObjective("sr1", model.vae(), model.stage("sr1"), model.textEncoder(), 0.1, data, 2,
+              s.height(), config.base().height(), config.frames(), 0.6);
+      List<String> names = objective.parameters().names();
+      assertTrue(names.stream().allMatch(n -> n.startsWith("sr1/")), names.toString());
+      assertTrue(names.stream().anyMatch(n -> n.contains("textProjection")), names.toString());
+      List<float[]> encoder = new ArrayList<>();
+      for (var p : model.textEncoder().getParameters()) {
+        encoder.add(p.getValue().getArray().toFloatArray());
+      }
+      // the caption reaches the loss: the text projection gets a gradient
+      try (NDManager scope = model.manager().newSubManager();
+          GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        collector.backward(objective.loss(scope, 0, Trainer.random(3, 0)));
+        int k = names.indexOf(names.stream().filter(n -> n.contains("textProjection") && n.endsWith("weight"))
+            .findFirst().orElseThrow());
+        double norm = 0;
+        for (float g : objective.parameters().arrays().get(k).getGradient().toFloatArray()) {
+          norm += g * g;
+        }
+        assertTrue(norm > 0 && Double.isFinite(norm), "gradient norm of the text projection " + norm);
+      }
+      double[] l = fixedBatchSteps(model, objective, 3e-3, 8);
+      assertTrue(l[7] < 0.8 * l[0], java.util.Arrays.toString(l));
+      int i = 0;
+      for (var p : model.textEncoder().getParameters()) {
+        assertArrayEquals(encoder.get(i++), p.getValue().getArray().toFloatArray(), 0f, p.getKey());
+      }
+      // a stage that takes text needs the encoder, and one that takes none refuses it
+      assertThrows(IllegalArgumentException.class,
+          () -> new SuperResolutionObjective("sr1", model.vae(), model.stage("sr1"), null, 0.1, data, 2, s.height(),
+              config.base().height(), config.frames(), 0.6));
+    }
+    try (WaltModel plain = WaltModel.randomInit(CONFIG, 4)) {
+      assertThrows(IllegalArgumentException.class,
+          () -> new SuperResolutionObjective("sr1", plain.vae(), plain.stage("sr1"), plain.textEncoder(), 0.1,
+              new TrainingBatches(3, Split.TRAIN), 2, 16, 8, CONFIG.frames(), 0.25));
+    }
   }
 
   /** Every parameter's gradient of one step's loss, optionally with a garbage collection before backward. */
