@@ -44,28 +44,23 @@ public final class TestModels {
    * encoder's width) and the pooled caption in its conditioning.
    */
   public static WaltConfig withTextSuperResolution(WaltConfig config) {
-    List<StageConfig> stages = new java.util.ArrayList<>(config.stages());
-    StageConfig s = stages.get(1);
-    var t = s.transformer();
-    var text =
-        new dev.walt.model.transformer.TransformerConfig(t.latentChannels(), t.patchSize(), t.depth(), t.hiddenSize(),
-            t.heads(), t.mlpRatio(), t.spatialWindow(), t.spatiotemporalWindow(), t.adaLnLoraRank(),
-            config.text().word().dim(), t.maxLatentFrames(), t.maxLatentHeight(), t.maxLatentWidth(),
-            t.selfConditioning(), t.frameConditioning(), t.superResolutionFactor(), t.qkNorm(),
-            t.relativePositionBias()).withPooledText(true);
-    stages.set(1, new StageConfig(s.name(), text, s.height(), s.width(), s.steps(), s.guidance(),
-        s.noiseAugmentation(), true));
-    return new WaltConfig(config.name(), config.fps(), config.frames(), config.overlapFrames(), config.maxFrames(),
-        config.vae(), config.text(), config.diffusion(), stages);
+    return withStage(config, 1, t -> t.withTextDim(config.text().word().dim()).withPooledText(true), true);
   }
 
   /** {@code config} with its base stage's transformer changed by {@code change}. */
   public static WaltConfig withBase(
       WaltConfig config, java.util.function.UnaryOperator<dev.walt.model.transformer.TransformerConfig> change) {
+    return withStage(config, 0, change, config.base().text());
+  }
+
+  /** {@code config} with stage {@code k}'s transformer changed by {@code change}, taking text or not. */
+  private static WaltConfig withStage(
+      WaltConfig config, int k, java.util.function.UnaryOperator<dev.walt.model.transformer.TransformerConfig> change,
+      boolean text) {
     List<StageConfig> stages = new java.util.ArrayList<>(config.stages());
-    StageConfig b = stages.get(0);
-    stages.set(0, new StageConfig(b.name(), change.apply(b.transformer()), b.height(), b.width(), b.steps(),
-        b.guidance(), b.noiseAugmentation(), b.text()));
+    StageConfig s = stages.get(k);
+    stages.set(k, new StageConfig(s.name(), change.apply(s.transformer()), s.height(), s.width(), s.steps(),
+        s.guidance(), s.noiseAugmentation(), text));
     return new WaltConfig(config.name(), config.fps(), config.frames(), config.overlapFrames(), config.maxFrames(),
         config.vae(), config.text(), config.diffusion(), stages);
   }

@@ -207,6 +207,14 @@ public record TransformerConfig(
         frameConditioning, superResolutionFactor, qkNorm, relativePositionBias, pooled, textLayoutRank);
   }
 
+  /** The same model attending to text tokens of width {@code dim} ({@code 0}: without text). */
+  public TransformerConfig withTextDim(int dim) {
+    return new TransformerConfig(
+        latentChannels, patchSize, depth, hiddenSize, heads, mlpRatio, spatialWindow, spatiotemporalWindow,
+        adaLnLoraRank, dim, maxLatentFrames, maxLatentHeight, maxLatentWidth, selfConditioning,
+        frameConditioning, superResolutionFactor, qkNorm, relativePositionBias, pooledText, textLayoutRank);
+  }
+
   /** The same model with the caption's layout maps of {@link TextLayout} ({@code rank} 0: without). */
   public TransformerConfig withTextLayout(int rank) {
     return new TransformerConfig(
