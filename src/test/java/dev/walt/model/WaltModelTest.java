@@ -153,13 +153,14 @@ class WaltModelTest {
       for (float std : bundled.vae().latentStd()) {
         assertThat(std).isGreaterThan(1.2f);
       }
-      // a held-out clip through the autoencoder at the base size: measured 24.5-29.9 dB on held-out clips
+      // a held-out clip through the autoencoder at the base size: release 6's decoder gives 27.7-33.1 dB on
+      // the evaluator's held-out clips at 32 px (release 1's gave 24.5-29.9)
       dev.walt.world.Example example = new dev.walt.world.WorldSampler(1).video(dev.walt.world.Split.HELD_OUT, 20_000);
       List<java.awt.image.BufferedImage> frames =
           dev.walt.world.Frames.downsample(dev.walt.world.SceneRenderer.render(example.scene(), 256), 32);
       dev.walt.video.Clip clip = new dev.walt.video.Clip(frames, 8);
       dev.walt.video.Clip back = new dev.walt.model.pipeline.WaltPipeline(bundled).reconstruct(clip);
-      assertThat(dev.walt.eval.Psnr.of(frames, back.frames())).isGreaterThan(23.0);
+      assertThat(dev.walt.eval.Psnr.of(frames, back.frames())).isGreaterThan(26.0);
     }
   }
 }
