@@ -53,6 +53,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TrainCommand {
 
+  /**
+   * Probability of replacing a caption by the null embedding in every stage that reads text (base and a
+   * captioned SR stage): the unconditional input of classifier-free guidance.
+   */
+  private static final double TEXT_DROPOUT = 0.1;
+
   private TrainCommand() {}
 
   /** Entry point of {@code java -jar walt.jar train ...}; returns the exit status. */
@@ -134,7 +140,7 @@ public final class TrainCommand {
           int images = Integer.parseInt(o.getOrDefault("images", Integer.toString(batch)));
           objective =
               new BaseObjective(model.vae(), model.textEncoder(), model.stages().get(k), data, batch, images,
-                  sc.height(), config.frames(), 0.1,
+                  sc.height(), config.frames(), TEXT_DROPOUT,
                   Double.parseDouble(o.getOrDefault("frame-conditioning", "0.3")), 0.9,
                   Double.parseDouble(o.getOrDefault("high-noise", "0")),
                   Double.parseDouble(o.getOrDefault("motion-captions", "0")));
@@ -143,8 +149,8 @@ public final class TrainCommand {
           double aug = Double.parseDouble(o.getOrDefault("max-augmentation", "0.25"));
           objective =
               new SuperResolutionObjective(stage, model.vae(), model.stages().get(k),
-                  sc.transformer().textDim() > 0 ? model.textEncoder() : null, 0.1, data, batch, sc.height(), low,
-                  config.frames(), aug);
+                  sc.transformer().textDim() > 0 ? model.textEncoder() : null, TEXT_DROPOUT, data, batch, sc.height(),
+                  low, config.frames(), aug);
         }
         if (isIdentity(model.vae().latentStd())) {
           System.err.println("warning: the autoencoder in " + modelDir + " has no latent statistics (train vae first)");
