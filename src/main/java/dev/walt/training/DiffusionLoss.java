@@ -63,6 +63,16 @@ final class DiffusionLoss {
 
   NDArray loss(
       WaltTransformer model, NDManager scope, NDArray x0, Conditions c, SplittableRandom random) {
+    return loss(model, scope, x0, c, random, null);
+  }
+
+  /**
+   * The loss with a per-position weight: {@code weight} (B, 1, T, H, W), broadcast over the channels; the
+   * weighted mean of the squared error, so that the weights' scale does not change the loss's.
+   */
+  NDArray loss(
+      WaltTransformer model, NDManager scope, NDArray x0, Conditions c, SplittableRandom random,
+      @Nullable NDArray weight) {
     Shape shape = x0.getShape();
     int b = (int) shape.get(0);
     long[] steps = new long[b];
@@ -96,7 +106,11 @@ final class DiffusionLoss {
       }
     }
     NDArray v = model.forward(store, input(xt, timeInput, selfCondition, c), c.imageSet());
-    return v.sub(target).square().mean();
+    NDArray squared = v.sub(target).square();
+    if (weight == null) {
+      return squared.mean();
+    }
+    return squared.mul(weight).mean().div(weight.mean());
   }
 
   private static DenoiserInput input(NDArray xt, NDArray time, @Nullable NDArray selfCondition, Conditions c) {

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -94,7 +95,7 @@ public final class TrainCommand {
   private static int usage() {
     System.err.println(
         "usage: train --stage vae|base|sr1|sr2 [--model-out DIR] [--work DIR] [--steps N] [--batch B] [--lr X]"
-            + " [--seed S] [--resume] [--export] [--decoder-only] [--images N] [--config PRESET] [--checkpoint-every N] [--until N]"
+            + " [--seed S] [--resume] [--export] [--decoder-only [--resolutions 32,64,128]] [--crop N] [--max-augmentation A] [--detail-weight W] [--images N] [--config PRESET] [--checkpoint-every N] [--until N]"
             + " [--frame-conditioning P] [--high-noise P] [--motion-captions P] [--init-from DIR [--init-parts P,...]]");
     return 2;
   }
@@ -129,7 +130,9 @@ public final class TrainCommand {
       Objective objective;
       if (stage.equals("vae")) {
         int crop = Integer.parseInt(o.getOrDefault("crop", "32"));
-        objective = new VaeObjective(model.vae(), data, batch, new int[] {32, 64, 128}, crop, decoderOnly);
+        int[] resolutions =
+            Arrays.stream(o.getOrDefault("resolutions", "32,64,128").split(",")).mapToInt(Integer::parseInt).toArray();
+        objective = new VaeObjective(model.vae(), data, batch, resolutions, crop, decoderOnly);
       } else {
         int k = stageIndex(config, stage);
         StageConfig sc = config.stages().get(k);
@@ -150,7 +153,8 @@ public final class TrainCommand {
           objective =
               new SuperResolutionObjective(stage, model.vae(), model.stages().get(k),
                   sc.transformer().textDim() > 0 ? model.textEncoder() : null, TEXT_DROPOUT, data, batch, sc.height(),
-                  low, config.frames(), aug);
+                  low, config.frames(), aug)
+                  .withDetailWeight(Double.parseDouble(o.getOrDefault("detail-weight", "0")));
         }
         if (isIdentity(model.vae().latentStd())) {
           System.err.println("warning: the autoencoder in " + modelDir + " has no latent statistics (train vae first)");

@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 @org.junit.jupiter.api.extension.ExtendWith(dev.walt.model.SingleThreadedTorch.class)
@@ -141,9 +142,22 @@ class CommandsTest {
           new WaltPipeline(model, Duration.ofDays(1)), new EvalCommand.Arguments(null, 0, 0, 2, 1, null, null, "cpu"),
           new PrintStream(bytes, true, StandardCharsets.UTF_8));
       String report = bytes.toString(StandardCharsets.UTF_8);
-      String read = report.substring(report.indexOf("### The largest reconstructions read by the analyser"));
+      String read = section(report, "### Read by the analyser: the autoencoder's reconstructions at 128x128");
       // the bundled autoencoder keeps the object's colour and the background of every held-out clip
       assertThat(read).as(report).contains("| colour | 2 | 2 | 100.0% |").contains("| background | 2 | 2 | 100.0% |");
+      // every size and every SR stage is read, each in its own table
+      for (String what : List.of("the autoencoder's reconstructions at 32x32",
+          "the autoencoder's reconstructions at 64x64", "sr1's outputs from the ground truth at 32x32", "sr2's outputs from the ground truth at 64x64")) {
+        assertThat(section(report, "### Read by the analyser: " + what)).as(report).contains("| background | 2 | 2 |");
+      }
     }
+  }
+
+  /** The report from {@code heading} to the next heading. */
+  private static String section(String report, String heading) {
+    int start = report.indexOf(heading);
+    assertThat(start).as(report).isGreaterThanOrEqualTo(0);
+    int end = report.indexOf("\n#", start + heading.length());
+    return report.substring(start, end < 0 ? report.length() : end);
   }
 }

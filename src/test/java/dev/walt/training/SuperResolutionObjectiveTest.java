@@ -1,0 +1,55 @@
+package dev.walt.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.junit.jupiter.api.Test;
+
+class SuperResolutionObjectiveTest {
+
+  @Test
+  void detailWeightsRiseWhereTheClipDiffersFromItsUpsampledLowResolutionLatent() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      // two samples, 2 channels, 1 frame, 4 x 4 against 2 x 2
+      float[] high = new float[2 * 2 * 4 * 4];
+      float[] low = new float[2 * 2 * 2 * 2];
+      high[1 * 4 + 1] = 2f; // sample 0, channel 0, (1, 1): |2 - 0| averaged over 2 channels = 1
+      for (int i = 0; i < 2 * 4 * 4; i++) {
+        high[32 + i] = 0.5f; // sample 1: every position 0.5 ...
+      }
+      for (int i = 0; i < 2 * 2 * 2; i++) {
+        low[8 + i] = 0.5f; // ... and so is its low-resolution latent: no detail anywhere
+      }
+      NDArray w =
+          SuperResolutionObjective.detailWeights(
+              m.create(high, new Shape(2, 2, 1, 4, 4)), m.create(low, new Shape(2, 2, 1, 2, 2)), 3);
+      assertEquals(new Shape(2, 1, 1, 4, 4), w.getShape());
+      float[] v = w.toFloatArray();
+      // sample 0: d = 1 at one of 16 positions, mean 1/16: 1 + 3 * 16 there, 1 elsewhere
+      float[] expected = new float[32];
+      java.util.Arrays.fill(expected, 1f);
+      expected[5] = 1 + 3 * 16;
+      assertArrayEquals(expected, v, 1e-3f);
+    }
+  }
+
+  @Test
+  void theLowResolutionLatentIsUpsampledByRepeatingEachPosition() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      // the clip is the nearest-neighbour upsampling of its low-resolution latent except at (3, 2)
+      float[] low = {1, 2, 3, 4};
+      float[] high = {1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4};
+      high[3 * 4 + 2] = 8; // |8 - 4| = 4, mean 4/16
+      float[] v =
+          SuperResolutionObjective.detailWeights(
+              m.create(high, new Shape(1, 1, 1, 4, 4)), m.create(low, new Shape(1, 1, 1, 2, 2)), 0.5)
+              .toFloatArray();
+      for (int i = 0; i < 16; i++) {
+        assertEquals(i == 14 ? 1 + 0.5 * 16 : 1, v[i], 1e-4, "position " + i);
+      }
+    }
+  }
+}
