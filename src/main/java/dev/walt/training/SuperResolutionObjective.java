@@ -122,6 +122,8 @@ public final class SuperResolutionObjective implements Objective {
 
   /** (B, 1, T, H, W) weights of {@link #withDetailWeight} for latents (B, C, T, H, W) and (B, C, T, h, w). */
   static NDArray detailWeights(NDArray high, NDArray low, double detailWeight) {
+    // both latents come from the frozen encoder without gradients, so the scalar operations below are not
+    // recorded by autograd (which would keep their constants past the call)
     int factor = (int) (high.getShape().get(3) / low.getShape().get(3));
     NDArray up = low.repeat(3, factor).repeat(4, factor);
     NDArray d = high.sub(up).abs().mean(new int[] {1}, true);

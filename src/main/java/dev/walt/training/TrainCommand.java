@@ -112,6 +112,12 @@ public final class TrainCommand {
     if (decoderOnly && !stage.equals("vae")) {
       throw new IllegalArgumentException("--decoder-only is for --stage vae");
     }
+    if (o.containsKey("resolutions") && !stage.equals("vae")) {
+      throw new IllegalArgumentException("--resolutions is for --stage vae");
+    }
+    if ((o.containsKey("detail-weight") || o.containsKey("max-augmentation")) && !stage.startsWith("sr")) {
+      throw new IllegalArgumentException("--detail-weight and --max-augmentation are for a super-resolution stage");
+    }
     TrainerSettings settings = TrainerSettings.of(steps, lr, seed);
     if (o.containsKey("checkpoint-every")) {
       settings = settings.withCheckpointEvery(Long.parseLong(o.get("checkpoint-every")));

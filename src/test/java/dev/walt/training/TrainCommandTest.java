@@ -17,6 +17,7 @@ import dev.walt.model.checkpoint.Checkpoints;
 import dev.walt.model.checkpoint.ParameterNames;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,6 +75,20 @@ class TrainCommandTest {
         assertThrows(IllegalArgumentException.class,
             () -> TrainCommand.warmStart(dir.resolve("target"), "walt-tiny", 1, source, java.util.Set.of("vae", "sr-1")));
     assertTrue(e.getMessage().contains("[sr-1]") && e.getMessage().contains("sr1"), e.getMessage());
+  }
+
+  @Test
+  void stageOptionsAreRejectedForAStageTheyDoNotApplyTo() {
+    assertEquals("--resolutions is for --stage vae",
+        assertThrows(IllegalArgumentException.class,
+            () -> TrainCommand.train("sr1", Map.of("resolutions", "32"), false, false)).getMessage());
+    for (String option : List.of("detail-weight", "max-augmentation")) {
+      for (String stage : List.of("vae", "base")) {
+        assertEquals("--detail-weight and --max-augmentation are for a super-resolution stage",
+            assertThrows(IllegalArgumentException.class,
+                () -> TrainCommand.train(stage, Map.of(option, "3"), false, false)).getMessage());
+      }
+    }
   }
 
   @Test
