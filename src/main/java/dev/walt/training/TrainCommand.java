@@ -95,7 +95,8 @@ public final class TrainCommand {
   private static int usage() {
     System.err.println(
         "usage: train --stage vae|base|sr1|sr2 [--model-out DIR] [--work DIR] [--steps N] [--batch B] [--lr X]"
-            + " [--seed S] [--resume] [--export] [--decoder-only [--resolutions 32,64,128]] [--crop N] [--max-augmentation A] [--detail-weight W] [--images N] [--config PRESET] [--checkpoint-every N] [--until N]"
+            + " [--seed S] [--resume] [--export] [--decoder-only] [--resolutions 32,64,128] [--crop N]"
+            + " [--max-augmentation A] [--detail-weight W] [--images N] [--config PRESET] [--checkpoint-every N] [--until N]"
             + " [--frame-conditioning P] [--high-noise P] [--motion-captions P] [--init-from DIR [--init-parts P,...]]");
     return 2;
   }
@@ -115,9 +116,6 @@ public final class TrainCommand {
     if (o.containsKey("resolutions") && !stage.equals("vae")) {
       throw new IllegalArgumentException("--resolutions is for --stage vae");
     }
-    if ((o.containsKey("detail-weight") || o.containsKey("max-augmentation")) && !stage.startsWith("sr")) {
-      throw new IllegalArgumentException("--detail-weight and --max-augmentation are for a super-resolution stage");
-    }
     TrainerSettings settings = TrainerSettings.of(steps, lr, seed);
     if (o.containsKey("checkpoint-every")) {
       settings = settings.withCheckpointEvery(Long.parseLong(o.get("checkpoint-every")));
@@ -135,6 +133,7 @@ public final class TrainCommand {
       TrainingBatches data = new TrainingBatches(seed, Split.TRAIN);
       Objective objective;
       if (stage.equals("vae")) {
+        refuseSuperResolutionOptions(o);
         int crop = Integer.parseInt(o.getOrDefault("crop", "32"));
         int[] resolutions =
             Arrays.stream(o.getOrDefault("resolutions", "32,64,128").split(",")).mapToInt(Integer::parseInt).toArray();
@@ -143,6 +142,7 @@ public final class TrainCommand {
         int k = stageIndex(config, stage);
         StageConfig sc = config.stages().get(k);
         if (!sc.superResolution()) {
+          refuseSuperResolutionOptions(o);
           if (model.textEncoder() == null) {
             throw new IllegalArgumentException("stage " + stage + " needs a text encoder");
           }
@@ -318,6 +318,13 @@ public final class TrainCommand {
   }
 
   /** The model in {@code dir} when complete, else a fresh one from {@code preset} and {@code seed}. */
+  /** Options that only a super-resolution stage (one whose config says so) reads. */
+  private static void refuseSuperResolutionOptions(Map<String, String> o) {
+    if (o.containsKey("detail-weight") || o.containsKey("max-augmentation")) {
+      throw new IllegalArgumentException("--detail-weight and --max-augmentation are for a super-resolution stage");
+    }
+  }
+
   static WaltModel open(Path dir, String preset, long seed) throws IOException {
     if (Files.isRegularFile(dir.resolve(WaltModel.CONFIG_FILE))) {
       boolean complete = true;

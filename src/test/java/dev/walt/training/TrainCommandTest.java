@@ -78,7 +78,9 @@ class TrainCommandTest {
   }
 
   @Test
-  void stageOptionsAreRejectedForAStageTheyDoNotApplyTo() {
+  void stageOptionsAreRejectedForAStageTheyDoNotApplyTo() throws IOException {
+    Path model = savedRandomModel(TestModels.small());
+    String work = dir.resolve("work").toString();
     assertEquals("--resolutions is for --stage vae",
         assertThrows(IllegalArgumentException.class,
             () -> TrainCommand.train("sr1", Map.of("resolutions", "32"), false, false)).getMessage());
@@ -86,9 +88,12 @@ class TrainCommandTest {
       for (String stage : List.of("vae", "base")) {
         assertEquals("--detail-weight and --max-augmentation are for a super-resolution stage",
             assertThrows(IllegalArgumentException.class,
-                () -> TrainCommand.train(stage, Map.of(option, "3"), false, false)).getMessage());
+                () -> TrainCommand.train(
+                    stage, Map.of(option, "3", "model-out", model.toString(), "work", work), false, false))
+                .getMessage());
       }
     }
+    assertTrue(java.nio.file.Files.notExists(dir.resolve("work")), "nothing trained");
   }
 
   @Test
