@@ -26,8 +26,7 @@ public final class WorkerProcess {
         "walt.worker.threads=2",
         "walt.worker.lease-duration=3s",
         "walt.worker.heartbeat-interval=500ms",
-        "walt.worker.poll-interval=1s",
-        "walt.jobs.max-attempts=50");
+        "walt.worker.poll-interval=1s");
     System.out.println("READY");
     System.out.flush();
     Thread.currentThread().join();
