@@ -48,6 +48,39 @@ class JobRepository {
   private static final QueueHorizon.Key NO_HORIZON =
       new QueueHorizon.Key(0, OffsetDateTime.parse("1970-01-01T00:00Z"), new UUID(0, 0));
 
+  /** The statement of {@link #insertIfFewerActive}; built once (a formatted string per request showed in profiles). */
+  private static final String INSERT_IF_FEWER_ACTIVE = """
+      WITH active AS (
+          SELECT count(*) AS n FROM (
+              SELECT 1 FROM video_jobs
+              WHERE api_key_id = CAST(:key AS uuid) AND status IN ('queued', 'in_progress')
+              LIMIT :countUpTo) AS counted),
+      created AS (
+          INSERT INTO video_jobs (id, tenant_id, api_key_id, prompt, negative_prompt, frames, width, height,
+                                  fps, seed, steps, guidance_scale, input_image_key, webhook_url, metadata,
+                                  max_attempts)
+          SELECT CAST(:id AS uuid), CAST(:tenant AS uuid), CAST(:key AS uuid), CAST(:prompt AS text),
+                 CAST(:negative AS text), CAST(:frames AS integer), CAST(:width AS integer),
+                 CAST(:height AS integer), CAST(:fps AS integer), CAST(:seed AS bigint),
+                 CAST(:steps AS integer), CAST(:guidance AS real), CAST(:image AS text),
+                 CAST(:webhook AS text), CAST(:metadata AS jsonb), CAST(:maxAttempts AS integer)
+          FROM active WHERE active.n < :activeBelow
+          RETURNING *)
+      SELECT active.n AS active_jobs,
+             %s AS queue_position,
+             created.*
+      FROM active LEFT JOIN created ON true
+      """.formatted(positionOf("created"));
+
+  private static final String FIND_WITH_POSITION = """
+      SELECT v.*, %s AS queue_position
+      FROM video_jobs v
+      WHERE v.id = :id AND v.tenant_id = :tenant
+      """.formatted(positionOf("v"));
+
+  private static final String POSITION_OF_ID =
+      "SELECT %s AS queue_position FROM video_jobs v WHERE v.id = :id".formatted(positionOf("v"));
+
   private final JdbcClient jdbc;
   private final QueueHorizon horizon;
   private final QueuedSignal queued;
@@ -137,29 +170,7 @@ class JobRepository {
    */
   VideoJobs.Admission insertIfFewerActive(
       UUID id, NewJob job, int maxAttempts, int activeBelow, int countUpTo, int positionLimit) {
-    VideoJobs.Admission admission = positioned(jdbc.sql(
-            """
-            WITH active AS (
-                SELECT count(*) AS n FROM (
-                    SELECT 1 FROM video_jobs
-                    WHERE api_key_id = CAST(:key AS uuid) AND status IN ('queued', 'in_progress')
-                    LIMIT :countUpTo) AS counted),
-            created AS (
-                INSERT INTO video_jobs (id, tenant_id, api_key_id, prompt, negative_prompt, frames, width, height,
-                                        fps, seed, steps, guidance_scale, input_image_key, webhook_url, metadata,
-                                        max_attempts)
-                SELECT CAST(:id AS uuid), CAST(:tenant AS uuid), CAST(:key AS uuid), CAST(:prompt AS text),
-                       CAST(:negative AS text), CAST(:frames AS integer), CAST(:width AS integer),
-                       CAST(:height AS integer), CAST(:fps AS integer), CAST(:seed AS bigint),
-                       CAST(:steps AS integer), CAST(:guidance AS real), CAST(:image AS text),
-                       CAST(:webhook AS text), CAST(:metadata AS jsonb), CAST(:maxAttempts AS integer)
-                FROM active WHERE active.n < :activeBelow
-                RETURNING *)
-            SELECT active.n AS active_jobs,
-                   %s AS queue_position,
-                   created.*
-            FROM active LEFT JOIN created ON true
-            """.formatted(positionOf("created"))), positionLimit)
+    VideoJobs.Admission admission = positioned(jdbc.sql(INSERT_IF_FEWER_ACTIVE), positionLimit)
         .param("id", id)
         .param("tenant", job.tenantId())
         .param("key", job.apiKeyId())
@@ -206,12 +217,7 @@ class JobRepository {
    * in one statement: the count runs only for a queued job.
    */
   Optional<VideoJobs.Positioned> findWithQueuePosition(UUID tenantId, UUID id, int limit) {
-    return positioned(jdbc.sql(
-            """
-            SELECT v.*, %s AS queue_position
-            FROM video_jobs v
-            WHERE v.id = :id AND v.tenant_id = :tenant
-            """.formatted(positionOf("v"))), limit)
+    return positioned(jdbc.sql(FIND_WITH_POSITION), limit)
         .param("id", id)
         .param("tenant", tenantId)
         .query((rs, n) -> new VideoJobs.Positioned(job(rs, n), rs.getLong("queue_position")))
@@ -306,8 +312,7 @@ class JobRepository {
    * has the limit ahead. -1 when the job is not queued (or gone).
    */
   long queuePosition(UUID id, int limit) {
-    return positioned(jdbc.sql(
-            "SELECT %s AS queue_position FROM video_jobs v WHERE v.id = :id".formatted(positionOf("v"))), limit)
+    return positioned(jdbc.sql(POSITION_OF_ID), limit)
         .param("id", id)
         .query(Long.class)
         .optional()

@@ -31,9 +31,10 @@ import java.util.regex.Pattern;
  * a minute).
  *
  * <p>Run: {@code ./mvnw -o -q -Pbench test-compile exec:java -Dbench.main=dev.walt.bench.ApiBench}
- * (options: {@code -Dbench.clients=32}, {@code -Dbench.seconds=20}, {@code -Dbench.warmup=10},
- * {@code -Dbench.url=http://127.0.0.1:18080} with {@code -Dbench.key=...} to load a server that is
- * already running instead of starting one, {@code -Dbench.serverClasspath=...} to start the server from
+ * (options: {@code -Dbench.clients=32}, {@code -Dbench.seconds=20}, {@code -Dbench.warmup=30} (the
+ * warm-up before each measured request, seconds), {@code -Dbench.url=http://127.0.0.1:18080} with
+ * {@code -Dbench.key=...} to load a server that is already running instead of starting one (and
+ * {@code -Dbench.serverPid=N} for its CPU column), {@code -Dbench.serverClasspath=...} to start the server from
  * another build, {@code -Dbench.serverJvmArgs="..."} for the server's JVM, e.g. a JFR recording,
  * {@code -Dbench.port=18080} and {@code -Dbench.dbName=walt_bench_api} to run two at once,
  * {@code -Dbench.loader=wrk} to measure with wrk (Debian's package; C, event loop, 2 threads) instead of
@@ -48,7 +49,7 @@ public final class ApiBench {
   public static void main(String[] args) throws Exception {
     int clients = Integer.getInteger("bench.clients", 32);
     int seconds = Integer.getInteger("bench.seconds", 20);
-    int warmup = Integer.getInteger("bench.warmup", 10);
+    int warmup = Integer.getInteger("bench.warmup", 30);
     String base = System.getProperty("bench.url");
     String key = System.getProperty("bench.key");
     Process server = null;
@@ -91,17 +92,25 @@ public final class ApiBench {
             .header("Authorization", auth).GET().build(), HttpResponse.BodyHandlers.ofString());
         return r.statusCode();
       };
-      System.out.println("| request | clients | requests/s | p50 ms | p99 ms | max ms | statuses |");
-      System.out.println("|---|---:|---:|---:|---:|---:|---|");
+      CpuAccount cpu = new CpuAccount(server != null ? server.pid() : Long.getLong("bench.serverPid", -1L));
+      boolean accounting = CpuAccount.available();
+      System.out.println("| request | clients | requests/s | p50 ms | p99 ms | max ms | statuses |"
+          + (accounting ? " " + CpuAccount.header() + " |" : ""));
+      System.out.println("|---|---:|---:|---:|---:|---:|---|" + (accounting ? "---:|---:|---:|---:|" : ""));
       boolean wrk = "wrk".equals(System.getProperty("bench.loader", "java"));
       Phase.Result warm = new Phase("warm-up POST", clients, warmup, create).run();
       if (ids.isEmpty()) {
         throw new IllegalStateException("no create was accepted (statuses " + warm.statuses() + "); see the server log");
       }
+      Measured measured = new Measured(cpu, accounting);
       if (wrk) {
-        System.out.println(Wrk.run("POST /v1/videos", clients, seconds, target, Wrk.createScript(key)));
+        // every measured request gets its own warm-up with the same load: the server's JIT compiles the
+        // paths that request takes while the two cores are saturated, which takes tens of seconds
+        Path script = Wrk.createScript(key);
+        Wrk.run("warm-up POST", clients, warmup, target, script);
+        measured.wrk("POST /v1/videos", clients, seconds, target, script);
       } else {
-        System.out.println(new Phase("POST /v1/videos", clients, seconds, create).run().row());
+        measured.java(new Phase("POST /v1/videos", clients, seconds, create));
       }
       if (server != null) {
         // the planner statistics a running database has: autovacuum analyzes a table once a tenth of it
@@ -115,14 +124,16 @@ public final class ApiBench {
       }
       if (wrk) {
         Path script = Wrk.readScript(key, ids);
-        Wrk.run("warm-up GET", clients, Math.max(1, warmup / 2), target, script);
-        System.out.println(Wrk.run("GET /v1/videos/{id}", clients, seconds, target, script));
+        Wrk.run("warm-up GET", clients, warmup, target, script);
+        measured.wrk("GET /v1/videos/{id}", clients, seconds, target, script);
         // the same server's cheapest request (no key, no database: Tomcat, the filters and the MVC
         // dispatch alone): the ceiling that any endpoint of this server reaches on this machine
-        System.out.println(Wrk.run("GET /actuator/health/liveness", clients, seconds, target, Wrk.getScript("/actuator/health/liveness")));
+        Path live = Wrk.getScript("/actuator/health/liveness");
+        Wrk.run("warm-up liveness", clients, warmup, target, live);
+        measured.wrk("GET /actuator/health/liveness", clients, seconds, target, live);
       } else {
-        new Phase("warm-up GET", clients, Math.max(1, warmup / 2), get).run();
-        System.out.println(new Phase("GET /v1/videos/{id}", clients, seconds, get).run().row());
+        new Phase("warm-up GET", clients, warmup, get).run();
+        measured.java(new Phase("GET /v1/videos/{id}", clients, seconds, get));
       }
       System.out.println("# done " + BenchSupport.machine());
     } finally {
@@ -132,6 +143,23 @@ public final class ApiBench {
           server.destroyForcibly();
         }
       }
+    }
+  }
+
+  /** Runs a measured phase and prints its row, with the CPU each part used per request when it can. */
+  private record Measured(CpuAccount cpu, boolean accounting) {
+
+    void wrk(String name, int connections, int seconds, String base, Path script) throws Exception {
+      CpuAccount.Snapshot before = cpu.snapshot();
+      Wrk.Result r = Wrk.run(name, connections, seconds, base, script);
+      System.out.println(r.row(accounting ? cpu.cells(before, cpu.snapshot(), r.answered()) : ""));
+    }
+
+    void java(Phase phase) throws Exception {
+      CpuAccount.Snapshot before = cpu.snapshot();
+      Phase.Result r = phase.run();
+      String extra = accounting ? " " + cpu.cells(before, cpu.snapshot(), r.latencies().length) + " |" : "";
+      System.out.println(r.row() + extra);
     }
   }
 

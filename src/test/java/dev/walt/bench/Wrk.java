@@ -63,8 +63,19 @@ final class Wrk {
     return file;
   }
 
-  /** Runs wrk with 2 threads and {@code connections} connections; returns the table row. */
-  static String run(String name, int connections, int seconds, String base, Path script)
+  /** What wrk reported for one phase. */
+  record Result(String name, int connections, double rate, double p50, double p99, double max, long answered,
+      long not2xx, String socketErrors) {
+
+    /** The table row, with {@code extra} cells (CPU accounting) at its end when not empty. */
+    String row(String extra) {
+      return String.format(Locale.ROOT, "| %s (wrk) | %d | %.0f | %.2f | %.2f | %.2f | %d answered, %d not 2xx, socket errors: %s |%s",
+          name, connections, rate, p50, p99, max, answered, not2xx, socketErrors, extra.isEmpty() ? "" : " " + extra + " |");
+    }
+  }
+
+  /** Runs wrk with 2 threads and {@code connections} connections. */
+  static Result run(String name, int connections, int seconds, String base, Path script)
       throws IOException, InterruptedException {
     Process p = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency",
         "-s", script.toString(), base).redirectErrorStream(true).start();
@@ -72,12 +83,9 @@ final class Wrk {
     if (p.waitFor() != 0) {
       throw new IllegalStateException("wrk failed: " + out);
     }
-    long total = Long.parseLong(find(TOTAL, out, "0"));
-    long bad = Long.parseLong(find(NON_2XX, out, "0"));
-    String errors = find(ERRORS, out, "none");
-    return String.format(Locale.ROOT, "| %s (wrk) | %d | %.0f | %.2f | %.2f | %.2f | %d answered, %d not 2xx, socket errors: %s |",
-        name, connections, Double.parseDouble(find(RATE, out, "0")), percentile(out, "50%"), percentile(out, "99%"),
-        max(out), total, bad, errors);
+    return new Result(name, connections, Double.parseDouble(find(RATE, out, "0")), percentile(out, "50%"),
+        percentile(out, "99%"), max(out), Long.parseLong(find(TOTAL, out, "0")),
+        Long.parseLong(find(NON_2XX, out, "0")), find(ERRORS, out, "none"));
   }
 
   private static String find(Pattern p, String text, String otherwise) {
