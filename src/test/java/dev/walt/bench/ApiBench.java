@@ -96,7 +96,7 @@ public final class ApiBench {
       boolean accounting = CpuAccount.available();
       System.out.println("| request | clients | requests/s | p50 ms | p99 ms | max ms | statuses |"
           + (accounting ? " " + CpuAccount.header() + " |" : ""));
-      System.out.println("|---|---:|---:|---:|---:|---:|---|" + (accounting ? "---:|---:|---:|---:|" : ""));
+      System.out.println("|---|---:|---:|---:|---:|---:|---|" + (accounting ? "---:|---:|---:|---:|---:|" : ""));
       boolean wrk = "wrk".equals(System.getProperty("bench.loader", "java"));
       Phase.Result warm = new Phase("warm-up POST", clients, warmup, create).run();
       if (ids.isEmpty()) {

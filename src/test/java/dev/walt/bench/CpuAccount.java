@@ -22,8 +22,11 @@ final class CpuAccount {
   private static final Path PROC = Path.of("/proc");
   private static final double TICK_MICROS = 10_000;
 
-  /** CPU ticks used so far: by the server, by PostgreSQL, by the machine (busy), and elapsed over all cores. */
-  record Snapshot(long server, long postgres, long busy, long total) {}
+  /**
+   * CPU ticks used so far: by the server, by PostgreSQL, by the machine (busy), taken by the hypervisor
+   * for other guests (steal), and elapsed over all cores.
+   */
+  record Snapshot(long server, long postgres, long busy, long steal, long total) {}
 
   private final long serverPid;
 
@@ -39,7 +42,7 @@ final class CpuAccount {
   Snapshot snapshot() {
     long[] machine = machineTicks();
     return new Snapshot(serverPid < 0 ? 0 : processTicks(serverPid, false).orElse(0), postgresTicks(),
-        machine[0], machine[1]);
+        machine[0], machine[2], machine[1]);
   }
 
   /** The table cells for a phase that answered {@code requests} requests between the two snapshots. */
@@ -49,14 +52,15 @@ final class CpuAccount {
     long postgres = after.postgres - before.postgres;
     long rest = busy - Math.max(0, server) - postgres;
     double perRequest = TICK_MICROS / Math.max(1, requests);
-    return String.format(Locale.ROOT, "%s | %.0f | %.0f | %.0f %%",
+    long total = Math.max(1, after.total - before.total);
+    return String.format(Locale.ROOT, "%s | %.0f | %.0f | %.0f %% | %.0f %%",
         server < 0 ? "-" : String.format(Locale.ROOT, "%.0f", server * perRequest), postgres * perRequest,
-        rest * perRequest, 100.0 * busy / Math.max(1, after.total - before.total));
+        rest * perRequest, 100.0 * busy / total, 100.0 * (after.steal - before.steal) / total);
   }
 
   /** The column titles that {@link #cells} fills. */
   static String header() {
-    return "server CPU us/req | PostgreSQL CPU us/req | rest CPU us/req | machine busy";
+    return "server CPU us/req | PostgreSQL CPU us/req | rest CPU us/req | machine busy | stolen";
   }
 
   private static long postgresTicks() {
@@ -99,7 +103,7 @@ final class CpuAccount {
     return OptionalLong.of(ticks);
   }
 
-  /** Busy and total ticks of all cores (the first line of /proc/stat). */
+  /** Busy, total and stolen ticks of all cores (the first line of /proc/stat). */
   private static long[] machineTicks() {
     try {
       String[] f = Files.readAllLines(PROC.resolve("stat")).get(0).trim().split("\\s+");
@@ -108,10 +112,11 @@ final class CpuAccount {
         total += Long.parseLong(f[i]);
       }
       // idle, iowait, and steal (time the hypervisor gave to other guests) are not this machine's work
-      long notBusy = Long.parseLong(f[4]) + Long.parseLong(f[5]) + (f.length > 8 ? Long.parseLong(f[8]) : 0);
-      return new long[] {total - notBusy, total};
+      long steal = f.length > 8 ? Long.parseLong(f[8]) : 0;
+      long notBusy = Long.parseLong(f[4]) + Long.parseLong(f[5]) + steal;
+      return new long[] {total - notBusy, total, steal};
     } catch (IOException | RuntimeException e) {
-      return new long[] {0, 1};
+      return new long[] {0, 1, 0};
     }
   }
 }
