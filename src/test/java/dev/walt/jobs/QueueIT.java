@@ -81,6 +81,37 @@ class QueueIT {
     assertThat(queued.subList(4, 8).stream().map(jobs::queuePosition)).containsExactly(0L, -1L, 1L, 2L);
   }
 
+  @Test
+  void aJobNearTheHeadOfADeepQueueIsCountedFromItselfNotThroughTheWholeQueue() {
+    // 20,000 queued jobs of one priority and one created_at: only the id orders them (the worst case
+    // for a row comparison, whose leading columns are then all equal)
+    jdbc.sql("""
+            INSERT INTO video_jobs (id, tenant_id, prompt, frames, width, height, fps, seed, steps, guidance_scale)
+            SELECT gen_random_uuid(), :tenant, 'deep queue', 17, 128, 128, 8, 1, 1, 4 FROM generate_series(1, 20000)
+            """)
+        .param("tenant", tenant.tenantId())
+        .update();
+    jdbc.sql("ANALYZE video_jobs").update();
+    UUID second = jdbc.sql("SELECT id FROM video_jobs WHERE status = 'queued' ORDER BY priority, created_at, id OFFSET 1 LIMIT 1")
+        .query(UUID.class).single();
+    assertThat(jobs.queuePosition(jobs.find(tenant.tenantId(), second).orElseThrow())).isEqualTo(1);
+
+    String plan = jdbc.sql("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + JobRepository.POSITION_OF_ID)
+        .param("id", second)
+        .param("positionLimit", 3)
+        .param("bounded", false)
+        .param("hPriority", 0)
+        .param("hCreatedAt", java.time.OffsetDateTime.now())
+        .param("hId", new UUID(0, 0))
+        .query(String.class)
+        .single();
+    var top = tools.jackson.databind.json.JsonMapper.builder().build().readTree(plan).get(0).get("Plan");
+    long pages = top.get("Shared Hit Blocks").asLong() + top.get("Shared Read Blocks").asLong();
+    // the job's own row and the one entry ahead of it: a handful of pages, not the ~100 index pages
+    // of the 20,000 entries behind it (a forward count from the head read them all)
+    assertThat(pages).as("pages the position statement read: %s", plan).isLessThan(20);
+  }
+
   private static void sleep(Duration d) {
     try {
       Thread.sleep(d.toMillis());
