@@ -48,13 +48,25 @@ class JobRepository {
   private static final QueueHorizon.Key NO_HORIZON =
       new QueueHorizon.Key(0, OffsetDateTime.parse("1970-01-01T00:00Z"), new UUID(0, 0));
 
-  /** The statement of {@link #insertIfFewerActive}; built once (a formatted string per request showed in profiles). */
-  private static final String INSERT_IF_FEWER_ACTIVE = """
+  /*
+   * The statements that report a queue position have the limit written into their text (see
+   * LimitedStatement), and so does the hot insert its count limit: with a LIMIT bound as a parameter,
+   * PostgreSQL's plan cache estimates the generic plan at several times a custom one and so plans the
+   * statement again on every execution, which cost more than running it (0.2-0.5 ms of planning against
+   * 0.03-0.2 ms of execution; found by the API benchmark, issue 10).
+   */
+
+  /**
+   * The statement of {@link #insertIfFewerActive}. {@code %1$s} is the active-job count's limit, a
+   * parameter where the caller counts (near the key's limit, rarely) and 0 where it does not (the usual
+   * create); {@code %2$s} the queue position.
+   */
+  private static final String INSERT_TEMPLATE = """
       WITH active AS (
           SELECT count(*) AS n FROM (
               SELECT 1 FROM video_jobs
               WHERE api_key_id = CAST(:key AS uuid) AND status IN ('queued', 'in_progress')
-              LIMIT :countUpTo) AS counted),
+              LIMIT %1$s) AS counted),
       created AS (
           INSERT INTO video_jobs (id, tenant_id, api_key_id, prompt, negative_prompt, frames, width, height,
                                   fps, seed, steps, guidance_scale, input_image_key, webhook_url, metadata,
@@ -67,19 +79,42 @@ class JobRepository {
           FROM active WHERE active.n < :activeBelow
           RETURNING *)
       SELECT active.n AS active_jobs,
-             %s AS queue_position,
+             %2$s AS queue_position,
              created.*
       FROM active LEFT JOIN created ON true
-      """.formatted(positionOf("created"));
+      """;
 
-  private static final String FIND_WITH_POSITION = """
+  private static final LimitedStatement INSERT_COUNTED =
+      new LimitedStatement(INSERT_TEMPLATE.formatted("CAST(:countUpTo AS integer)", positionOf("created")));
+  static final LimitedStatement INSERT_UNCOUNTED_STATEMENT =
+      new LimitedStatement(INSERT_TEMPLATE.formatted("0", positionOf("created")));
+
+  static final LimitedStatement FIND_WITH_POSITION_STATEMENT = new LimitedStatement("""
       SELECT v.*, %s AS queue_position
       FROM video_jobs v
       WHERE v.id = :id AND v.tenant_id = :tenant
-      """.formatted(positionOf("v"));
+      """.formatted(positionOf("v")));
 
-  static final String POSITION_OF_ID =
-      "SELECT %s AS queue_position FROM video_jobs v WHERE v.id = :id".formatted(positionOf("v"));
+  static final LimitedStatement POSITION_OF_ID_STATEMENT = new LimitedStatement(
+      "SELECT %s AS queue_position FROM video_jobs v WHERE v.id = :id".formatted(positionOf("v")));
+
+  /**
+   * A statement whose text holds the queue-position limit as a literal ({@code {positionLimit}} in its
+   * template): one text per limit, built once (the limit is a setting, so in practice one).
+   */
+  static final class LimitedStatement {
+
+    private final String template;
+    private final Map<Integer, String> byLimit = new java.util.concurrent.ConcurrentHashMap<>();
+
+    LimitedStatement(String template) {
+      this.template = template;
+    }
+
+    String sql(int limit) {
+      return byLimit.computeIfAbsent(limit, l -> template.replace("{positionLimit}", Integer.toString(l)));
+    }
+  }
 
   private final JdbcClient jdbc;
   private final QueueHorizon horizon;
@@ -104,22 +139,24 @@ class JobRepository {
              WHEN CAST(:bounded AS boolean)
                   AND (%1$s.priority, %1$s.created_at, %1$s.id) >= (:hPriority, :hCreatedAt, CAST(:hId AS uuid))
                   AND EXISTS (SELECT 1 FROM video_jobs h WHERE h.id = CAST(:hId AS uuid) AND h.status = 'queued')
-                  THEN :positionLimit
+                  THEN {positionLimit}
              ELSE (SELECT count(*) FROM (
                        SELECT 1 FROM video_jobs q
                        WHERE q.status = 'queued'
                          AND (q.priority, q.created_at, q.id) < (%1$s.priority, %1$s.created_at, %1$s.id)
                        ORDER BY q.priority DESC, q.created_at DESC, q.id DESC
-                       LIMIT :positionLimit) AS ahead) END""".formatted(row);
+                       LIMIT {positionLimit}) AS ahead) END""".formatted(row);
   }
 
-  /** Binds the parameters of {@link #positionOf}: the limit and the horizon for it, if one is known. */
-  private JdbcClient.StatementSpec positioned(JdbcClient.StatementSpec statement, int limit) {
+  /**
+   * The statement with the limit written in, and the parameters of {@link #positionOf} bound: the horizon
+   * for that limit, if one is known.
+   */
+  private JdbcClient.StatementSpec positioned(LimitedStatement statement, int limit) {
     int positionLimit = Math.max(0, limit);
     // without a horizon the statement still binds a key; CAST(:bounded ...) keeps it from being used
     QueueHorizon.Key key = horizon.current(positionLimit, this::readHorizon).orElse(NO_HORIZON);
-    return statement
-        .param("positionLimit", positionLimit)
+    return jdbc.sql(statement.sql(positionLimit))
         .param("bounded", key != NO_HORIZON)
         .param("hPriority", key.priority())
         .param("hCreatedAt", key.createdAt())
@@ -170,7 +207,8 @@ class JobRepository {
    */
   VideoJobs.Admission insertIfFewerActive(
       UUID id, NewJob job, int maxAttempts, int activeBelow, int countUpTo, int positionLimit) {
-    VideoJobs.Admission admission = positioned(jdbc.sql(INSERT_IF_FEWER_ACTIVE), positionLimit)
+    boolean counted = countUpTo > 0;
+    VideoJobs.Admission admission = positioned(counted ? INSERT_COUNTED : INSERT_UNCOUNTED_STATEMENT, positionLimit)
         .param("id", id)
         .param("tenant", job.tenantId())
         .param("key", job.apiKeyId())
@@ -187,7 +225,7 @@ class JobRepository {
         .param("webhook", job.webhookUrl())
         .param("metadata", JSON.writeValueAsString(job.metadata()))
         .param("maxAttempts", maxAttempts)
-        .param("countUpTo", Math.max(0, countUpTo))
+        .param("countUpTo", countUpTo) // not in the uncounted statement: JdbcClient ignores it there
         .param("activeBelow", activeBelow)
         .query((rs, n) -> new VideoJobs.Admission(
             rs.getObject("id") == null ? Optional.empty() : Optional.of(job(rs, n)), rs.getInt("active_jobs"),
@@ -217,7 +255,7 @@ class JobRepository {
    * in one statement: the count runs only for a queued job.
    */
   Optional<VideoJobs.Positioned> findWithQueuePosition(UUID tenantId, UUID id, int limit) {
-    return positioned(jdbc.sql(FIND_WITH_POSITION), limit)
+    return positioned(FIND_WITH_POSITION_STATEMENT, limit)
         .param("id", id)
         .param("tenant", tenantId)
         .query((rs, n) -> new VideoJobs.Positioned(job(rs, n), rs.getLong("queue_position")))
@@ -316,7 +354,7 @@ class JobRepository {
    * {@link QueueHorizon} is not counted: it has the limit ahead. -1 when the job is not queued (or gone).
    */
   long queuePosition(UUID id, int limit) {
-    return positioned(jdbc.sql(POSITION_OF_ID), limit)
+    return positioned(POSITION_OF_ID_STATEMENT, limit)
         .param("id", id)
         .query(Long.class)
         .optional()

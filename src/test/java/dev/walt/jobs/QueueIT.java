@@ -26,6 +26,7 @@ class QueueIT {
   @Autowired VideoJobs jobs;
   @Autowired JobQueue queue;
   @Autowired JdbcClient jdbc;
+  @Autowired javax.sql.DataSource dataSource;
 
   JobFixtures.Tenant tenant;
 
@@ -96,9 +97,8 @@ class QueueIT {
         .query(UUID.class).single();
     assertThat(jobs.queuePosition(jobs.find(tenant.tenantId(), second).orElseThrow())).isEqualTo(1);
 
-    String plan = jdbc.sql("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + JobRepository.POSITION_OF_ID)
+    String plan = jdbc.sql("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + JobRepository.POSITION_OF_ID_STATEMENT.sql(3))
         .param("id", second)
-        .param("positionLimit", 3)
         .param("bounded", false)
         .param("hPriority", 0)
         .param("hCreatedAt", java.time.OffsetDateTime.now())
@@ -110,6 +110,48 @@ class QueueIT {
     // the job's own row and the one entry ahead of it: a handful of pages, not the ~100 index pages
     // of the 20,000 entries behind it (a forward count from the head read them all)
     assertThat(pages).as("pages the position statement read: %s", plan).isLessThan(20);
+  }
+
+  @Test
+  void theReadAndTheUsualInsertArePlannedOnceNotAtEveryExecution() throws Exception {
+    Job head = jobs.create(UUID.randomUUID(), tenant.job("planned once"));
+    // one connection, as a pooled one serves many requests: pgjdbc prepares a statement on the server
+    // from its fifth execution, and PostgreSQL's plan cache then keeps a generic plan or plans it again
+    try (java.sql.Connection c = dataSource.getConnection()) {
+      JdbcClient one = JdbcClient.create(new org.springframework.jdbc.datasource.SingleConnectionDataSource(c, true));
+      for (int i = 0; i < 20; i++) {
+        positionParams(one.sql(JobRepository.FIND_WITH_POSITION_STATEMENT.sql(7)))
+            .param("id", head.id()).param("tenant", tenant.tenantId()).query().listOfRows();
+        NewJob job = tenant.job("planned once " + i);
+        positionParams(one.sql(JobRepository.INSERT_UNCOUNTED_STATEMENT.sql(7)))
+            .param("id", UUID.randomUUID()).param("tenant", job.tenantId()).param("key", job.apiKeyId())
+            .param("prompt", job.prompt()).param("negative", null).param("frames", 17).param("width", 128)
+            .param("height", 128).param("fps", 8).param("seed", 1L).param("steps", 1).param("guidance", 4.0f)
+            .param("image", null).param("webhook", null).param("metadata", "{}").param("maxAttempts", 3)
+            .param("activeBelow", Integer.MAX_VALUE)
+            .query().listOfRows();
+      }
+      // (the pooled connection holds the statements of earlier tests too: a limit of 7 marks these two)
+      var plans = one.sql("""
+              SELECT CASE WHEN statement LIKE '%AS counted%' THEN 'insert' ELSE 'read' END AS which,
+                     generic_plans, custom_plans
+              FROM pg_prepared_statements
+              WHERE statement LIKE '%LIMIT 7) AS ahead%'
+              ORDER BY which""")
+          .query().listOfRows();
+      assertThat(plans).as("server-prepared statements: %s", plans).extracting(r -> r.get("which"))
+          .containsExactly("insert", "read");
+      for (var row : plans) {
+        // of 20 executions, 4 before pgjdbc prepares, then 5 custom plans before the cache may go generic
+        assertThat((Long) row.get("generic_plans")).as("%s", row).isGreaterThanOrEqualTo(10);
+        assertThat((Long) row.get("custom_plans")).as("%s", row).isLessThanOrEqualTo(5);
+      }
+    }
+  }
+
+  private static JdbcClient.StatementSpec positionParams(JdbcClient.StatementSpec statement) {
+    return statement.param("bounded", false).param("hPriority", 0)
+        .param("hCreatedAt", java.time.OffsetDateTime.now()).param("hId", new UUID(0, 0));
   }
 
   private static void sleep(Duration d) {
