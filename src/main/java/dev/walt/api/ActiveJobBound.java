@@ -15,11 +15,14 @@ package dev.walt.api;
  * that have not inserted yet, the caller included, are at most {@code slots} more; so when
  * {@code atMost(createdNow) + slots <= max}, the caller's insert cannot exceed the limit.
  *
+ * <p>The bound holds however old it is: it only grows looser, until it no longer leaves room and the
+ * next create counts again. It does not hold if the sequence went back (a database restored under a
+ * running replica): then it leaves no room, and the key is counted.
+ *
  * @param counted the key's active jobs as counted
  * @param createdBefore the sequence's value read before that count
- * @param countedAtNanos when it was counted (monotonic clock), to count again when the bound has aged
  */
-record ActiveJobBound(int counted, long createdBefore, long countedAtNanos) {
+record ActiveJobBound(int counted, long createdBefore) {
 
   /** The key's active jobs and jobs being inserted, at most, when the sequence stands at {@code createdNow}. */
   long atMost(long createdNow, int slots) {
@@ -28,6 +31,6 @@ record ActiveJobBound(int counted, long createdBefore, long countedAtNanos) {
 
   /** Whether a create holding one slot may insert without counting, given the key's limit. */
   boolean leavesRoom(long createdNow, int slots, int max) {
-    return atMost(createdNow, slots) + slots <= max;
+    return createdNow >= createdBefore && atMost(createdNow, slots) + slots <= max;
   }
 }

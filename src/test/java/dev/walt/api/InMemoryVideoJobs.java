@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
 class InMemoryVideoJobs implements VideoJobs {
 
   private final Map<UUID, Job> jobs = new ConcurrentHashMap<>();
+  /** Per API key, the creates that counted its active jobs (a countUpTo above 0). */
+  private final Map<UUID, Integer> counts = new ConcurrentHashMap<>();
   private final AtomicLong clock = new AtomicLong(1_800_000_000_000L);
 
   @Override
@@ -34,6 +36,9 @@ class InMemoryVideoJobs implements VideoJobs {
 
   @Override
   public synchronized Admission createIfFewerActive(UUID jobId, NewJob request, int activeBelow, int countUpTo) {
+    if (countUpTo > 0 && request.apiKeyId() != null) {
+      counts.merge(request.apiKeyId(), 1, Integer::sum);
+    }
     int active = request.apiKeyId() == null ? 0 : Math.min(countUpTo, activeJobs(request.apiKeyId()));
     if (active >= activeBelow) {
       return new Admission(Optional.empty(), active, -1);
@@ -102,6 +107,11 @@ class InMemoryVideoJobs implements VideoJobs {
 
   void clear() {
     jobs.clear();
+    counts.clear();
+  }
+
+  int countedCreates(UUID apiKeyId) {
+    return counts.getOrDefault(apiKeyId, 0);
   }
 
   static Job with(Job j, JobStatus status) {

@@ -335,6 +335,24 @@ class VideoApiWebTest {
   }
 
   @Test
+  void aKeyFarFromItsLimitIsCountedOnceAndNotAgainWhileItsBoundLeavesRoom() throws Exception {
+    UUID keyId = UUID.randomUUID();
+    String key = "walt_sk_" + "b".repeat(43);
+    when(apiKeys.authenticate(key)).thenReturn(Optional.of(new Caller(TENANT, keyId, 600, 100_000, null)));
+    // the creation sequence as each create's slot reads it: a few rows inserted between creates
+    when(locks.takeOneSlot(keyId)).thenReturn(1_000L, 1_003L, 1_010L, 1_011L);
+    for (int i = 0; i < 4; i++) {
+      if (i == 2) {
+        Thread.sleep(1_100); // the bound used to expire after a second, and every create in flight counted
+      }
+      mvc.perform(post("/v1/videos").header("Authorization", "Bearer " + key)
+              .contentType(MediaType.APPLICATION_JSON).content("{\"prompt\": \"bound " + i + "\"}"))
+          .andExpect(status().isAccepted());
+    }
+    assertThat(jobs.countedCreates(keyId)).as("creates that counted the key's active jobs").isEqualTo(1);
+  }
+
+  @Test
   void tooManyActiveJobsIs429() throws Exception {
     when(apiKeys.authenticate(KEY)).thenReturn(Optional.of(new Caller(TENANT, API_KEY_ID, 600, 1, null)));
     mvc.perform(post("/v1/videos").header("Authorization", BEARER).contentType(MediaType.APPLICATION_JSON).content("{\"prompt\": \"a\"}"))
