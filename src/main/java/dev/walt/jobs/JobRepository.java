@@ -44,29 +44,34 @@ class JobRepository {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
-  /** The key bound when no horizon is known (never compared: {@code bounded} is false then). */
+  /**
+   * The key bound when no horizon is known: behind every job (the highest priority, the year 9999) and
+   * the nil id, which no job has, so that the statement always counts. (A flag to skip the horizon would
+   * be folded into custom plans and make them look cheaper than the generic one, which PostgreSQL then
+   * never keeps: see LimitedStatement.)
+   */
   private static final QueueHorizon.Key NO_HORIZON =
-      new QueueHorizon.Key(0, OffsetDateTime.parse("1970-01-01T00:00Z"), new UUID(0, 0));
+      new QueueHorizon.Key(Short.MAX_VALUE, OffsetDateTime.parse("9999-12-31T00:00Z"), new UUID(0, 0));
 
   /*
    * The statements that report a queue position have the limit written into their text (see
-   * LimitedStatement), and so does the hot insert its count limit: with a LIMIT bound as a parameter,
+   * LimitedStatement), and so does the insert its count limit: with a LIMIT bound as a parameter,
    * PostgreSQL's plan cache estimates the generic plan at several times a custom one and so plans the
    * statement again on every execution, which cost more than running it (0.2-0.5 ms of planning against
    * 0.03-0.2 ms of execution; found by the API benchmark, issue 10).
    */
 
   /**
-   * The statement of {@link #insertIfFewerActive}. {@code %1$s} is the active-job count's limit, a
-   * parameter where the caller counts (near the key's limit, rarely) and 0 where it does not (the usual
-   * create); {@code %2$s} the queue position.
+   * The statement of {@link #insertIfFewerActive}: {@code {countLimit}} is how many of the key's active
+   * jobs it counts at most (0 where the caller does not count; the key's limit, one of few values, where it
+   * does), {@code {positionLimit}} the queue position's.
    */
-  private static final String INSERT_TEMPLATE = """
+  static final LimitedStatement INSERT_STATEMENT = new LimitedStatement("""
       WITH active AS (
           SELECT count(*) AS n FROM (
               SELECT 1 FROM video_jobs
               WHERE api_key_id = CAST(:key AS uuid) AND status IN ('queued', 'in_progress')
-              LIMIT %1$s) AS counted),
+              LIMIT {countLimit}) AS counted),
       created AS (
           INSERT INTO video_jobs (id, tenant_id, api_key_id, prompt, negative_prompt, frames, width, height,
                                   fps, seed, steps, guidance_scale, input_image_key, webhook_url, metadata,
@@ -79,15 +84,10 @@ class JobRepository {
           FROM active WHERE active.n < :activeBelow
           RETURNING *)
       SELECT active.n AS active_jobs,
-             %2$s AS queue_position,
+             %s AS queue_position,
              created.*
       FROM active LEFT JOIN created ON true
-      """;
-
-  private static final LimitedStatement INSERT_COUNTED =
-      new LimitedStatement(INSERT_TEMPLATE.formatted("CAST(:countUpTo AS integer)", positionOf("created")));
-  static final LimitedStatement INSERT_UNCOUNTED_STATEMENT =
-      new LimitedStatement(INSERT_TEMPLATE.formatted("0", positionOf("created")));
+      """.formatted(positionOf("created")));
 
   static final LimitedStatement FIND_WITH_POSITION_STATEMENT = new LimitedStatement("""
       SELECT v.*, %s AS queue_position
@@ -99,20 +99,37 @@ class JobRepository {
       "SELECT %s AS queue_position FROM video_jobs v WHERE v.id = :id".formatted(positionOf("v")));
 
   /**
-   * A statement whose text holds the queue-position limit as a literal ({@code {positionLimit}} in its
-   * template): one text per limit, built once (the limit is a setting, so in practice one).
+   * A statement whose text holds its limits as literals ({@code {positionLimit}} and {@code {countLimit}}
+   * in its template): one text per pair of limits, built once. The position limit is a setting and the
+   * count limit 0 or an API key's active-job limit, so there are few; past {@link #CACHED} texts they are
+   * built for each call instead of kept (and pgjdbc prepares only the most used 256 per connection).
    */
   static final class LimitedStatement {
 
+    private static final int CACHED = 256;
+
     private final String template;
-    private final Map<Integer, String> byLimit = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Long, String> texts = new java.util.concurrent.ConcurrentHashMap<>();
 
     LimitedStatement(String template) {
       this.template = template;
     }
 
-    String sql(int limit) {
-      return byLimit.computeIfAbsent(limit, l -> template.replace("{positionLimit}", Integer.toString(l)));
+    String sql(int positionLimit) {
+      return sql(positionLimit, 0);
+    }
+
+    String sql(int positionLimit, int countLimit) {
+      long key = ((long) countLimit << 32) | (positionLimit & 0xffffffffL);
+      String text = texts.get(key);
+      if (text == null) {
+        text = template.replace("{positionLimit}", Integer.toString(positionLimit))
+            .replace("{countLimit}", Integer.toString(countLimit));
+        if (texts.size() < CACHED) {
+          texts.putIfAbsent(key, text);
+        }
+      }
+      return text;
     }
   }
 
@@ -136,8 +153,7 @@ class JobRepository {
   private static String positionOf(String row) {
     return """
         CASE WHEN %1$s.status IS DISTINCT FROM 'queued' THEN -1
-             WHEN CAST(:bounded AS boolean)
-                  AND (%1$s.priority, %1$s.created_at, %1$s.id) >= (:hPriority, :hCreatedAt, CAST(:hId AS uuid))
+             WHEN (%1$s.priority, %1$s.created_at, %1$s.id) >= (:hPriority, :hCreatedAt, CAST(:hId AS uuid))
                   AND EXISTS (SELECT 1 FROM video_jobs h WHERE h.id = CAST(:hId AS uuid) AND h.status = 'queued')
                   THEN {positionLimit}
              ELSE (SELECT count(*) FROM (
@@ -153,11 +169,14 @@ class JobRepository {
    * for that limit, if one is known.
    */
   private JdbcClient.StatementSpec positioned(LimitedStatement statement, int limit) {
+    return positioned(statement, limit, 0);
+  }
+
+  private JdbcClient.StatementSpec positioned(LimitedStatement statement, int limit, int countLimit) {
     int positionLimit = Math.max(0, limit);
-    // without a horizon the statement still binds a key; CAST(:bounded ...) keeps it from being used
+    // without a horizon the statement binds one that no job reaches and whose job does not exist
     QueueHorizon.Key key = horizon.current(positionLimit, this::readHorizon).orElse(NO_HORIZON);
-    return jdbc.sql(statement.sql(positionLimit))
-        .param("bounded", key != NO_HORIZON)
+    return jdbc.sql(statement.sql(positionLimit, Math.max(0, countLimit)))
         .param("hPriority", key.priority())
         .param("hCreatedAt", key.createdAt())
         .param("hId", key.id());
@@ -207,8 +226,7 @@ class JobRepository {
    */
   VideoJobs.Admission insertIfFewerActive(
       UUID id, NewJob job, int maxAttempts, int activeBelow, int countUpTo, int positionLimit) {
-    boolean counted = countUpTo > 0;
-    VideoJobs.Admission admission = positioned(counted ? INSERT_COUNTED : INSERT_UNCOUNTED_STATEMENT, positionLimit)
+    VideoJobs.Admission admission = positioned(INSERT_STATEMENT, positionLimit, countUpTo)
         .param("id", id)
         .param("tenant", job.tenantId())
         .param("key", job.apiKeyId())
@@ -225,7 +243,6 @@ class JobRepository {
         .param("webhook", job.webhookUrl())
         .param("metadata", JSON.writeValueAsString(job.metadata()))
         .param("maxAttempts", maxAttempts)
-        .param("countUpTo", countUpTo) // not in the uncounted statement: JdbcClient ignores it there
         .param("activeBelow", activeBelow)
         .query((rs, n) -> new VideoJobs.Admission(
             rs.getObject("id") == null ? Optional.empty() : Optional.of(job(rs, n)), rs.getInt("active_jobs"),
