@@ -50,7 +50,7 @@ class JobRepository {
    * be folded into custom plans and make them look cheaper than the generic one, which PostgreSQL then
    * never keeps: see LimitedStatement.)
    */
-  private static final QueueHorizon.Key NO_HORIZON =
+  static final QueueHorizon.Key NO_HORIZON =
       new QueueHorizon.Key(Short.MAX_VALUE, OffsetDateTime.parse("9999-12-31T00:00Z"), new UUID(0, 0));
 
   /*

@@ -96,7 +96,7 @@ public final class ApiBench {
       boolean accounting = CpuAccount.available();
       System.out.println("| request | clients | requests/s | p50 ms | p99 ms | max ms | statuses |"
           + (accounting ? " " + CpuAccount.header() + " |" : ""));
-      System.out.println("|---|---:|---:|---:|---:|---:|---|" + (accounting ? "---:|---:|---:|---:|---:|" : ""));
+      System.out.println("|---|---:|---:|---:|---:|---:|---|" + (accounting ? CpuAccount.alignment() : ""));
       boolean wrk = "wrk".equals(System.getProperty("bench.loader", "java"));
       Phase.Result warm = new Phase("warm-up POST", clients, warmup, create).run();
       if (ids.isEmpty()) {
@@ -158,8 +158,7 @@ public final class ApiBench {
     void java(Phase phase) throws Exception {
       CpuAccount.Snapshot before = cpu.snapshot();
       Phase.Result r = phase.run();
-      String extra = accounting ? " " + cpu.cells(before, cpu.snapshot(), r.latencies().length) + " |" : "";
-      System.out.println(r.row() + extra);
+      System.out.println(r.row(accounting ? cpu.cells(before, cpu.snapshot(), r.latencies().length) : ""));
     }
   }
 
@@ -171,10 +170,11 @@ public final class ApiBench {
     }
 
     record Result(String name, int clients, double rate, long[] latencies, Map<Integer, Integer> statuses) {
-      String row() {
+      /** The table row, with {@code extra} cells (CPU accounting) at its end when not empty. */
+      String row(String extra) {
         return String.format("| %s | %d | %.0f | %.2f | %.2f | %.2f | %s |", name, clients, rate,
             BenchSupport.percentile(latencies, 50), BenchSupport.percentile(latencies, 99),
-            BenchSupport.percentile(latencies, 100), statuses);
+            BenchSupport.percentile(latencies, 100), statuses) + (extra.isEmpty() ? "" : " " + extra + " |");
       }
     }
 

@@ -63,6 +63,11 @@ final class CpuAccount {
     return "server CPU us/req | PostgreSQL CPU us/req | rest CPU us/req | machine busy | stolen";
   }
 
+  /** The markdown alignment cells of {@link #header}'s columns (right-aligned numbers). */
+  static String alignment() {
+    return "---:|".repeat(header().split(" \\| ").length);
+  }
+
   private static long postgresTicks() {
     long sum = 0;
     try (DirectoryStream<Path> procs = Files.newDirectoryStream(PROC, p -> p.getFileName().toString().matches("\\d+"))) {

@@ -149,8 +149,8 @@ class QueueIT {
 
   private static JdbcClient.StatementSpec positionParams(JdbcClient.StatementSpec statement) {
     // no horizon, as the repository binds it then
-    return statement.param("hPriority", Short.MAX_VALUE)
-        .param("hCreatedAt", java.time.OffsetDateTime.parse("9999-12-31T00:00Z")).param("hId", new UUID(0, 0));
+    QueueHorizon.Key none = JobRepository.NO_HORIZON;
+    return statement.param("hPriority", none.priority()).param("hCreatedAt", none.createdAt()).param("hId", none.id());
   }
 
   private static void sleep(Duration d) {
