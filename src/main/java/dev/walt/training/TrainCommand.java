@@ -11,6 +11,8 @@ import dev.walt.model.WaltConfig;
 import dev.walt.model.WaltModel;
 import dev.walt.model.checkpoint.Checkpoints;
 import dev.walt.model.checkpoint.ParameterNames;
+import dev.walt.model.transformer.TransformerConfig;
+import dev.walt.model.transformer.WaltTransformer;
 import dev.walt.world.Split;
 import dev.walt.world.TrainingBatches;
 import java.io.IOException;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,6 +56,12 @@ import org.jspecify.annotations.Nullable;
  * measuring the latent statistics with them).
  */
 public final class TrainCommand {
+
+
+  private static final String PATCH_EMBED_WEIGHT = "patchEmbed.proj.weight";
+  private static final String PATCH_EMBED_BIAS = "patchEmbed.proj.bias";
+  private static final String OUTPUT_WEIGHT = "finalLayer.proj.weight";
+  private static final String OUTPUT_BIAS = "finalLayer.proj.bias";
 
   /**
    * Probability of replacing a caption by the null embedding in every stage that reads text (base and a
@@ -276,7 +285,11 @@ public final class TrainCommand {
       for (int k = 0; k < config.stages().size(); k++) {
         String name = config.stages().get(k).name();
         int j = sourceStages.indexOf(name);
-        copied += copyPart(name, j < 0 ? null : from.stages().get(j), model.stages().get(k), parts, fresh);
+        WaltTransformer stage = j < 0 ? null : from.stages().get(j);
+        copied += copyPart(name, stage, model.stages().get(k), parts, fresh);
+        if (stage != null && (parts == null || parts.contains(name))) {
+          copied += resizePatches(name, stage, model.stages().get(k), fresh);
+        }
       }
       System.out.printf(Locale.ROOT, "initialised from %s: %d parameters copied, %d kept their initial values%s%n",
           source, copied, fresh.size(), fresh.isEmpty() ? "" : " " + fresh);
@@ -298,6 +311,36 @@ public final class TrainCommand {
       return 0;
     }
     return copyMatching(part, from, to, fresh);
+  }
+
+  /**
+   * When the stage's patch size grew by an integer factor (same token grid on a larger latent), carries the
+   * patch embedding and the output projection over with {@link PatchResize} instead of leaving them fresh.
+   */
+  private static int resizePatches(String stage, WaltTransformer from, WaltTransformer to, List<String> fresh) {
+    TransformerConfig a = from.config();
+    TransformerConfig b = to.config();
+    int p = a.patchSize();
+    int q = b.patchSize();
+    if (q == p || q % p != 0 || a.inputChannels() != b.inputChannels() || a.latentChannels() != b.latentChannels()
+        || a.hiddenSize() != b.hiddenSize()) {
+      return 0;
+    }
+    Map<String, Parameter> source = ParameterNames.of(from);
+    Map<String, Parameter> target = ParameterNames.of(to);
+    int d = b.hiddenSize();
+    int c = b.latentChannels();
+    Map<String, float[]> resized = new LinkedHashMap<>();
+    resized.put(PATCH_EMBED_WEIGHT,
+        PatchResize.embedding(source.get(PATCH_EMBED_WEIGHT).getArray().toFloatArray(), d, a.inputChannels(), p, q));
+    resized.put(OUTPUT_WEIGHT, PatchResize.output(source.get(OUTPUT_WEIGHT).getArray().toFloatArray(), c, d, p, q));
+    resized.put(OUTPUT_BIAS, PatchResize.output(source.get(OUTPUT_BIAS).getArray().toFloatArray(), c, 1, p, q));
+    target.get(PATCH_EMBED_BIAS).getArray().set(source.get(PATCH_EMBED_BIAS).getArray().toFloatArray());
+    resized.forEach((key, values) -> target.get(key).getArray().set(values));
+    fresh.removeAll(List.of(stage + "/" + PATCH_EMBED_WEIGHT, stage + "/" + OUTPUT_WEIGHT, stage + "/" + OUTPUT_BIAS));
+    System.out.printf(Locale.ROOT, "%s: patch size %d -> %d, patch embedding and output projection resized%n", stage,
+        p, q);
+    return resized.size();
   }
 
   /** Copies the parameters of {@code from} into those of {@code to} with the same name and shape. */

@@ -6,15 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import dev.walt.model.StageConfig;
 import dev.walt.model.TestModels;
 import dev.walt.model.WaltConfig;
 import dev.walt.model.WaltModel;
 import dev.walt.model.checkpoint.CheckpointException;
 import dev.walt.model.checkpoint.Checkpoints;
 import dev.walt.model.checkpoint.ParameterNames;
+import dev.walt.model.diffusion.DenoiserInput;
+import dev.walt.model.transformer.TransformerConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,6 +56,57 @@ class TrainCommandTest {
         }
       }
     }
+  }
+
+  @Test
+  void aWarmStartOntoALargerPatchPredictsTheNearestUpsamplingOfTheSmallStagesOutput() throws IOException {
+    WaltConfig small = TestModels.small();
+    Path source = savedRandomModel(small);
+    TransformerConfig t = small.base().transformer();
+    TransformerConfig doubled =
+        new TransformerConfig(t.latentChannels(), 2, t.depth(), t.hiddenSize(), t.heads(), t.mlpRatio(),
+            t.spatialWindow(), t.spatiotemporalWindow(), t.adaLnLoraRank(), t.textDim(), t.maxLatentFrames(),
+            2 * t.maxLatentHeight(), 2 * t.maxLatentWidth(), t.selfConditioning(), t.frameConditioning(),
+            t.superResolutionFactor(), t.qkNorm(), t.relativePositionBias(), t.pooledText(), t.textLayoutRank());
+    StageConfig b = small.base();
+    WaltConfig large = new WaltConfig(small.name(), small.fps(), small.frames(), small.overlapFrames(),
+        small.maxFrames(), small.vae(), small.text(), small.diffusion(),
+        List.of(new StageConfig("base", doubled, 2 * b.height(), 2 * b.width(), b.steps(), b.guidance(),
+            b.noiseAugmentation(), b.text())));
+    Path target = dir.resolve("target");
+    Checkpoints.writeConfig(target, large);
+
+    try (WaltModel from = WaltModel.load(source);
+        WaltModel to = TrainCommand.warmStart(target, "walt-tiny", 9, source);
+        NDManager scope = NDManager.newBaseManager()) {
+      scope.getEngine().setRandomSeed(5);
+      NDArray latent = scope.randomNormal(new Shape(2, t.latentChannels(), 3, 4, 4));
+      NDArray timesteps = scope.create(new float[] {700f, 100f});
+      float[] smallV = from.stages().get(0).predictV(DenoiserInput.of(latent, timesteps)).toFloatArray();
+      NDArray largeV = to.stages().get(0).predictV(DenoiserInput.of(nearest2x(latent), timesteps));
+      float[] expected = nearest2x(scope.create(smallV, latent.getShape())).toFloatArray();
+      float[] got = largeV.toFloatArray();
+      double scale = 0;
+      for (float v : smallV) {
+        scale = Math.max(scale, Math.abs(v));
+      }
+      assertTrue(scale > 0.1, "the random model predicts something: " + scale);
+      assertArrayEquals(expected, got, (float) (1e-4 * scale));
+      // Every other parameter came over unchanged.
+      Map<String, Parameter> a = ParameterNames.of(from.stages().get(0));
+      Map<String, Parameter> c = ParameterNames.of(to.stages().get(0));
+      assertEquals(a.keySet(), c.keySet());
+      a.forEach((name, p) -> {
+        if (!name.startsWith("patchEmbed.proj.weight") && !name.startsWith("finalLayer.proj.")) {
+          assertArrayEquals(p.getArray().toFloatArray(), c.get(name).getArray().toFloatArray(), name);
+        }
+      });
+    }
+  }
+
+  /** (B, C, T, H, W) -> (B, C, T, 2H, 2W), each cell repeated 2 x 2. */
+  private static NDArray nearest2x(NDArray x) {
+    return x.repeat(3, 2).repeat(4, 2);
   }
 
   @Test
