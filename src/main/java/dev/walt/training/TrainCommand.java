@@ -39,7 +39,9 @@ import org.jspecify.annotations.Nullable;
  *
  * {@code --init-from DIR} builds the model of the folder's config (or of the preset) afresh and copies into it
  * every parameter that the complete model in DIR has under the same name and shape: a warm start for a changed
- * architecture (for example a base stage with {@code pooledText} from one without). Give it on every piece of
+ * architecture (for example a base stage with {@code pooledText} from one without). A stage whose patch size grew
+ * by an integer factor on the same token grid gets its patch embedding and output projection through
+ * {@link PatchResize} (a 32 px base with patch 1 warm-starting a 64 px base with patch 2). Give it on every piece of
  * a run, {@code --resume} included, since the parts not trained come from it. {@code --init-parts vae,sr1,sr2}
  * copies only the named parts ({@code vae}, {@code text}, stage names): the others start afresh from the seed
  * (for example a text encoder and base stage trained from scratch on an existing autoencoder).
@@ -57,9 +59,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TrainCommand {
 
-
   private static final String PATCH_EMBED_WEIGHT = "patchEmbed.proj.weight";
-  private static final String PATCH_EMBED_BIAS = "patchEmbed.proj.bias";
   private static final String OUTPUT_WEIGHT = "finalLayer.proj.weight";
   private static final String OUTPUT_BIAS = "finalLayer.proj.bias";
 
@@ -335,7 +335,6 @@ public final class TrainCommand {
         PatchResize.embedding(source.get(PATCH_EMBED_WEIGHT).getArray().toFloatArray(), d, a.inputChannels(), p, q));
     resized.put(OUTPUT_WEIGHT, PatchResize.output(source.get(OUTPUT_WEIGHT).getArray().toFloatArray(), c, d, p, q));
     resized.put(OUTPUT_BIAS, PatchResize.output(source.get(OUTPUT_BIAS).getArray().toFloatArray(), c, 1, p, q));
-    target.get(PATCH_EMBED_BIAS).getArray().set(source.get(PATCH_EMBED_BIAS).getArray().toFloatArray());
     resized.forEach((key, values) -> target.get(key).getArray().set(values));
     fresh.removeAll(List.of(stage + "/" + PATCH_EMBED_WEIGHT, stage + "/" + OUTPUT_WEIGHT, stage + "/" + OUTPUT_BIAS));
     System.out.printf(Locale.ROOT, "%s: patch size %d -> %d, patch embedding and output projection resized%n", stage,
