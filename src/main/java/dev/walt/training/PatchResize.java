@@ -60,8 +60,13 @@ final class PatchResize {
     return out;
   }
 
+  /** Whether a patch of size {@code from} can grow to {@code to}: a larger multiple of it. */
+  static boolean grows(int from, int to) {
+    return from >= 1 && to > from && to % from == 0;
+  }
+
   private static int factor(int from, int to) {
-    if (from < 1 || to <= from || to % from != 0) {
+    if (!grows(from, to)) {
       throw new IllegalArgumentException("patch size " + from + " cannot grow to " + to);
     }
     return to / from;

@@ -322,7 +322,7 @@ public final class TrainCommand {
     TransformerConfig b = to.config();
     int p = a.patchSize();
     int q = b.patchSize();
-    if (q == p || q % p != 0 || a.inputChannels() != b.inputChannels() || a.latentChannels() != b.latentChannels()
+    if (!PatchResize.grows(p, q) || a.inputChannels() != b.inputChannels() || a.latentChannels() != b.latentChannels()
         || a.hiddenSize() != b.hiddenSize()) {
       return 0;
     }
