@@ -32,6 +32,7 @@ public final class BaseObjective implements Objective {
   private final double textDropout;
   private final double frameConditioning;
   private final double motionCaptions;
+  private double objectWeight;
   private final DiffusionLoss diffusion;
   private final NamedParameters parameters;
 
@@ -80,6 +81,28 @@ public final class BaseObjective implements Objective {
     this.parameters = new NamedParameters().add("base", model).add("text", text);
   }
 
+  /**
+   * Weighs the loss towards the latent positions that hold the object: weight {@code 1 + objectWeight * d /
+   * mean(d)} with {@code d} the mean absolute difference over the channels between each position and its
+   * frame's mean latent (the flat background's, since the object covers a few positions). The outline that
+   * tells a square from a disc is a handful of those positions, a small part of an unweighted loss that the
+   * background dominates; 0 (the default) weighs every position alike.
+   */
+  public BaseObjective withObjectWeight(double objectWeight) {
+    if (objectWeight < 0) {
+      throw new IllegalArgumentException("the object weight must be >= 0, got " + objectWeight);
+    }
+    this.objectWeight = objectWeight;
+    return this;
+  }
+
+  /** (B, 1, T, H, W) weights of {@link #withObjectWeight} for latents (B, C, T, H, W). */
+  static NDArray objectWeights(NDArray z, double objectWeight) {
+    // the latents come from the frozen encoder without gradients: nothing below is recorded by autograd
+    NDArray background = z.mean(new int[] {4}, true).mean(new int[] {3}, true);
+    return DiffusionLoss.relativeWeights(z.sub(background).abs().mean(new int[] {1}, true), objectWeight);
+  }
+
   @Override
   public NamedParameters parameters() {
     return parameters;
@@ -105,7 +128,7 @@ public final class BaseObjective implements Objective {
         diffusion.loss(
             model, scope, z,
             new DiffusionLoss.Conditions(textVideo[0], textVideo[1], frameCondition, frameMask, null, null, null),
-            random);
+            random, objectWeight > 0 ? objectWeights(z, objectWeight) : null);
     if (images > 0) {
       Batch stills = data.stills(step, images, resolution);
       NDArray zi = DiffusionLoss.encodeFrozen(vae, scope, stills.pixels(), new Shape(images, 3, 1, resolution, resolution));
@@ -115,7 +138,8 @@ public final class BaseObjective implements Objective {
       NDArray imageLoss =
           diffusion.loss(
               model, scope, zi,
-              new DiffusionLoss.Conditions(textImage[0], textImage[1], null, null, null, null, imageSet), random);
+              new DiffusionLoss.Conditions(textImage[0], textImage[1], null, null, null, null, imageSet), random,
+              objectWeight > 0 ? objectWeights(zi, objectWeight) : null);
       loss = Ops.div(Ops.mul(loss, videos).add(Ops.mul(imageLoss, images)), videos + images);
     }
     return loss;

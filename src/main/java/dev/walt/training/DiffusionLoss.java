@@ -113,6 +113,16 @@ final class DiffusionLoss {
     return squared.mul(weight).mean().div(weight.mean());
   }
 
+  /**
+   * Per-position loss weights {@code 1 + strength * d / mean(d)} for a non-negative measure {@code d} (B, 1, T,
+   * H, W) of how much each position matters, its mean taken per sample: the weights' shape does not depend on
+   * the measure's scale, and a sample with {@code d} zero everywhere weighs every position alike.
+   */
+  static NDArray relativeWeights(NDArray d, double strength) {
+    NDArray mean = d.reshape(d.getShape().get(0), -1).mean(new int[] {1}, true).reshape(-1, 1, 1, 1, 1).add(1e-6f);
+    return d.div(mean).mul((float) strength).add(1f);
+  }
+
   private static DenoiserInput input(NDArray xt, NDArray time, @Nullable NDArray selfCondition, Conditions c) {
     return new DenoiserInput(
         xt, time, selfCondition, c.text(), c.textMask(), c.frameCondition(), c.frameMask(), c.lowRes(),

@@ -126,8 +126,6 @@ public final class SuperResolutionObjective implements Objective {
     // recorded by autograd (which would keep their constants past the call)
     int factor = (int) (high.getShape().get(3) / low.getShape().get(3));
     NDArray up = low.repeat(3, factor).repeat(4, factor);
-    NDArray d = high.sub(up).abs().mean(new int[] {1}, true);
-    NDArray mean = d.reshape(d.getShape().get(0), -1).mean(new int[] {1}, true).reshape(-1, 1, 1, 1, 1).add(1e-6f);
-    return d.div(mean).mul((float) detailWeight).add(1f);
+    return DiffusionLoss.relativeWeights(high.sub(up).abs().mean(new int[] {1}, true), detailWeight);
   }
 }

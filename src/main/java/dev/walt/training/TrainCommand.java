@@ -34,7 +34,8 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  * train --stage vae|base|sr1|sr2 [--model-out DIR] [--work DIR] [--steps N] [--batch B] [--lr X] [--seed S]
  *       [--resume] [--export] [--images N] [--config PRESET] [--checkpoint-every N] [--until N]
- *       [--frame-conditioning P] [--high-noise P] [--motion-captions P] [--init-from DIR [--init-parts P,...]]
+ *       [--frame-conditioning P] [--high-noise P] [--motion-captions P] [--object-weight W]
+ *       [--init-from DIR [--init-parts P,...]]
  * </pre>
  *
  * {@code --init-from DIR} builds the model of the folder's config (or of the preset) afresh and copies into it
@@ -49,7 +50,9 @@ import org.jspecify.annotations.Nullable;
  * Base stage only: {@code --frame-conditioning} is the fraction of videos trained with their first latent
  * frame given (image-to-video; default 0.3), {@code --high-noise} the probability of drawing a sample's
  * timestep from the upper half of the schedule instead of all of it (default 0), {@code --motion-captions} the
- * probability that a video is captioned with its motion's phrase alone (default 0).
+ * probability that a video is captioned with its motion's phrase alone (default 0), {@code --object-weight} how
+ * much more the loss weighs the latent positions that hold the object (default 0: all alike; see {@link
+ * BaseObjective#withObjectWeight}).
  *
  * The model folder ({@code --model-out}, default {@code src/main/resources/models/walt-tiny}) is loaded when
  * it holds a complete model, else initialised from {@code --config} (default {@code walt-tiny}) and {@code
@@ -106,7 +109,8 @@ public final class TrainCommand {
         "usage: train --stage vae|base|sr1|sr2 [--model-out DIR] [--work DIR] [--steps N] [--batch B] [--lr X]"
             + " [--seed S] [--resume] [--export] [--decoder-only] [--resolutions 32,64,128] [--crop N]"
             + " [--max-augmentation A] [--detail-weight W] [--images N] [--config PRESET] [--checkpoint-every N] [--until N]"
-            + " [--frame-conditioning P] [--high-noise P] [--motion-captions P] [--init-from DIR [--init-parts P,...]]");
+            + " [--frame-conditioning P] [--high-noise P] [--motion-captions P] [--object-weight W]"
+            + " [--init-from DIR [--init-parts P,...]]");
     return 2;
   }
 
@@ -161,7 +165,8 @@ public final class TrainCommand {
                   sc.height(), config.frames(), TEXT_DROPOUT,
                   Double.parseDouble(o.getOrDefault("frame-conditioning", "0.3")), 0.9,
                   Double.parseDouble(o.getOrDefault("high-noise", "0")),
-                  Double.parseDouble(o.getOrDefault("motion-captions", "0")));
+                  Double.parseDouble(o.getOrDefault("motion-captions", "0")))
+                  .withObjectWeight(Double.parseDouble(o.getOrDefault("object-weight", "0")));
         } else {
           int low = config.stages().get(k - 1).height();
           double aug = Double.parseDouble(o.getOrDefault("max-augmentation", "0.25"));

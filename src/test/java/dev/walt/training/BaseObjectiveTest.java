@@ -43,4 +43,29 @@ class BaseObjectiveTest {
       assertThrows(IllegalArgumentException.class, () -> objective(model, 1.5));
     }
   }
+  @Test
+  void objectWeightsRiseWhereTheLatentDiffersFromItsFramesMeanWhateverTheLatentsScale() {
+    try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+      // sample 0: 2 channels, 2 frames of 4 x 4; frame 0 holds 16 at (1, 2) in both channels (frame mean 1,
+      // so d = 15 there and 1 elsewhere), frame 1 is flat (d = 0); sample 1 is sample 0 times 3
+      float[] z = new float[2 * 2 * 2 * 4 * 4];
+      for (int c = 0; c < 2; c++) {
+        z[c * 32 + 1 * 4 + 2] = 16f;
+        z[64 + c * 32 + 1 * 4 + 2] = 48f;
+      }
+      float[] w =
+          BaseObjective.objectWeights(m.create(z, new ai.djl.ndarray.types.Shape(2, 2, 2, 4, 4)), 1).toFloatArray();
+      assertEquals(2 * 2 * 4 * 4, w.length);
+      double mean = 30.0 / 32; // d summed over the sample's 32 positions: 15 + 15 * 1
+      for (int s = 0; s < 2; s++) {
+        for (int i = 0; i < 32; i++) {
+          double expected = i == 6 ? 1 + 15 / mean : i < 16 ? 1 + 1 / mean : 1;
+          assertEquals(expected, w[s * 32 + i], 1e-3, "sample " + s + ", position " + i);
+        }
+      }
+      try (WaltModel model = WaltModel.randomInit(CONFIG, 4)) {
+        assertThrows(IllegalArgumentException.class, () -> objective(model, 0).withObjectWeight(-1));
+      }
+    }
+  }
 }
