@@ -72,6 +72,13 @@ public final class TrainCommand {
    */
   private static final double TEXT_DROPOUT = 0.1;
 
+  /** Every option that takes a value; any other is refused, so that a misspelt one does not train without it. */
+  private static final Set<String> OPTIONS =
+      Set.of(
+          "stage", "model-out", "work", "steps", "batch", "lr", "seed", "images", "config", "checkpoint-every", "until",
+          "ema-decay", "resolutions", "crop", "max-augmentation", "detail-weight", "frame-conditioning", "high-noise",
+          "motion-captions", "object-weight", "init-from", "init-parts");
+
   private TrainCommand() {}
 
   /** Entry point of {@code java -jar walt.jar train ...}; returns the exit status. */
@@ -82,7 +89,7 @@ public final class TrainCommand {
       String a = args[i];
       if (a.equals("--resume") || a.equals("--export") || a.equals("--decoder-only")) {
         flags.add(a);
-      } else if (a.startsWith("--") && i + 1 < args.length) {
+      } else if (a.startsWith("--") && OPTIONS.contains(a.substring(2)) && i + 1 < args.length) {
         options.put(a.substring(2), args[++i]);
       } else {
         System.err.println("unknown argument: " + a);
@@ -109,6 +116,7 @@ public final class TrainCommand {
         "usage: train --stage vae|base|sr1|sr2 [--model-out DIR] [--work DIR] [--steps N] [--batch B] [--lr X]"
             + " [--seed S] [--resume] [--export] [--decoder-only] [--resolutions 32,64,128] [--crop N]"
             + " [--max-augmentation A] [--detail-weight W] [--images N] [--config PRESET] [--checkpoint-every N] [--until N]"
+            + " [--ema-decay D]"
             + " [--frame-conditioning P] [--high-noise P] [--motion-captions P] [--object-weight W]"
             + " [--init-from DIR [--init-parts P,...]]");
     return 2;

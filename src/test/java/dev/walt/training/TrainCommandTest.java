@@ -2,6 +2,7 @@ package dev.walt.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -123,6 +124,16 @@ class TrainCommandTest {
       assertSameParameters(fresh.textEncoder(), to.textEncoder(), 0);
       assertSameParameters(fresh.stages().get(0), to.stages().get(0), 0);
     }
+  }
+
+  @Test
+  void aMisspeltOrValuelessOptionIsRefusedBeforeAnythingIsTrained() {
+    // exit status 2 (usage) without opening a model: no folder named here is created
+    Path nowhere = Path.of("target", "train-refused-" + System.nanoTime());
+    assertEquals(2, TrainCommand.run(new String[] {"--stage", "base", "--model-out", nowhere.toString(),
+        "--objectweight", "2"}));
+    assertEquals(2, TrainCommand.run(new String[] {"--stage", "base", "--model-out", nowhere.toString(), "--steps"}));
+    assertFalse(java.nio.file.Files.exists(nowhere));
   }
 
   @Test
