@@ -175,29 +175,27 @@ public record WaltConfig(
    * space / 4x time compression and c = 8 (base 32 channels, multipliers 1, 2, 2).
    *
    * <ul>
-   *   <li>base 32 x 32: latent 5 x 8 x 8 (320 tokens, patch 1), windows 1x8x8 and 5x4x4, 8 blocks of
-   *       width 192 with 4 heads, text (word encoder width 128, 16 tokens), 4 layout maps read from the
-   *       caption ({@link dev.walt.model.transformer.TextLayout}), self-conditioning and frame
-   *       conditioning; 32 DDIM steps, guidance 4;
-   *   <li>sr1 to 64 x 64: latent 5 x 16 x 16 (1,280 tokens, patch 1), windows 1x16x16 and 5x8x8, 4 blocks
-   *       of width 128 with 4 heads, the caption (cross-attention and pooled, as the paper's SR stages);
-   *       16 steps without guidance, noise augmentation 0.3;
+   *   <li>base 64 x 64: latent 5 x 16 x 16 (patch 2: 5 x 8 x 8 = 320 tokens), windows 1x8x8 and 5x4x4 (in
+   *       tokens), 8 blocks of width 192 with 4 heads, text (word encoder width 128, 16 tokens) through
+   *       cross-attention, the pooled caption in the blocks' modulation and 4 layout maps read from the
+   *       caption ({@link dev.walt.model.transformer.TextLayout}), self-conditioning and frame conditioning;
+   *       32 DDIM steps, guidance 4;
    *   <li>sr2 to 128 x 128: latent 5 x 32 x 32 (patch 2: 1,280 tokens), windows 1x16x16 and 5x8x8 (in
    *       tokens), 4 blocks of width 128 with 4 heads; 12 steps, noise augmentation 0.1.
    * </ul>
    *
-   * SR 2 takes no text: at 64 x 64 colour, shape, background and motion are all visible in its input. SR 1
-   * takes the caption, for the outline that 32 x 32 blurs (trained with the base's text encoder frozen).
-   * The SR stages have neither self-conditioning nor frame conditioning (continuation still pins their known
-   * frames in the sampler's x0 estimate). Videos extend by continuation up to 65 frames.
+   * The base draws at 64 x 64 because a 32 x 32 latent (8 x 8) does not hold an 8 px object's outline; its
+   * token grid is the one a 32 x 32 base has with patch 1, so the cascade costs what the earlier base at 32 x
+   * 32 did, without the 32 -> 64 stage that followed it. The SR stage keeps the name of the 64 -> 128 stage of
+   * the earlier three-stage cascade (its weights are that stage's). It takes no text: at 64 x 64 colour,
+   * shape, background and motion are all visible in its input; it has neither self-conditioning nor frame
+   * conditioning (continuation still pins its known frames in the sampler's x0 estimate). Videos extend by
+   * continuation up to 65 frames.
    */
   public static WaltConfig tiny() {
     TransformerConfig base =
-        new TransformerConfig(8, 1, 8, 192, 4, 4.0, w(1, 8, 8), w(5, 4, 4), 2, 128, 5, 8, 8, true, true, 1, QkNorm.RMS,
-            true).withTextLayout(4);
-    TransformerConfig sr1 =
-        new TransformerConfig(8, 1, 4, 128, 4, 4.0, w(1, 16, 16), w(5, 8, 8), 2, 128, 5, 16, 16, false, false, 2,
-            QkNorm.RMS, true).withPooledText(true);
+        new TransformerConfig(8, 2, 8, 192, 4, 4.0, w(1, 8, 8), w(5, 4, 4), 2, 128, 5, 16, 16, true, true, 1, QkNorm.RMS,
+            true).withPooledText(true).withTextLayout(4);
     TransformerConfig sr2 =
         new TransformerConfig(8, 2, 4, 128, 4, 4.0, w(1, 16, 16), w(5, 8, 8), 2, 0, 5, 32, 32, false, false, 2,
             QkNorm.RMS, true);
@@ -206,8 +204,7 @@ public record WaltConfig(
         new TextConfig(TextConfig.WORD, 16, WordTextEncoderConfig.tiny()),
         DiffusionConfig.paper(),
         List.of(
-            new StageConfig("base", base, 32, 32, 32, 4.0, 0, true),
-            new StageConfig("sr1", sr1, 64, 64, 16, 1.0, 0.3, true),
+            new StageConfig("base", base, 64, 64, 32, 4.0, 0, true),
             new StageConfig("sr2", sr2, 128, 128, 12, 1.0, 0.1, false)));
   }
 

@@ -59,16 +59,19 @@ class WaltConfigTest {
     assertThat(tiny.frames()).isEqualTo(17);
     assertThat(tiny.fps()).isEqualTo(8);
     assertThat(tiny.vae().latentFrames(17)).isEqualTo(5);
-    assertThat(tiny.stages()).extracting(StageConfig::name).containsExactly("base", "sr1", "sr2");
-    assertThat(tiny.stages()).extracting(StageConfig::height).containsExactly(32, 64, 128);
+    assertThat(tiny.stages()).extracting(StageConfig::name).containsExactly("base", "sr2");
+    assertThat(tiny.stages()).extracting(StageConfig::height).containsExactly(64, 128);
+    // patch 2 on the 5 x 16 x 16 latent of a 64 px clip: the 5 x 8 x 8 token grid of the windows below
+    assertThat(tiny.base().transformer().patchSize()).isEqualTo(2);
+    assertThat(tiny.base().transformer().pooledText()).isTrue();
+    assertThat(tiny.base().transformer().textLayoutRank()).isEqualTo(4);
     assertThat(tiny.base().transformer().spatialWindow()).isEqualTo(new TransformerConfig.Window(1, 8, 8));
     assertThat(tiny.base().transformer().spatiotemporalWindow()).isEqualTo(new TransformerConfig.Window(5, 4, 4));
     assertThat(tiny.supportedFrames()).containsExactly(17, 29, 41, 53, 65);
     assertThat(tiny.segments(41)).isEqualTo(3);
     assertThatThrownBy(() -> tiny.segments(18)).hasMessageContaining("[17, 29, 41, 53, 65]");
     assertThat(WaltModel.files(tiny))
-        .containsExactly("vae.safetensors", "text.safetensors", "vocab.txt", "base.safetensors", "sr1.safetensors",
-            "sr2.safetensors");
+        .containsExactly("vae.safetensors", "text.safetensors", "vocab.txt", "base.safetensors", "sr2.safetensors");
   }
 
   @Test
@@ -89,12 +92,12 @@ class WaltConfigTest {
   void inconsistentConfigsAreRejectedWithAReason() {
     WaltConfig tiny = WaltConfig.tiny();
     StageConfig base = tiny.base();
-    StageConfig sr1 = tiny.stages().get(1);
-    assertThatThrownBy(() -> new WaltConfig("x", 8, 17, 5, 65, tiny.vae(), tiny.text(), tiny.diffusion(), List.of(sr1)))
+    StageConfig sr = tiny.stages().get(1);
+    assertThatThrownBy(() -> new WaltConfig("x", 8, 17, 5, 65, tiny.vae(), tiny.text(), tiny.diffusion(), List.of(sr)))
         .hasMessageContaining("first stage cannot be a super-resolution stage");
     assertThatThrownBy(() -> new WaltConfig("x", 8, 17, 5, 65, tiny.vae(), tiny.text(), tiny.diffusion(),
-            List.of(base, tiny.stages().get(2))))
-        .hasMessageContaining("does not map 32x32 to 128x128");
+            List.of(base, new StageConfig("sr2", sr.transformer(), 64, 64, 12, 1.0, 0.1, false))))
+        .hasMessageContaining("does not map 64x64 to 64x64");
     assertThatThrownBy(() -> new WaltConfig("x", 8, 17, 5, 66, tiny.vae(), tiny.text(), tiny.diffusion(), List.of(base)))
         .hasMessageContaining("maxFrames");
     assertThatThrownBy(() -> new WaltConfig("x", 8, 17, 5, 65, tiny.vae(), null, tiny.diffusion(), List.of(base)))
