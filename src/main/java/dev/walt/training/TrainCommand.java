@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  * The {@code train} subcommand:
  *
  * <pre>
- * train --stage vae|base|sr1|sr2 [--model-out DIR] [--work DIR] [--steps N] [--batch B] [--lr X] [--seed S]
+ * train --stage vae|base|sr2|... [--model-out DIR] [--work DIR] [--steps N] [--batch B] [--lr X] [--seed S]
  *       [--resume] [--export] [--images N] [--config PRESET] [--checkpoint-every N] [--until N]
  *       [--frame-conditioning P] [--high-noise P] [--motion-captions P] [--object-weight W]
  *       [--init-from DIR [--init-parts P,...]]
@@ -113,12 +113,11 @@ public final class TrainCommand {
 
   private static int usage() {
     System.err.println(
-        "usage: train --stage vae|base|sr1|sr2 [--model-out DIR] [--work DIR] [--steps N] [--batch B] [--lr X]"
-            + " [--seed S] [--resume] [--export] [--decoder-only] [--resolutions 32,64,128] [--crop N]"
-            + " [--max-augmentation A] [--detail-weight W] [--images N] [--config PRESET] [--checkpoint-every N] [--until N]"
-            + " [--ema-decay D]"
-            + " [--frame-conditioning P] [--high-noise P] [--motion-captions P] [--object-weight W]"
-            + " [--init-from DIR [--init-parts P,...]]");
+        "usage: train --stage vae|<stage of the config: base, sr2, ...> [--model-out DIR] [--work DIR] [--steps N]"
+            + " [--batch B] [--lr X] [--seed S] [--resume] [--export] [--decoder-only] [--resolutions 32,64,128]"
+            + " [--crop N] [--max-augmentation A] [--detail-weight W] [--images N] [--config PRESET]"
+            + " [--checkpoint-every N] [--until N] [--ema-decay D] [--frame-conditioning P] [--high-noise P]"
+            + " [--motion-captions P] [--object-weight W] [--init-from DIR [--init-parts P,...]]");
     return 2;
   }
 
