@@ -142,7 +142,7 @@ class TrainCommandTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class,
             () -> TrainCommand.warmStart(dir.resolve("target"), "walt-tiny", 1, source, java.util.Set.of("vae", "sr-1")));
-    assertTrue(e.getMessage().contains("[sr-1]") && e.getMessage().contains("sr1"), e.getMessage());
+    assertTrue(e.getMessage().contains("[sr-1]") && e.getMessage().contains("sr2"), e.getMessage());
   }
 
   @Test
