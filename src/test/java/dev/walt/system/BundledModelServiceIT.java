@@ -84,8 +84,8 @@ class BundledModelServiceIT {
     List<BufferedImage> frames = download(video);
     Analysis analysis = analyser.analyse(frames);
     System.out.println("text job read back as " + analysis);
-    // what the bundled model (release 6) follows on 20 held-out prompts: the background (20), the colour (19)
-    // and the motion (19): docs/model-card.md, issue 6. This prompt and seed read back right on all three,
+    // what the bundled model (release 7) follows on 20 held-out prompts: the background (20), the colour (20)
+    // and the motion (20): docs/model-card.md, issue 6. This prompt and seed read back right on all three,
     // well clear of the analyser's thresholds (travel 0.40 of the frame to the right)
     assertThat(analysis.background()).as(analysis.toString()).isEqualTo("navy");
     assertThat(analysis.colour()).as(analysis.toString()).isEqualTo("yellow");
