@@ -79,6 +79,10 @@ public final class TrainCommand {
           "ema-decay", "resolutions", "crop", "max-augmentation", "detail-weight", "frame-conditioning", "high-noise",
           "motion-captions", "object-weight", "init-from", "init-parts");
 
+  /** Options that only the base stage reads ({@link #refuseBaseOptions}). */
+  private static final List<String> BASE_OPTIONS =
+      List.of("images", "frame-conditioning", "high-noise", "motion-captions", "object-weight");
+
   private TrainCommand() {}
 
   /** Entry point of {@code java -jar walt.jar train ...}; returns the exit status. */
@@ -154,6 +158,7 @@ public final class TrainCommand {
       Objective objective;
       if (stage.equals("vae")) {
         refuseSuperResolutionOptions(o);
+        refuseBaseOptions(o);
         int crop = Integer.parseInt(o.getOrDefault("crop", "32"));
         int[] resolutions =
             Arrays.stream(o.getOrDefault("resolutions", "32,64,128").split(",")).mapToInt(Integer::parseInt).toArray();
@@ -175,6 +180,7 @@ public final class TrainCommand {
                   Double.parseDouble(o.getOrDefault("motion-captions", "0")))
                   .withObjectWeight(Double.parseDouble(o.getOrDefault("object-weight", "0")));
         } else {
+          refuseBaseOptions(o);
           int low = config.stages().get(k - 1).height();
           double aug = Double.parseDouble(o.getOrDefault("max-augmentation", "0.25"));
           objective =
@@ -371,7 +377,6 @@ public final class TrainCommand {
     return copied;
   }
 
-  /** The model in {@code dir} when complete, else a fresh one from {@code preset} and {@code seed}. */
   /** Options that only a super-resolution stage (one whose config says so) reads. */
   private static void refuseSuperResolutionOptions(Map<String, String> o) {
     if (o.containsKey("detail-weight") || o.containsKey("max-augmentation")) {
@@ -379,6 +384,16 @@ public final class TrainCommand {
     }
   }
 
+  /** Options that only the base stage (the first, text-to-video) reads. */
+  private static void refuseBaseOptions(Map<String, String> o) {
+    for (String option : BASE_OPTIONS) {
+      if (o.containsKey(option)) {
+        throw new IllegalArgumentException("--" + option + " is for the base stage");
+      }
+    }
+  }
+
+  /** The model in {@code dir} when complete, else a fresh one from {@code preset} and {@code seed}. */
   static WaltModel open(Path dir, String preset, long seed) throws IOException {
     if (Files.isRegularFile(dir.resolve(WaltModel.CONFIG_FILE))) {
       boolean complete = true;
