@@ -12,6 +12,7 @@ import dev.walt.world.Batch;
 import dev.walt.world.TrainingBatches;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The text-to-video base stage: v-prediction on latents of the frozen autoencoder, a video batch and an
@@ -96,6 +97,11 @@ public final class BaseObjective implements Objective {
     return this;
   }
 
+  /** This objective's weights for latents {@code z} (B, C, T, H, W), or null (all alike) without an object weight. */
+  private @Nullable NDArray objectWeights(NDArray z) {
+    return objectWeight > 0 ? objectWeights(z, objectWeight) : null;
+  }
+
   /** (B, 1, T, H, W) weights of {@link #withObjectWeight} for latents (B, C, T, H, W). */
   static NDArray objectWeights(NDArray z, double objectWeight) {
     // the latents come from the frozen encoder without gradients: nothing below is recorded by autograd
@@ -128,7 +134,7 @@ public final class BaseObjective implements Objective {
         diffusion.loss(
             model, scope, z,
             new DiffusionLoss.Conditions(textVideo[0], textVideo[1], frameCondition, frameMask, null, null, null),
-            random, objectWeight > 0 ? objectWeights(z, objectWeight) : null);
+            random, objectWeights(z));
     if (images > 0) {
       Batch stills = data.stills(step, images, resolution);
       NDArray zi = DiffusionLoss.encodeFrozen(vae, scope, stills.pixels(), new Shape(images, 3, 1, resolution, resolution));
@@ -139,7 +145,7 @@ public final class BaseObjective implements Objective {
           diffusion.loss(
               model, scope, zi,
               new DiffusionLoss.Conditions(textImage[0], textImage[1], null, null, null, null, imageSet), random,
-              objectWeight > 0 ? objectWeights(zi, objectWeight) : null);
+              objectWeights(zi));
       loss = Ops.div(Ops.mul(loss, videos).add(Ops.mul(imageLoss, images)), videos + images);
     }
     return loss;
