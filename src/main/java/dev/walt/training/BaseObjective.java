@@ -9,6 +9,7 @@ import dev.walt.model.text.WordTextEncoder;
 import dev.walt.model.transformer.WaltTransformer;
 import dev.walt.model.vae.CausalVae;
 import dev.walt.world.Batch;
+import dev.walt.world.Example;
 import dev.walt.world.TrainingBatches;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -34,6 +35,7 @@ public final class BaseObjective implements Objective {
   private final double frameConditioning;
   private final double motionCaptions;
   private double objectWeight;
+  private @Nullable LatentPool pool;
   private final DiffusionLoss diffusion;
   private final NamedParameters parameters;
 
@@ -97,6 +99,18 @@ public final class BaseObjective implements Objective {
     return this;
   }
 
+  /**
+   * Draws the video batches from {@code pool} (clips encoded once, captioned anew at each draw) instead of
+   * rendering and encoding new clips every step; the stills are still rendered and encoded per step.
+   */
+  BaseObjective withLatentPool(LatentPool pool) {
+    if (pool.size() < videos) {
+      throw new IllegalArgumentException("the latent pool holds " + pool.size() + " clips, fewer than a batch of " + videos);
+    }
+    this.pool = pool;
+    return this;
+  }
+
   /** This objective's weights for latents {@code z} (B, C, T, H, W), or null (all alike) without an object weight. */
   private @Nullable NDArray objectWeights(NDArray z) {
     return objectWeight > 0 ? objectWeights(z, objectWeight) : null;
@@ -116,8 +130,20 @@ public final class BaseObjective implements Objective {
 
   @Override
   public NDArray loss(NDManager scope, long step, SplittableRandom random) {
-    Batch clips = data.videos(step, videos, resolution, frames);
-    NDArray z = DiffusionLoss.encodeFrozen(vae, scope, clips.pixels(), new Shape(videos, 3, frames, resolution, resolution));
+    NDArray z;
+    List<Example> examples;
+    List<String> captions;
+    if (pool != null) {
+      LatentPool.Drawn drawn = pool.draw(scope, videos, random);
+      z = drawn.latents();
+      examples = drawn.examples();
+      captions = drawn.captions();
+    } else {
+      Batch clips = data.videos(step, videos, resolution, frames);
+      z = DiffusionLoss.encodeFrozen(vae, scope, clips.pixels(), new Shape(videos, 3, frames, resolution, resolution));
+      examples = clips.examples();
+      captions = clips.captions();
+    }
     long latentFrames = z.getShape().get(2);
     float[] mask = new float[(int) (videos * latentFrames)];
     float[] given = new float[videos];
@@ -129,7 +155,7 @@ public final class BaseObjective implements Objective {
     }
     NDArray frameMask = scope.create(mask, new Shape(videos, latentFrames));
     NDArray frameCondition = z.mul(frameMask.reshape(videos, 1, latentFrames, 1, 1));
-    NDArray[] textVideo = text(scope, motionCaptions > 0 ? withMotionCaptions(clips, random) : clips.captions(), random);
+    NDArray[] textVideo = text(scope, motionCaptions > 0 ? withMotionCaptions(examples, captions, random) : captions, random);
     NDArray loss =
         diffusion.loss(
             model, scope, z,
@@ -152,10 +178,10 @@ public final class BaseObjective implements Objective {
   }
 
   /** The batch's captions, each replaced with probability motionCaptions by a phrase of its motion alone. */
-  List<String> withMotionCaptions(Batch clips, SplittableRandom random) {
-    List<String> captions = new java.util.ArrayList<>(clips.captions());
+  List<String> withMotionCaptions(List<Example> examples, List<String> original, SplittableRandom random) {
+    List<String> captions = new java.util.ArrayList<>(original);
     for (int i = 0; i < captions.size(); i++) {
-      List<String> phrases = clips.examples().get(i).scene().motion().phrases();
+      List<String> phrases = examples.get(i).scene().motion().phrases();
       if (random.nextDouble() < motionCaptions && !phrases.isEmpty()) {
         captions.set(i, phrases.get(random.nextInt(phrases.size())));
       }

@@ -31,17 +31,26 @@ public final class TrainingBatches {
       throw new IllegalArgumentException("frames must be in [1, " + World.FRAMES + "]: " + frames);
     }
     check(index, batchSize, resolution);
-    List<Example> examples = new ArrayList<>(batchSize);
+    List<Example> examples = videoExamples(index, batchSize);
     int[] starts = new int[batchSize];
     for (int b = 0; b < batchSize; b++) {
       long i = index * batchSize + b;
-      examples.add(sampler.video(split, i));
       int slack = World.FRAMES - frames;
       starts[b] = slack == 0
           ? 0
           : new SplittableRandom(Seeds.mix(sampler.seed(), split.ordinal(), CROP, i)).nextInt(slack + 1);
     }
     return assemble(examples, starts, frames, resolution);
+  }
+
+  /** The examples of video batch {@code index} of {@code batchSize}, without rendering them. */
+  public List<Example> videoExamples(long index, int batchSize) {
+    check(index, batchSize, World.RESOLUTION);
+    List<Example> examples = new ArrayList<>(batchSize);
+    for (int b = 0; b < batchSize; b++) {
+      examples.add(sampler.video(split, index * batchSize + b));
+    }
+    return List.copyOf(examples);
   }
 
   /** Batch {@code index} of {@code batchSize} still images (one frame each) at {@code resolution}. */

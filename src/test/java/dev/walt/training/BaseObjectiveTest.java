@@ -30,13 +30,13 @@ class BaseObjectiveTest {
   void motionCaptionsReplaceTheWholePromptByAPhraseOfTheClipsOwnMotion() {
     Batch clips = new TrainingBatches(3, Split.TRAIN).videos(0, 40, CONFIG.base().height(), CONFIG.frames());
     try (WaltModel model = WaltModel.randomInit(CONFIG, 4)) {
-      List<String> all = objective(model, 1).withMotionCaptions(clips, new SplittableRandom(1));
+      List<String> all = objective(model, 1).withMotionCaptions(clips.examples(), clips.captions(), new SplittableRandom(1));
       for (int i = 0; i < all.size(); i++) {
         List<String> phrases = clips.examples().get(i).scene().motion().phrases();
         assertTrue(phrases.contains(all.get(i)), all.get(i));
       }
-      assertEquals(clips.captions(), objective(model, 0).withMotionCaptions(clips, new SplittableRandom(1)));
-      List<String> some = objective(model, 0.5).withMotionCaptions(clips, new SplittableRandom(1));
+      assertEquals(clips.captions(), objective(model, 0).withMotionCaptions(clips.examples(), clips.captions(), new SplittableRandom(1)));
+      List<String> some = objective(model, 0.5).withMotionCaptions(clips.examples(), clips.captions(), new SplittableRandom(1));
       long replaced = java.util.stream.IntStream.range(0, some.size())
           .filter(i -> !some.get(i).equals(clips.captions().get(i))).count();
       assertTrue(replaced > 5 && replaced < 35, "replaced " + replaced + " of 40");

@@ -1,0 +1,209 @@
+package dev.walt.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.walt.model.vae.CausalVae;
+import dev.walt.world.Captions;
+import dev.walt.world.Example;
+import dev.walt.world.Split;
+import dev.walt.world.Template;
+import dev.walt.world.TrainingBatches;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
+
+/**
+ * A fixed set of training clips encoded once by the frozen autoencoder, from which the base stage draws its
+ * video batches: encoding a 17-frame clip costs about as much as the base stage's whole forward and backward
+ * pass over it on the CPU, so drawing from encoded clips lets a step take several times as many videos in the
+ * same time. Each draw gets a fresh caption (a training template, synonyms drawn anew), so a clip seen twice
+ * is rarely worded the same way.
+ *
+ * <p>The pool is clips {@code 0 .. n-1} of the split's video stream (batch 0 of size n of {@link
+ * TrainingBatches}). It is saved in the work folder ({@value #FILE}) with a fingerprint of the encoder's
+ * weights, and read back on resume; a pool of another size, resolution or encoder is encoded again.
+ */
+final class LatentPool {
+
+  static final String FILE = "latent-pool.bin";
+  private static final int MAGIC = 0x574c5031; // "WLP1"
+  private static final int ENCODE_BATCH = 2;
+
+  private final List<Example> examples;
+  private final float[][] latents;
+  private final Shape clipShape;
+
+  private LatentPool(List<Example> examples, float[][] latents, Shape clipShape) {
+    this.examples = examples;
+    this.latents = latents;
+    this.clipShape = clipShape;
+  }
+
+  /** Clips in the pool. */
+  int size() {
+    return latents.length;
+  }
+
+  /** The latent shape of one clip, (C, T, H, W). */
+  Shape clipShape() {
+    return clipShape;
+  }
+
+  /** Clip {@code i}'s example (its scene and its first caption). */
+  Example example(int i) {
+    return examples.get(i);
+  }
+
+  /**
+   * The pool of {@code size} clips at {@code resolution}: read from {@code work} when it holds one of this
+   * size and encoder, else encoded (reporting each finished clip to {@code progress}) and saved there.
+   */
+  static LatentPool open(Path work, CausalVae vae, NDManager manager, TrainingBatches data, int size, int resolution,
+      int frames, IntConsumer progress) throws IOException {
+    if (size < 1) {
+      throw new IllegalArgumentException("the latent pool needs at least one clip, got " + size);
+    }
+    Path file = work.resolve(FILE);
+    double fingerprint = fingerprint(vae);
+    List<Example> examples = data.videoExamples(0, size);
+    if (Files.isRegularFile(file)) {
+      LatentPool read = read(file, examples, size, resolution, frames, fingerprint);
+      if (read != null) {
+        return read;
+      }
+    }
+    float[][] latents = new float[size][];
+    Shape clipShape = null;
+    for (int start = 0; start < size; start += ENCODE_BATCH) {
+      int n = Math.min(ENCODE_BATCH, size - start);
+      try (NDManager scope = manager.newSubManager()) {
+        float[] pixels = pixels(data, start, n, resolution, frames);
+        NDArray z = DiffusionLoss.encodeFrozen(vae, scope, pixels, new Shape(n, 3, frames, resolution, resolution));
+        clipShape = z.getShape().slice(1);
+        float[] all = z.toFloatArray();
+        int length = all.length / n;
+        for (int b = 0; b < n; b++) {
+          latents[start + b] = java.util.Arrays.copyOfRange(all, b * length, (b + 1) * length);
+        }
+      }
+      progress.accept(start + n);
+    }
+    LatentPool pool = new LatentPool(examples, latents, clipShape);
+    pool.write(file, resolution, frames, fingerprint);
+    return pool;
+  }
+
+  /** Pixels of clips {@code start .. start+n-1} of the stream that {@code data.videos(0, size, ...)} draws from. */
+  private static float[] pixels(TrainingBatches data, int start, int n, int resolution, int frames) {
+    // batch index i of size 1 is clip i of the stream, the same clip as in batch 0 of size `size`
+    int clip = 3 * frames * resolution * resolution;
+    float[] pixels = new float[n * clip];
+    for (int b = 0; b < n; b++) {
+      System.arraycopy(data.videos(start + b, 1, resolution, frames).pixels(), 0, pixels, b * clip, clip);
+    }
+    return pixels;
+  }
+
+  /** A weighted sum over the autoencoder's weights and latent statistics: a pool encoded by others is not reused. */
+  private static double fingerprint(CausalVae vae) {
+    double sum = 0;
+    int k = 1;
+    for (var parameter : vae.getParameters().values()) {
+      float[] values = parameter.getArray().toFloatArray();
+      for (int i = 0; i < values.length; i += 31) {
+        sum += values[i] * (k++ % 13 + 1);
+      }
+    }
+    for (float m : vae.latentMean()) {
+      sum += m * (k++ % 13 + 1);
+    }
+    for (float s : vae.latentStd()) {
+      sum += s * (k++ % 13 + 1);
+    }
+    return sum;
+  }
+
+  /** A batch of {@code count} clips drawn at random: latents (B, C, T, H, W) on {@code scope} and captions. */
+  Drawn draw(NDManager scope, int count, SplittableRandom random) {
+    int length = latents[0].length;
+    float[] z = new float[count * length];
+    List<Example> drawn = new ArrayList<>(count);
+    List<String> captions = new ArrayList<>(count);
+    List<Template> templates = Captions.templates(Split.TRAIN, false);
+    for (int b = 0; b < count; b++) {
+      int i = random.nextInt(latents.length);
+      System.arraycopy(latents[i], 0, z, b * length, length);
+      Example example = examples.get(i);
+      drawn.add(example);
+      captions.add(Captions.caption(example.scene(), templates.get(random.nextInt(templates.size())), random));
+    }
+    long[] dims = new long[clipShape.dimension() + 1];
+    dims[0] = count;
+    System.arraycopy(clipShape.getShape(), 0, dims, 1, clipShape.dimension());
+    return new Drawn(scope.create(z, new Shape(dims)), drawn, captions);
+  }
+
+  /** Drawn clips: latents (B, C, T, H, W), their examples and fresh captions, in batch order. */
+  record Drawn(NDArray latents, List<Example> examples, List<String> captions) {}
+
+  private void write(Path file, int resolution, int frames, double fingerprint) throws IOException {
+    Path partial = file.resolveSibling(FILE + ".partial");
+    try (var out = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(partial)))) {
+      out.writeInt(MAGIC);
+      out.writeInt(latents.length);
+      out.writeInt(resolution);
+      out.writeInt(frames);
+      out.writeDouble(fingerprint);
+      out.writeInt(clipShape.dimension());
+      for (long d : clipShape.getShape()) {
+        out.writeLong(d);
+      }
+      ByteBuffer buffer = ByteBuffer.allocate(latents[0].length * 4).order(ByteOrder.LITTLE_ENDIAN);
+      for (float[] clip : latents) {
+        buffer.clear();
+        buffer.asFloatBuffer().put(clip);
+        out.write(buffer.array());
+      }
+    }
+    Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** The pool in {@code file}, or null when it was made for another size, resolution, frame count or encoder. */
+  private static LatentPool read(Path file, List<Example> examples, int size, int resolution, int frames,
+      double fingerprint) throws IOException {
+    try (var in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+      if (in.readInt() != MAGIC || in.readInt() != size || in.readInt() != resolution || in.readInt() != frames
+          || in.readDouble() != fingerprint) {
+        return null;
+      }
+      long[] dims = new long[in.readInt()];
+      for (int i = 0; i < dims.length; i++) {
+        dims[i] = in.readLong();
+      }
+      Shape clipShape = new Shape(dims);
+      byte[] bytes = new byte[Math.toIntExact(clipShape.size() * 4)];
+      float[][] latents = new float[size][];
+      for (int i = 0; i < size; i++) {
+        in.readFully(bytes);
+        latents[i] = new float[bytes.length / 4];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(latents[i]);
+      }
+      return new LatentPool(examples, latents, clipShape);
+    } catch (java.io.EOFException e) {
+      return null; // cut short: encode again
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the latent pool " + file, e);
+    }
+  }
+}
