@@ -158,6 +158,7 @@ final class LatentPool {
   record Drawn(NDArray latents, List<Example> examples, List<String> captions) {}
 
   private void write(Path file, int resolution, int frames, double fingerprint) throws IOException {
+    Files.createDirectories(file.getParent()); // the trainer has not made the work folder yet on a first start
     Path partial = file.resolveSibling(FILE + ".partial");
     try (var out = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(partial)))) {
       out.writeInt(MAGIC);

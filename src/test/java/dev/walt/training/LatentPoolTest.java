@@ -93,7 +93,7 @@ class LatentPoolTest {
   void eachDrawCaptionsItsClipsAnewWithTheTrainingTemplates() throws Exception {
     TrainingBatches data = new TrainingBatches(5, Split.TRAIN);
     try (WaltModel model = WaltModel.randomInit(CONFIG, 4); NDManager scope = model.manager().newSubManager()) {
-      LatentPool pool = LatentPool.open(work, model.vae(), model.manager(), data, 2, CONFIG.base().height(),
+      LatentPool pool = LatentPool.open(work.resolve("not-yet-made"), model.vae(), model.manager(), data, 2, CONFIG.base().height(),
           CONFIG.frames(), n -> {});
       Set<String> captionsOfClip0 = new HashSet<>();
       SplittableRandom random = new SplittableRandom(3);
