@@ -161,12 +161,14 @@ class TrainCommandTest {
                 .getMessage());
       }
     }
-    for (String stage : List.of("vae", "sr1")) {
-      assertEquals("--object-weight is for the base stage",
-          assertThrows(IllegalArgumentException.class,
-              () -> TrainCommand.train(
-                  stage, Map.of("object-weight", "2", "model-out", model.toString(), "work", work), false, false))
-              .getMessage());
+    for (String option : List.of("object-weight", "latent-pool")) {
+      for (String stage : List.of("vae", "sr1")) {
+        assertEquals("--" + option + " is for the base stage",
+            assertThrows(IllegalArgumentException.class,
+                () -> TrainCommand.train(
+                    stage, Map.of(option, "2", "model-out", model.toString(), "work", work), false, false))
+                .getMessage());
+      }
     }
     assertTrue(java.nio.file.Files.notExists(dir.resolve("work")), "nothing trained");
   }
