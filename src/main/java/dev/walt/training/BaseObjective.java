@@ -99,6 +99,12 @@ public final class BaseObjective implements Objective {
     return this;
   }
 
+  /** Moves the band that {@code highNoise} draws from to timesteps {@code [from, to)} ({@link DiffusionLoss#withBand}). */
+  BaseObjective withTimestepBand(int from, int to) {
+    diffusion.withBand(from, to);
+    return this;
+  }
+
   /**
    * Draws the video batches from {@code pool} (clips encoded once, captioned anew at each draw) instead of
    * rendering and encoding new clips every step; the stills are still rendered and encoded per step.

@@ -24,6 +24,8 @@ final class DiffusionLoss {
   private final NoiseSchedule schedule;
   private final double selfConditioningProbability;
   private final double highNoise;
+  private int bandFrom;
+  private int bandTo;
 
   DiffusionLoss(NoiseSchedule schedule, double selfConditioningProbability) {
     this(schedule, selfConditioningProbability, 0);
@@ -40,15 +42,33 @@ final class DiffusionLoss {
     this.schedule = schedule;
     this.selfConditioningProbability = selfConditioningProbability;
     this.highNoise = highNoise;
+    this.bandFrom = schedule.steps() / 2;
+    this.bandTo = schedule.steps();
   }
 
-  /** A sample's timestep: uniform, or with probability {@code highNoise} uniform over the upper half. */
-  int timestep(SplittableRandom random) {
-    int n = schedule.steps();
-    if (highNoise > 0 && random.nextDouble() < highNoise) {
-      return n / 2 + random.nextInt(n - n / 2);
+  /**
+   * Draws the weighted share of timesteps ({@code highNoise}) from {@code [from, to)} instead of the upper
+   * half: e.g. the middle of the schedule, where sampling has placed the object but not yet drawn its outline.
+   */
+  DiffusionLoss withBand(int from, int to) {
+    if (from < 0 || to > schedule.steps() || from >= to) {
+      throw new IllegalArgumentException(
+          "the timestep band must lie in [0, " + schedule.steps() + ") and hold a timestep, got " + from + "-" + to);
     }
-    return random.nextInt(n);
+    this.bandFrom = from;
+    this.bandTo = to;
+    return this;
+  }
+
+  /**
+   * A sample's timestep: uniform, or with probability {@code highNoise} uniform over the band (the upper half
+   * unless {@link #withBand} moved it).
+   */
+  int timestep(SplittableRandom random) {
+    if (highNoise > 0 && random.nextDouble() < highNoise) {
+      return bandFrom + random.nextInt(bandTo - bandFrom);
+    }
+    return random.nextInt(schedule.steps());
   }
 
   /** Conditioning of one batch (any may be null). */

@@ -77,11 +77,11 @@ public final class TrainCommand {
       Set.of(
           "stage", "model-out", "work", "steps", "batch", "lr", "seed", "images", "config", "checkpoint-every", "until",
           "ema-decay", "resolutions", "crop", "max-augmentation", "detail-weight", "frame-conditioning", "high-noise",
-          "motion-captions", "object-weight", "latent-pool", "init-from", "init-parts");
+          "motion-captions", "object-weight", "latent-pool", "noise-band", "init-from", "init-parts");
 
   /** Options that only the base stage reads ({@link #refuseBaseOptions}). */
   private static final List<String> BASE_OPTIONS =
-      List.of("images", "frame-conditioning", "high-noise", "motion-captions", "object-weight", "latent-pool");
+      List.of("images", "frame-conditioning", "high-noise", "motion-captions", "object-weight", "latent-pool", "noise-band");
 
   private TrainCommand() {}
 
@@ -121,7 +121,7 @@ public final class TrainCommand {
             + " [--batch B] [--lr X] [--seed S] [--resume] [--export] [--decoder-only] [--resolutions 32,64,128]"
             + " [--crop N] [--max-augmentation A] [--detail-weight W] [--images N] [--config PRESET]"
             + " [--checkpoint-every N] [--until N] [--ema-decay D] [--frame-conditioning P] [--high-noise P]"
-            + " [--motion-captions P] [--object-weight W] [--latent-pool N] [--init-from DIR [--init-parts P,...]]");
+            + " [--motion-captions P] [--object-weight W] [--latent-pool N] [--noise-band FROM-TO] [--init-from DIR [--init-parts P,...]]");
     return 2;
   }
 
@@ -179,6 +179,13 @@ public final class TrainCommand {
                   Double.parseDouble(o.getOrDefault("high-noise", "0")),
                   Double.parseDouble(o.getOrDefault("motion-captions", "0")))
                   .withObjectWeight(Double.parseDouble(o.getOrDefault("object-weight", "0")));
+          if (o.containsKey("noise-band")) {
+            String[] band = o.get("noise-band").split("-", 2);
+            if (band.length != 2) {
+              throw new IllegalArgumentException("--noise-band takes FROM-TO (timesteps), got " + o.get("noise-band"));
+            }
+            ((BaseObjective) objective).withTimestepBand(Integer.parseInt(band[0].trim()), Integer.parseInt(band[1].trim()));
+          }
           if (o.containsKey("latent-pool")) {
             int size = Integer.parseInt(o.get("latent-pool"));
             long started = System.nanoTime();

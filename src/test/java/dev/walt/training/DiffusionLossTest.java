@@ -46,6 +46,32 @@ class DiffusionLossTest {
   }
 
   @Test
+  void theWeightedShareCanBeDrawnFromAnotherBand() {
+    DiffusionLoss loss = new DiffusionLoss(NoiseSchedule.walt(), 0.9, 0.8).withBand(250, 650);
+    SplittableRandom random = new SplittableRandom(5);
+    int inBand = 0;
+    int[] counts = new int[1000];
+    for (int i = 0; i < DRAWS; i++) {
+      int t = loss.timestep(random);
+      counts[t]++;
+      inBand += t >= 250 && t < 650 ? 1 : 0;
+    }
+    // 0.8 from the band, 0.2 uniform of which 0.4 falls in the band: 0.88
+    assertEquals(0.88, inBand / (double) DRAWS, 0.01);
+    // per 100 timesteps: 0.8 / 4 + 0.2 / 10 inside the band, 0.2 / 10 outside it
+    assertEquals(0.22, share(counts, 350, 450), 0.01);
+    assertEquals(0.02, share(counts, 700, 800), 0.005);
+    assertEquals(0.05, share(counts, 0, 250), 0.005);
+    assertThrows(IllegalArgumentException.class, () -> new DiffusionLoss(NoiseSchedule.walt(), 0.9, 0.5).withBand(600, 600));
+    assertThrows(IllegalArgumentException.class, () -> new DiffusionLoss(NoiseSchedule.walt(), 0.9, 0.5).withBand(-1, 600));
+    assertThrows(IllegalArgumentException.class, () -> new DiffusionLoss(NoiseSchedule.walt(), 0.9, 0.5).withBand(0, 1001));
+  }
+
+  private static double share(int[] counts, int from, int to) {
+    return java.util.Arrays.stream(counts, from, to).sum() / (double) DRAWS;
+  }
+
+  @Test
   void theHighNoiseFractionMustBeAProbability() {
     assertThrows(IllegalArgumentException.class, () -> new DiffusionLoss(NoiseSchedule.walt(), 0.9, -0.1));
     assertThrows(IllegalArgumentException.class, () -> new DiffusionLoss(NoiseSchedule.walt(), 0.9, 1.5));
