@@ -34,8 +34,8 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  * train --stage vae|base|sr2|... [--model-out DIR] [--work DIR] [--steps N] [--batch B] [--lr X] [--seed S]
  *       [--resume] [--export] [--images N] [--config PRESET] [--checkpoint-every N] [--until N]
- *       [--frame-conditioning P] [--high-noise P] [--motion-captions P] [--object-weight W]
- *       [--init-from DIR [--init-parts P,...]]
+ *       [--frame-conditioning P] [--high-noise P [--noise-band FROM-TO]] [--motion-captions P]
+ *       [--object-weight W] [--latent-pool N] [--init-from DIR [--init-parts P,...]]
  * </pre>
  *
  * {@code --init-from DIR} builds the model of the folder's config (or of the preset) afresh and copies into it
@@ -49,10 +49,13 @@ import org.jspecify.annotations.Nullable;
  *
  * Base stage only: {@code --frame-conditioning} is the fraction of videos trained with their first latent
  * frame given (image-to-video; default 0.3), {@code --high-noise} the probability of drawing a sample's
- * timestep from the upper half of the schedule instead of all of it (default 0), {@code --motion-captions} the
+ * timestep from a band of the schedule instead of all of it (default 0), {@code --noise-band} that band (default
+ * the upper half, 500-1000), {@code --motion-captions} the
  * probability that a video is captioned with its motion's phrase alone (default 0), {@code --object-weight} how
  * much more the loss weighs the latent positions that hold the object (default 0: all alike; see {@link
- * BaseObjective#withObjectWeight}).
+ * BaseObjective#withObjectWeight}), {@code --latent-pool N} draws the videos from N clips encoded once into the
+ * work folder instead of encoding new ones every step ({@link LatentPool}: about twice the videos per
+ * second on the CPU; the stills are still new each step).
  *
  * The model folder ({@code --model-out}, default {@code src/main/resources/models/walt-tiny}) is loaded when
  * it holds a complete model, else initialised from {@code --config} (default {@code walt-tiny}) and {@code
