@@ -1,7 +1,10 @@
 package dev.walt.jobs;
 
-import java.util.concurrent.ExecutorService;
+import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,8 +14,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Wakes idle workers after new jobs are committed: one {@code NOTIFY walt_jobs 'queued'} for however many
- * creates committed while the previous one was being sent, one at a time per instance, each in a
- * transaction of its own that does not wait for a WAL flush.
+ * creates committed while the previous one was being sent or within {@link #SPACING} of it, one at a time per
+ * instance, each in a transaction of its own that does not wait for a WAL flush.
  *
  * <p>Why not a NOTIFY in each create's transaction (as before): PostgreSQL serializes every transaction
  * that notifies on one database-wide lock held from before its commit record until after it is flushed,
@@ -27,10 +30,20 @@ class QueuedSignal implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(QueuedSignal.class);
 
+  /**
+   * The least time between two NOTIFYs of this instance: under a stream of creates one NOTIFY answers all
+   * that committed within it (a NOTIFY per create cost the database a transaction each), while a create
+   * after a quiet moment is still signalled at once.
+   */
+  static final Duration SPACING = Duration.ofMillis(2);
+
   private final Runnable send;
+  private final long spacingNanos;
   private final AtomicBoolean pending = new AtomicBoolean();
   private final AtomicBoolean sending = new AtomicBoolean();
-  private final ExecutorService sender = Executors.newSingleThreadExecutor(task -> {
+  /** When the last NOTIFY was sent ({@link System#nanoTime}); long ago at first. */
+  private volatile long lastSent;
+  private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(task -> {
     Thread thread = new Thread(task, "walt-queued-signal");
     thread.setDaemon(true);
     return thread;
@@ -38,12 +51,14 @@ class QueuedSignal implements AutoCloseable {
 
   @Autowired
   QueuedSignal(JdbcClient jdbc) {
-    this(() -> notifyQueued(jdbc));
+    this(() -> notifyQueued(jdbc), SPACING);
   }
 
-  /** With {@code send} as the NOTIFY (tests); it must not throw. */
-  QueuedSignal(Runnable send) {
+  /** With {@code send} as the NOTIFY (tests; it must not throw) and at least {@code spacing} between two. */
+  QueuedSignal(Runnable send, Duration spacing) {
     this.send = send;
+    this.spacingNanos = spacing.toNanos();
+    this.lastSent = System.nanoTime() - spacingNanos;
   }
 
   /** A job was queued by the current statement: signal once the transaction commits (at once without one). */
@@ -52,39 +67,65 @@ class QueuedSignal implements AutoCloseable {
   }
 
   /**
-   * Sends a NOTIFY: on this thread when none is being sent (the notification leaves at once, without waking
-   * another thread), else once more after the one in flight, from the sender thread.
+   * Sends a NOTIFY: on this thread when none is being sent and the last left at least {@link #SPACING} ago
+   * (the notification leaves at once, without waking another thread), else once more from the sender thread,
+   * as soon as the one in flight is done and the spacing has passed.
    */
   void signal() {
     pending.set(true);
     if (!sending.compareAndSet(false, true)) {
       return;
     }
+    if (untilDue() > 0) {
+      schedule(); // still holding `sending`: the sender thread sends for this and every signal until then
+      return;
+    }
     try {
       pending.set(false);
-      send.run();
+      sendNow();
     } finally {
       sending.set(false);
     }
     handOff();
   }
 
+  private void sendNow() {
+    lastSent = System.nanoTime();
+    send.run();
+  }
+
+  /** Nanoseconds until the next NOTIFY may leave (at most 0 when it may leave now). */
+  private long untilDue() {
+    return lastSent + spacingNanos - System.nanoTime();
+  }
+
   /** Signals that came while a NOTIFY was being sent get one more, from the sender thread. */
   private void handOff() {
     if (pending.get() && sending.compareAndSet(false, true)) {
-      try {
-        sender.execute(this::drain);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        sending.set(false); // closed: the workers' polls find the jobs
-      }
+      schedule();
+    }
+  }
+
+  /** Runs {@link #drain} on the sender thread once the spacing has passed; call holding {@code sending}. */
+  private void schedule() {
+    try {
+      sender.schedule(this::drain, Math.max(0, untilDue()), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      sending.set(false); // closed: the workers' polls find the jobs
     }
   }
 
   private void drain() {
     try {
       while (pending.getAndSet(false)) {
-        send.run();
+        sendNow();
+        long wait = untilDue();
+        if (wait > 0 && pending.get()) {
+          TimeUnit.NANOSECONDS.sleep(wait);
+        }
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // closed
     } finally {
       sending.set(false);
     }
