@@ -143,6 +143,9 @@ public final class TrainCommand {
     if (o.containsKey("resolutions") && !stage.equals("vae")) {
       throw new IllegalArgumentException("--resolutions is for --stage vae");
     }
+    if (o.containsKey("noise-band") && Double.parseDouble(o.getOrDefault("high-noise", "0")) <= 0) {
+      throw new IllegalArgumentException("--noise-band needs --high-noise P > 0 (the share of timesteps drawn from it)");
+    }
     TrainerSettings settings = TrainerSettings.of(steps, lr, seed);
     if (o.containsKey("checkpoint-every")) {
       settings = settings.withCheckpointEvery(Long.parseLong(o.get("checkpoint-every")));

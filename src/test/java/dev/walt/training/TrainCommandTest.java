@@ -152,6 +152,10 @@ class TrainCommandTest {
     assertEquals("--resolutions is for --stage vae",
         assertThrows(IllegalArgumentException.class,
             () -> TrainCommand.train("sr1", Map.of("resolutions", "32"), false, false)).getMessage());
+    assertEquals("--noise-band needs --high-noise P > 0 (the share of timesteps drawn from it)",
+        assertThrows(IllegalArgumentException.class,
+            () -> TrainCommand.train("base", Map.of("noise-band", "250-650", "model-out", model.toString(), "work", work),
+                false, false)).getMessage());
     for (String option : List.of("detail-weight", "max-augmentation")) {
       for (String stage : List.of("vae", "base")) {
         assertEquals("--detail-weight and --max-augmentation are for a super-resolution stage",
