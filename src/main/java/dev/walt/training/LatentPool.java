@@ -12,7 +12,6 @@ import dev.walt.world.TrainingBatches;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -148,10 +147,7 @@ final class LatentPool {
       drawn.add(example);
       captions.add(Captions.caption(example.scene(), templates.get(random.nextInt(templates.size())), random));
     }
-    long[] dims = new long[clipShape.dimension() + 1];
-    dims[0] = count;
-    System.arraycopy(clipShape.getShape(), 0, dims, 1, clipShape.dimension());
-    return new Drawn(scope.create(z, new Shape(dims)), drawn, captions);
+    return new Drawn(scope.create(z, new Shape(count).addAll(clipShape)), drawn, captions);
   }
 
   /** Drawn clips: latents (B, C, T, H, W), their examples and fresh captions, in batch order. */
@@ -203,8 +199,6 @@ final class LatentPool {
       return new LatentPool(examples, latents, clipShape);
     } catch (java.io.EOFException e) {
       return null; // cut short: encode again
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the latent pool " + file, e);
     }
   }
 }

@@ -178,7 +178,7 @@ public final class TrainCommand {
             throw new IllegalArgumentException("stage " + stage + " needs a text encoder");
           }
           int images = Integer.parseInt(o.getOrDefault("images", Integer.toString(batch)));
-          objective =
+          BaseObjective base =
               new BaseObjective(model.vae(), model.textEncoder(), model.stages().get(k), data, batch, images,
                   sc.height(), config.frames(), TEXT_DROPOUT,
                   Double.parseDouble(o.getOrDefault("frame-conditioning", "0.3")), 0.9,
@@ -190,22 +190,13 @@ public final class TrainCommand {
             if (band.length != 2) {
               throw new IllegalArgumentException("--noise-band takes FROM-TO (timesteps), got " + o.get("noise-band"));
             }
-            ((BaseObjective) objective).withTimestepBand(Integer.parseInt(band[0].trim()), Integer.parseInt(band[1].trim()));
+            base.withTimestepBand(Integer.parseInt(band[0].trim()), Integer.parseInt(band[1].trim()));
           }
           if (o.containsKey("latent-pool")) {
-            int size = Integer.parseInt(o.get("latent-pool"));
-            long started = System.nanoTime();
-            LatentPool pool = LatentPool.open(work, model.vae(), model.manager(), data, size, sc.height(),
-                config.frames(), done -> {
-                  if (done % 500 == 0 || done == size) {
-                    double perClip = (System.nanoTime() - started) / 1e9 / done;
-                    System.out.printf(Locale.ROOT, "latent pool: encoded %,d/%,d clips, ETA %s%n", done, size,
-                        Progress.duration(perClip * (size - done)));
-                  }
-                });
-            System.out.printf(Locale.ROOT, "latent pool: %,d clips in %s%n", pool.size(), work.resolve(LatentPool.FILE));
-            ((BaseObjective) objective).withLatentPool(pool);
+            base.withLatentPool(
+                latentPool(work, model, data, Integer.parseInt(o.get("latent-pool")), sc.height(), config.frames()));
           }
+          objective = base;
         } else {
           refuseBaseOptions(o);
           int low = config.stages().get(k - 1).height();
@@ -246,6 +237,21 @@ public final class TrainCommand {
       }
     }
     return 0;
+  }
+
+  /** The latent pool of {@code size} clips in {@code work}, encoded there first if needed (with progress lines). */
+  private static LatentPool latentPool(Path work, WaltModel model, TrainingBatches data, int size, int resolution,
+      int frames) throws IOException {
+    long started = System.nanoTime();
+    LatentPool pool = LatentPool.open(work, model.vae(), model.manager(), data, size, resolution, frames, done -> {
+      if (done % 500 == 0 || done == size) {
+        double perClip = (System.nanoTime() - started) / 1e9 / done;
+        System.out.printf(Locale.ROOT, "latent pool: encoded %,d/%,d clips, ETA %s%n", done, size,
+            Progress.duration(perClip * (size - done)));
+      }
+    });
+    System.out.printf(Locale.ROOT, "latent pool: %,d clips in %s%n", pool.size(), work.resolve(LatentPool.FILE));
+    return pool;
   }
 
   /** Latent statistics of the EMA autoencoder on 16 training clips of the base stage's size. */
