@@ -135,6 +135,8 @@ public final class EvalCommand {
       out.printf(Locale.ROOT, "%n## Image-to-video (%d held-out scenes)%n%n", a.images());
       out.println("| measurement | value |\n|---|---:|");
       out.printf(Locale.ROOT, "| direction accuracy | %.1f%% |%n", 100 * imageToVideo.summary().accuracy("motion"));
+      // the image shows the object: a shape read wrong here is one the stages lose, not one the caption failed to give
+      out.printf(Locale.ROOT, "| shape accuracy | %.1f%% |%n", 100 * imageToVideo.summary().accuracy("shape"));
       EvalReport.Stat psnr = imageToVideo.summary().measurements().get("first-frame PSNR (dB)");
       out.printf(Locale.ROOT, "| first-frame PSNR (dB), mean (min) | %.2f (%.2f) |%n", psnr.mean(), psnr.min());
     }

@@ -153,6 +153,22 @@ class CommandsTest {
     }
   }
 
+  @Test
+  void evalReportsTheShapeKeptInImageToVideo() throws Exception {
+    try (WaltModel model = WaltModel.loadBundled()) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      EvalCommand.evaluate(
+          new WaltPipeline(model, Duration.ofDays(1)), new EvalCommand.Arguments(null, 0, 1, 0, 1, 2, null, "cpu"),
+          new PrintStream(bytes, true, StandardCharsets.UTF_8));
+      String table = section(bytes.toString(StandardCharsets.UTF_8), "## Image-to-video (1 held-out scenes)");
+      // one scene: each accuracy is all or nothing; the shape row says whether the stages kept the image's object
+      assertThat(table)
+          .containsPattern("\\| direction accuracy \\| (0\\.0|100\\.0)% \\|")
+          .containsPattern("\\| shape accuracy \\| (0\\.0|100\\.0)% \\|")
+          .containsPattern("\\| first-frame PSNR \\(dB\\), mean \\(min\\) \\| \\d+\\.\\d\\d \\(\\d+\\.\\d\\d\\) \\|");
+    }
+  }
+
   /** The report from {@code heading} to the next heading. */
   private static String section(String report, String heading) {
     int start = report.indexOf(heading);
