@@ -35,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  * train --stage vae|base|sr2|... [--model-out DIR] [--work DIR] [--steps N] [--batch B] [--lr X] [--seed S]
  *       [--resume] [--export] [--images N] [--config PRESET] [--checkpoint-every N] [--until N]
  *       [--frame-conditioning P] [--high-noise P [--noise-band FROM-TO]] [--motion-captions P]
- *       [--object-weight W] [--latent-pool N] [--init-from DIR [--init-parts P,...]]
+ *       [--object-weight W | --outline-weight W] [--latent-pool N] [--init-from DIR [--init-parts P,...]]
  * </pre>
  *
  * {@code --init-from DIR} builds the model of the folder's config (or of the preset) afresh and copies into it
@@ -53,7 +53,9 @@ import org.jspecify.annotations.Nullable;
  * the upper half, 500-1000), {@code --motion-captions} the
  * probability that a video is captioned with its motion's phrase alone (default 0), {@code --object-weight} how
  * much more the loss weighs the latent positions that hold the object (default 0: all alike; see {@link
- * BaseObjective#withObjectWeight}), {@code --latent-pool N} draws the videos from N clips encoded once into the
+ * BaseObjective#withObjectWeight}), {@code --outline-weight} how much more it weighs the positions that tell the
+ * shapes apart (default 0; {@link BaseObjective#withOutlineWeight}; not with {@code --object-weight}), {@code
+ * --latent-pool N} draws the videos from N clips encoded once into the
  * work folder instead of encoding new ones every step ({@link LatentPool}: about twice the videos per
  * second on the CPU; the stills are still new each step).
  *
@@ -80,11 +82,12 @@ public final class TrainCommand {
       Set.of(
           "stage", "model-out", "work", "steps", "batch", "lr", "seed", "images", "config", "checkpoint-every", "until",
           "ema-decay", "resolutions", "crop", "max-augmentation", "detail-weight", "frame-conditioning", "high-noise",
-          "motion-captions", "object-weight", "latent-pool", "noise-band", "init-from", "init-parts");
+          "motion-captions", "object-weight", "outline-weight", "latent-pool", "noise-band", "init-from", "init-parts");
 
   /** Options that only the base stage reads ({@link #refuseBaseOptions}). */
   private static final List<String> BASE_OPTIONS =
-      List.of("images", "frame-conditioning", "high-noise", "motion-captions", "object-weight", "latent-pool", "noise-band");
+      List.of("images", "frame-conditioning", "high-noise", "motion-captions", "object-weight", "outline-weight", "latent-pool",
+          "noise-band");
 
   private TrainCommand() {}
 
@@ -124,7 +127,7 @@ public final class TrainCommand {
             + " [--batch B] [--lr X] [--seed S] [--resume] [--export] [--decoder-only] [--resolutions 32,64,128]"
             + " [--crop N] [--max-augmentation A] [--detail-weight W] [--images N] [--config PRESET]"
             + " [--checkpoint-every N] [--until N] [--ema-decay D] [--frame-conditioning P] [--high-noise P]"
-            + " [--motion-captions P] [--object-weight W] [--latent-pool N] [--noise-band FROM-TO] [--init-from DIR [--init-parts P,...]]");
+            + " [--motion-captions P] [--object-weight W] [--outline-weight W] [--latent-pool N] [--noise-band FROM-TO] [--init-from DIR [--init-parts P,...]]");
     return 2;
   }
 
@@ -184,7 +187,8 @@ public final class TrainCommand {
                   Double.parseDouble(o.getOrDefault("frame-conditioning", "0.3")), 0.9,
                   Double.parseDouble(o.getOrDefault("high-noise", "0")),
                   Double.parseDouble(o.getOrDefault("motion-captions", "0")))
-                  .withObjectWeight(Double.parseDouble(o.getOrDefault("object-weight", "0")));
+                  .withObjectWeight(Double.parseDouble(o.getOrDefault("object-weight", "0")))
+                  .withOutlineWeight(Double.parseDouble(o.getOrDefault("outline-weight", "0")));
           if (o.containsKey("noise-band")) {
             String[] band = o.get("noise-band").split("-", 2);
             if (band.length != 2) {

@@ -68,4 +68,41 @@ class BaseObjectiveTest {
       }
     }
   }
+
+  @Test
+  void outlineWeightsFollowEachClipsOutlineMapAndExcludeTheObjectWeight() {
+    try (WaltModel model = WaltModel.randomInit(CONFIG, 4);
+        ai.djl.ndarray.NDManager m = model.manager().newSubManager()) {
+      TrainingBatches data = new TrainingBatches(3, Split.TRAIN);
+      // a base stage at 64 px over whole 17-frame clips (the weights need no forward pass of the small model)
+      BaseObjective objective =
+          new BaseObjective(model.vae(), model.textEncoder(), model.stage("base"), data, 2, 0, 64,
+              dev.walt.world.World.FRAMES, 0.1, 0.3, 0.9, 0, 0)
+              .withOutlineWeight(4);
+      List<dev.walt.world.Example> examples = data.videoExamples(0, 2);
+      float[] w =
+          objective.weights(m, m.zeros(new ai.djl.ndarray.types.Shape(2, 8, 5, 16, 16)), examples, 17).toFloatArray();
+      assertEquals(2 * 5 * 16 * 16, w.length);
+      for (int s = 0; s < 2; s++) {
+        float[] map = OutlineMap.of(examples.get(s).scene(), 17, 64, 4, 4);
+        double mean = java.util.Arrays.stream(box(map)).average().orElseThrow();
+        for (int i = 0; i < map.length; i++) {
+          assertEquals(1 + 4 * map[i] / mean, w[s * map.length + i], 1e-3, "sample " + s + ", position " + i);
+        }
+      }
+      assertThrows(IllegalArgumentException.class, () -> objective.withObjectWeight(1));
+      assertThrows(IllegalArgumentException.class, () -> objective(model, 0).withObjectWeight(1).withOutlineWeight(1));
+      assertThrows(IllegalArgumentException.class, () -> objective(model, 0).withOutlineWeight(-1));
+      // the test model's 9-frame clips would need the map of a time crop
+      assertThrows(IllegalArgumentException.class, () -> objective(model, 0).withOutlineWeight(1));
+    }
+  }
+
+  private static double[] box(float[] values) {
+    double[] out = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = values[i];
+    }
+    return out;
+  }
 }

@@ -165,7 +165,7 @@ class TrainCommandTest {
                 .getMessage());
       }
     }
-    for (String option : List.of("object-weight", "latent-pool")) {
+    for (String option : List.of("object-weight", "outline-weight", "latent-pool")) {
       for (String stage : List.of("vae", "sr1")) {
         assertEquals("--" + option + " is for the base stage",
             assertThrows(IllegalArgumentException.class,
