@@ -10,8 +10,12 @@ import dev.walt.model.transformer.WaltTransformer;
 import dev.walt.model.vae.CausalVae;
 import dev.walt.world.Batch;
 import dev.walt.world.Example;
+import dev.walt.world.Scene;
 import dev.walt.world.TrainingBatches;
+import dev.walt.world.World;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
 
@@ -37,7 +41,7 @@ public final class BaseObjective implements Objective {
   private double objectWeight;
   private double outlineWeight;
   /** Outline maps of the latent pool's clips, made on first draw (a few kilobytes each). */
-  private final java.util.Map<dev.walt.world.Scene, float[]> outlines = new java.util.HashMap<>();
+  private final Map<Scene, float[]> outlines = new HashMap<>();
   private @Nullable LatentPool pool;
   private final DiffusionLoss diffusion;
   private final NamedParameters parameters;
@@ -118,9 +122,9 @@ public final class BaseObjective implements Objective {
     if (outlineWeight > 0 && objectWeight > 0) {
       throw new IllegalArgumentException("weigh the loss by the object or by its outline, not both");
     }
-    if (outlineWeight > 0 && frames != dev.walt.world.World.FRAMES) {
+    if (outlineWeight > 0 && frames != World.FRAMES) {
       // the map is rendered from frame 0; a time crop would start elsewhere
-      throw new IllegalArgumentException("the outline weight needs whole clips of " + dev.walt.world.World.FRAMES + " frames");
+      throw new IllegalArgumentException("the outline weight needs whole clips of " + World.FRAMES + " frames");
     }
     this.outlineWeight = outlineWeight;
     return this;
@@ -161,7 +165,7 @@ public final class BaseObjective implements Objective {
     int length = (int) (s.get(2) * s.get(3) * s.get(4));
     float[] d = new float[examples.size() * length];
     for (int i = 0; i < examples.size(); i++) {
-      dev.walt.world.Scene scene = examples.get(i).scene();
+      Scene scene = examples.get(i).scene();
       // a pool's clips come back and keep their maps; fresh clips (and stills) are never seen again
       float[] map = pool != null && frames > 1
           ? outlines.computeIfAbsent(scene, k -> OutlineMap.of(k, frames, resolution, spatial, temporal))
