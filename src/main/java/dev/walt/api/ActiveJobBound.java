@@ -31,6 +31,16 @@ record ActiveJobBound(int counted, long createdBefore) {
 
   /** Whether a create holding one slot may insert without counting, given the key's limit. */
   boolean leavesRoom(long createdNow, int slots, int max) {
-    return createdNow >= createdBefore && atMost(createdNow, slots) + slots <= max;
+    long since = createdNow - createdBefore;
+    return since >= 0 && since <= room(slots, max);
+  }
+
+  /**
+   * How many rows may have been inserted since the count, at most, for a create holding one slot to
+   * insert without counting: {@code atMost(createdNow, slots) + slots <= max} solved for the rows since;
+   * negative when none may.
+   */
+  long room(int slots, int max) {
+    return (long) max - counted - 2L * slots;
   }
 }

@@ -1,7 +1,7 @@
 package dev.walt.api;
 
+import dev.walt.jobs.CreationSlot;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -33,32 +33,15 @@ class CreationLocks {
   }
 
   /**
-   * Takes one slot of the key: the first free one; if all are taken, waits for a random one. Held until
-   * the current transaction ends. Call inside a transaction, holding no slot of this key yet.
+   * Takes one slot of the key: the first free one; if all are taken, waits for a random one
+   * ({@link CreationSlot}). Held until the current transaction ends. Call inside a transaction, holding
+   * no slot of this key yet.
    *
    * @return how many jobs had been inserted so far (the value of {@code video_jobs_created_seq}), read
-   *     in this statement, so before anything the caller's next statements see
+   *     in this statement once the slot was granted, so before anything the caller's next statements see
    */
   long takeOneSlot(UUID apiKeyId) {
-    String base = "creates:" + apiKeyId;
-    Long created = jdbc.sql("""
-            SELECT (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM video_jobs_created_seq)
-            FROM generate_series(0, :slots - 1) AS s
-            WHERE pg_try_advisory_xact_lock(hashtextextended(CASE WHEN s = 0 THEN :base ELSE :base || ':' || s END, 0))
-            LIMIT 1""")
-        .param("slots", slots)
-        .param("base", base)
-        .query(Long.class)
-        .optional()
-        .orElse(null);
-    if (created != null) {
-      return created;
-    }
-    int s = ThreadLocalRandom.current().nextInt(slots);
-    return jdbc.sql("""
-            SELECT (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM video_jobs_created_seq)
-            FROM (SELECT pg_advisory_xact_lock(hashtextextended(:slot, 0))) AS locked""")
-        .param("slot", s == 0 ? base : base + ":" + s)
+    return CreationSlot.of(apiKeyId, slots).bind(jdbc.sql("SELECT " + CreationSlot.TAKE_ONE))
         .query(Long.class)
         .single();
   }

@@ -39,7 +39,13 @@ class RequestReader {
   record UploadedImage(byte[] bytes, @Nullable String contentType) {}
 
   /** A request read but not yet validated. */
-  record Parsed(CreateVideoRequest fields, @Nullable UploadedImage file, byte[] fingerprint) {}
+  record Parsed(CreateVideoRequest fields, @Nullable UploadedImage file) {
+
+    /** The request's fingerprint, for Idempotency-Key only: computed when asked (a SHA-256 over every field). */
+    byte[] fingerprint() {
+      return RequestReader.fingerprint(fields, file);
+    }
+  }
 
   private final JsonMapper strict = JsonMapper.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -96,7 +102,7 @@ class RequestReader {
     if (!errors.isEmpty()) {
       throw Problems.invalid(errors);
     }
-    return new Parsed(fields, null, fingerprint(fields, null));
+    return new Parsed(fields, null);
   }
 
   Parsed readMultipart(MultipartHttpServletRequest request) {
@@ -145,7 +151,7 @@ class RequestReader {
     if (!errors.isEmpty()) {
       throw Problems.invalid(errors);
     }
-    return new Parsed(fields, file, fingerprint(fields, file));
+    return new Parsed(fields, file);
   }
 
   private static byte[] readBounded(InputStream in, long max) {

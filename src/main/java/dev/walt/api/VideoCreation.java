@@ -1,6 +1,7 @@
 package dev.walt.api;
 
 import dev.walt.auth.Caller;
+import dev.walt.jobs.CreationSlot;
 import dev.walt.jobs.Job;
 import dev.walt.jobs.NewJob;
 import dev.walt.jobs.VideoJobs;
@@ -27,11 +28,13 @@ import org.springframework.web.ErrorResponseException;
  * in one transaction. The active-job limit is checked by the insert itself, under the key's creation
  * slots ({@link CreationLocks}), so parallel creates cannot overshoot it: a key far from its limit
  * holds one slot (up to {@code walt.api.create-slots} of its creates run at once), a key close to it
- * holds all (its creates run one at a time). Without Idempotency-Key a create is three round trips:
- * the slot, the insert (count and insert in one statement) and the commit; after it, the workers' signal.
- * A key far from its limit is not counted on every create: its last count plus the jobs inserted since
- * bounds it ({@link ActiveJobBound}), and it is counted again only when that bound no longer leaves room,
- * so the cost of a create does not grow with the key's queue. (Counted again every second, as before
+ * holds all (its creates run one at a time). A key far from its limit is not counted on every create:
+ * its last count plus the jobs inserted since bounds it ({@link ActiveJobBound}), and it is counted again
+ * only when that bound no longer leaves room, so the cost of a create does not grow with the key's queue.
+ * Such a create, without Idempotency-Key, is one statement outside a transaction: slot, insert and commit in
+ * one round trip (the bound holds whatever that statement's snapshot sees). A create that counts is three:
+ * the slot, the insert (count and insert in one statement, its snapshot taken once the slot was granted)
+ * and the commit. After the commit, the workers' signal. (Counted again every second, as before
  * 2026-12-06, every create in flight at that moment counted the key's whole queue: with 25,000 jobs
  * queued, 8 counts a second read 200 index entries per create on average; found by the API benchmark.)
  */
@@ -79,10 +82,11 @@ class VideoCreation {
 
   Created create(Caller caller, RequestReader.Parsed parsed, @Nullable String idempotencyKey) {
     checkIdempotencyKey(idempotencyKey);
+    byte @Nullable [] fingerprint = idempotencyKey == null ? null : parsed.fingerprint();
     if (idempotencyKey != null) {
       var earlier = idempotency.find(caller.apiKeyId(), idempotencyKey);
       if (earlier.isPresent()) {
-        return replay(caller, earlier.get(), parsed.fingerprint());
+        return replay(caller, earlier.get(), fingerprint);
       }
     }
     RequestValidator.Valid valid = validator.validate(parsed);
@@ -107,11 +111,13 @@ class VideoCreation {
         valid.webhookUrl() != null ? valid.webhookUrl() : caller.defaultWebhookUrl(), valid.metadata());
     boolean written = false;
     try {
-      Created created;
-      try {
-        created = insert(caller, parsed, idempotencyKey, jobId, newJob, false);
-      } catch (NearTheLimit e) {
-        created = insert(caller, parsed, idempotencyKey, jobId, newJob, true);
+      Created created = idempotencyKey == null ? insertUncounted(caller, jobId, newJob) : null;
+      if (created == null) {
+        try {
+          created = insert(caller, fingerprint, idempotencyKey, jobId, newJob, false);
+        } catch (NearTheLimit e) {
+          created = insert(caller, fingerprint, idempotencyKey, jobId, newJob, true);
+        }
       }
       if (created == null) {
         throw inFlight(); // the conflicting record expired between the two statements: let the client retry
@@ -132,6 +138,24 @@ class VideoCreation {
     bounds.put(apiKeyId, bound);
   }
 
+  /**
+   * A create without Idempotency-Key of a key whose last count still leaves room: slot, insert and commit
+   * in one statement and round trip, outside a transaction ({@link VideoJobs#createInOneSlot}). Null when
+   * there is no such count, or when the rows inserted since it left no room by the time the slot was
+   * granted: then nothing was written, and the create counts in a transaction of its own.
+   */
+  private @Nullable Created insertUncounted(Caller caller, UUID jobId, NewJob newJob) {
+    int max = caller.maxActiveJobs();
+    int slots = settings.createSlots();
+    ActiveJobBound bound = bounds.get(caller.apiKeyId());
+    if (max <= slots || bound == null || bound.room(slots, max) < 0) {
+      return null;
+    }
+    VideoJobs.Admission admission = jobs.createInOneSlot(jobId, newJob, CreationSlot.of(caller.apiKeyId(), slots),
+        bound.createdBefore(), bound.room(slots, max));
+    return admission.job().map(job -> new Created(job, false, admission.queuePosition())).orElse(null);
+  }
+
   /** The key's active jobs leave too little room for a create holding one slot: roll back, retry with all. */
   private static final class NearTheLimit extends RuntimeException {
     NearTheLimit() {
@@ -143,18 +167,18 @@ class VideoCreation {
    * The transaction of a create: the idempotency record, the creation slot(s), and the insert, which
    * counts the key's active jobs itself. Null when a conflicting idempotency record expired meanwhile.
    */
-  private @Nullable Created insert(Caller caller, RequestReader.Parsed parsed, @Nullable String idempotencyKey, UUID jobId,
-      NewJob newJob, boolean allSlots) {
+  private @Nullable Created insert(Caller caller, byte @Nullable [] fingerprint, @Nullable String idempotencyKey,
+      UUID jobId, NewJob newJob, boolean allSlots) {
     int max = caller.maxActiveJobs();
     int slots = settings.createSlots();
     return transactions.execute(tx -> {
-      if (idempotencyKey != null) {
+      if (idempotencyKey != null && fingerprint != null) {
         if (!idempotency.tryLock(caller.apiKeyId(), idempotencyKey)) {
           throw inFlight();
         }
-        if (!idempotency.claim(caller.apiKeyId(), idempotencyKey, parsed.fingerprint(), settings.idempotencyTtl())) {
+        if (!idempotency.claim(caller.apiKeyId(), idempotencyKey, fingerprint, settings.idempotencyTtl())) {
           var stored = idempotency.find(caller.apiKeyId(), idempotencyKey);
-          return stored.isPresent() ? replay(caller, stored.get(), parsed.fingerprint()) : null;
+          return stored.isPresent() ? replay(caller, stored.get(), fingerprint) : null;
         }
       }
       // one slot: up to `slots` creates of this key are counted but not committed, so leave room for

@@ -45,6 +45,12 @@ public class JdbcVideoJobs implements VideoJobs {
   }
 
   @Override
+  public Admission createInOneSlot(UUID jobId, NewJob request, CreationSlot slot, long createdBefore, long room) {
+    return jobs.insertInOneSlot(jobId, request, settings.maxAttempts(), slot, createdBefore, room,
+        settings.queuePositionLimit());
+  }
+
+  @Override
   public Optional<Job> find(UUID tenantId, UUID jobId) {
     return jobs.find(tenantId, jobId);
   }

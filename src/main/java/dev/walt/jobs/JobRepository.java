@@ -16,6 +16,7 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -42,7 +43,8 @@ class JobRepository {
   static final String CHANNEL = "walt_jobs";
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+  /** Reads a job's metadata; made once (a reader keeps its type and deserializer, readValue looks them up per call). */
+  private static final ObjectReader METADATA = JSON.readerFor(new TypeReference<Map<String, String>>() {});
 
   /**
    * The key bound when no horizon is known: behind every job (the highest priority, the year 9999) and
@@ -73,21 +75,44 @@ class JobRepository {
               WHERE api_key_id = CAST(:key AS uuid) AND status IN ('queued', 'in_progress')
               LIMIT {countLimit}) AS counted),
       created AS (
-          INSERT INTO video_jobs (id, tenant_id, api_key_id, prompt, negative_prompt, frames, width, height,
-                                  fps, seed, steps, guidance_scale, input_image_key, webhook_url, metadata,
-                                  max_attempts)
-          SELECT CAST(:id AS uuid), CAST(:tenant AS uuid), CAST(:key AS uuid), CAST(:prompt AS text),
-                 CAST(:negative AS text), CAST(:frames AS integer), CAST(:width AS integer),
-                 CAST(:height AS integer), CAST(:fps AS integer), CAST(:seed AS bigint),
-                 CAST(:steps AS integer), CAST(:guidance AS real), CAST(:image AS text),
-                 CAST(:webhook AS text), CAST(:metadata AS jsonb), CAST(:maxAttempts AS integer)
+          %s
           FROM active WHERE active.n < :activeBelow
           RETURNING *)
       SELECT active.n AS active_jobs,
              %s AS queue_position,
              created.*
       FROM active LEFT JOIN created ON true
-      """.formatted(positionOf("created")));
+      """.formatted(insertedRow(), positionOf("created")));
+
+  /**
+   * The statement of {@link #insertInOneSlot}: takes a creation slot ({@link CreationSlot#TAKE_ONE}),
+   * and inserts only while the rows inserted since {@code :createdBefore} are at most {@code :room}.
+   */
+  static final LimitedStatement INSERT_IN_SLOT_STATEMENT = new LimitedStatement("""
+      WITH slot AS (
+          SELECT %s AS created_now),
+      created AS (
+          %s
+          FROM slot WHERE slot.created_now - CAST(:createdBefore AS bigint) BETWEEN 0 AND CAST(:room AS bigint)
+          RETURNING *)
+      SELECT 0 AS active_jobs,
+             %s AS queue_position,
+             created.*
+      FROM slot LEFT JOIN created ON true
+      """.formatted(CreationSlot.TAKE_ONE, insertedRow(), positionOf("created")));
+
+  /** The columns and values of an inserted job, without its FROM: the part both inserts share. */
+  private static String insertedRow() {
+    return """
+        INSERT INTO video_jobs (id, tenant_id, api_key_id, prompt, negative_prompt, frames, width, height,
+                                fps, seed, steps, guidance_scale, input_image_key, webhook_url, metadata,
+                                max_attempts)
+        SELECT CAST(:id AS uuid), CAST(:tenant AS uuid), CAST(:key AS uuid), CAST(:prompt AS text),
+               CAST(:negative AS text), CAST(:frames AS integer), CAST(:width AS integer),
+               CAST(:height AS integer), CAST(:fps AS integer), CAST(:seed AS bigint),
+               CAST(:steps AS integer), CAST(:guidance AS real), CAST(:image AS text),
+               CAST(:webhook AS text), CAST(:metadata AS jsonb), CAST(:maxAttempts AS integer)""";
+  }
 
   static final LimitedStatement FIND_WITH_POSITION_STATEMENT = new LimitedStatement("""
       SELECT v.*, %s AS queue_position
@@ -226,7 +251,27 @@ class JobRepository {
    */
   VideoJobs.Admission insertIfFewerActive(
       UUID id, NewJob job, int maxAttempts, int activeBelow, int countUpTo, int positionLimit) {
-    VideoJobs.Admission admission = positioned(INSERT_STATEMENT, positionLimit, countUpTo)
+    return inserted(withJob(positioned(INSERT_STATEMENT, positionLimit, countUpTo), id, job, maxAttempts)
+        .param("activeBelow", activeBelow));
+  }
+
+  /**
+   * Inserts a queued job in one statement that first takes a creation slot of its API key ({@code slot}),
+   * then reads {@code video_jobs_created_seq}, and inserts only while the rows inserted since
+   * {@code createdBefore} are at most {@code room}; no count of the key's jobs. Outside a transaction the
+   * statement is its own, so lock, insert and commit are one round trip. The slot's lock is granted before
+   * the sequence is read, whatever the statement's snapshot: the bound it checks does not rest on what
+   * the snapshot sees ({@code dev.walt.api.ActiveJobBound}). Idle workers are woken after the commit.
+   */
+  VideoJobs.Admission insertInOneSlot(UUID id, NewJob job, int maxAttempts, CreationSlot slot, long createdBefore,
+      long room, int positionLimit) {
+    return inserted(slot.bind(withJob(positioned(INSERT_IN_SLOT_STATEMENT, positionLimit), id, job, maxAttempts))
+        .param("createdBefore", createdBefore)
+        .param("room", room));
+  }
+
+  private static JdbcClient.StatementSpec withJob(JdbcClient.StatementSpec spec, UUID id, NewJob job, int maxAttempts) {
+    return spec
         .param("id", id)
         .param("tenant", job.tenantId())
         .param("key", job.apiKeyId())
@@ -242,8 +287,12 @@ class JobRepository {
         .param("image", job.inputImageKey())
         .param("webhook", job.webhookUrl())
         .param("metadata", JSON.writeValueAsString(job.metadata()))
-        .param("maxAttempts", maxAttempts)
-        .param("activeBelow", activeBelow)
+        .param("maxAttempts", maxAttempts);
+  }
+
+  /** Runs an insert statement; wakes idle workers (after the commit) when it inserted. */
+  private VideoJobs.Admission inserted(JdbcClient.StatementSpec insert) {
+    VideoJobs.Admission admission = insert
         .query((rs, n) -> new VideoJobs.Admission(
             rs.getObject("id") == null ? Optional.empty() : Optional.of(job(rs, n)), rs.getInt("active_jobs"),
             rs.getLong("queue_position")))
@@ -790,7 +839,7 @@ class JobRepository {
         rs.getFloat("guidance_scale"),
         rs.getString("input_image_key"),
         rs.getString("webhook_url"),
-        JSON.readValue(rs.getString("metadata"), STRING_MAP),
+        METADATA.readValue(rs.getString("metadata")),
         rs.getInt("attempt"),
         rs.getInt("max_attempts"),
         rs.getBoolean("cancel_requested"),

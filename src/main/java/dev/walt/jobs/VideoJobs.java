@@ -34,6 +34,18 @@ public interface VideoJobs {
    */
   Admission createIfFewerActive(UUID jobId, NewJob request, int activeBelow, int countUpTo);
 
+  /**
+   * Inserts a queued job and wakes idle workers, in one statement that first takes a creation slot of the
+   * job's API key ({@code slot}) and then reads how many jobs have been inserted so far
+   * ({@code video_jobs_created_seq}), and inserts only if at most {@code room} were inserted since
+   * {@code createdBefore} (the bound of {@code dev.walt.api.ActiveJobBound}); it does not count the key's
+   * jobs. Called outside a transaction, the statement is its own transaction: slot, insert and commit in
+   * one round trip.
+   *
+   * @return the new job and its queue position; no job (and -1) when the bound left no room
+   */
+  Admission createInOneSlot(UUID jobId, NewJob request, CreationSlot slot, long createdBefore, long room);
+
   Optional<Job> find(UUID tenantId, UUID jobId);
 
   /** A job and its {@link #queuePosition} (-1 when not queued). */

@@ -1,5 +1,6 @@
 package dev.walt.api;
 
+import dev.walt.jobs.CreationSlot;
 import dev.walt.jobs.Job;
 import dev.walt.jobs.JobStatus;
 import dev.walt.jobs.NewJob;
@@ -13,6 +14,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
@@ -22,6 +24,9 @@ class InMemoryVideoJobs implements VideoJobs {
   private final Map<UUID, Job> jobs = new ConcurrentHashMap<>();
   /** Per API key, the creates that counted its active jobs (a countUpTo above 0). */
   private final Map<UUID, Integer> counts = new ConcurrentHashMap<>();
+  /** Per creation-slot base, the creates through {@link #createInOneSlot}. */
+  private final Map<String, Integer> oneSlotCreates = new ConcurrentHashMap<>();
+  private volatile LongSupplier createdSequence = () -> jobs.size();
   private final AtomicLong clock = new AtomicLong(1_800_000_000_000L);
 
   @Override
@@ -45,6 +50,22 @@ class InMemoryVideoJobs implements VideoJobs {
     }
     Job job = create(jobId, request);
     return new Admission(Optional.of(job), active, queuePosition(job));
+  }
+
+  /**
+   * Like the real one: inserts while the "sequence" ({@link #createdSequence}) stands at most {@code room}
+   * above {@code createdBefore}; no count.
+   */
+  @Override
+  public synchronized Admission createInOneSlot(UUID jobId, NewJob request, CreationSlot slot, long createdBefore,
+      long room) {
+    oneSlotCreates.merge(slot.base(), 1, Integer::sum);
+    long since = createdSequence.getAsLong() - createdBefore;
+    if (since < 0 || since > room) {
+      return new Admission(Optional.empty(), 0, -1);
+    }
+    Job job = create(jobId, request);
+    return new Admission(Optional.of(job), 0, queuePosition(job));
   }
 
   @Override
@@ -108,6 +129,18 @@ class InMemoryVideoJobs implements VideoJobs {
   void clear() {
     jobs.clear();
     counts.clear();
+    oneSlotCreates.clear();
+    createdSequence = () -> jobs.size();
+  }
+
+  /** What {@link #createInOneSlot} reads as the jobs inserted so far, from now on (default: this store's size). */
+  void createdSequence(LongSupplier sequence) {
+    createdSequence = sequence;
+  }
+
+  /** The creates of a key that took the one-statement path. */
+  int oneSlotCreates(UUID apiKeyId) {
+    return oneSlotCreates.getOrDefault("creates:" + apiKeyId, 0);
   }
 
   int countedCreates(UUID apiKeyId) {

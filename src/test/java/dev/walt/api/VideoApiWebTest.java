@@ -19,6 +19,7 @@ import dev.walt.auth.ApiKeys;
 import dev.walt.auth.Caller;
 import dev.walt.auth.RateLimiter;
 import dev.walt.jobs.Job;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -339,8 +340,11 @@ class VideoApiWebTest {
     UUID keyId = UUID.randomUUID();
     String key = "walt_sk_" + "b".repeat(43);
     when(apiKeys.authenticate(key)).thenReturn(Optional.of(new Caller(TENANT, keyId, 600, 100_000, null)));
-    // the creation sequence as each create's slot reads it: a few rows inserted between creates
-    when(locks.takeOneSlot(keyId)).thenReturn(1_000L, 1_003L, 1_010L, 1_011L);
+    // the creation sequence as each create's slot reads it: a few rows inserted between creates (the first
+    // create counts, in a transaction with its slot; the others take theirs in their one statement)
+    when(locks.takeOneSlot(keyId)).thenReturn(1_000L);
+    java.util.Iterator<Long> sequence = List.of(1_003L, 1_010L, 1_011L).iterator();
+    jobs.createdSequence(sequence::next);
     for (int i = 0; i < 4; i++) {
       if (i == 2) {
         Thread.sleep(1_100); // the bound used to expire after a second, and every create in flight counted
@@ -350,6 +354,25 @@ class VideoApiWebTest {
           .andExpect(status().isAccepted());
     }
     assertThat(jobs.countedCreates(keyId)).as("creates that counted the key's active jobs").isEqualTo(1);
+    assertThat(jobs.oneSlotCreates(keyId)).as("creates in one statement, outside a transaction").isEqualTo(3);
+  }
+
+  @Test
+  void aOneStatementCreateThatFindsTooManyRowsInsertedSinceTheCountCountsInstead() throws Exception {
+    UUID keyId = UUID.randomUUID();
+    String key = "walt_sk_" + "c".repeat(43);
+    when(apiKeys.authenticate(key)).thenReturn(Optional.of(new Caller(TENANT, keyId, 600, 100_000, null)));
+    when(locks.takeOneSlot(keyId)).thenReturn(1_000L, 201_000L);
+    // 200,000 rows inserted (by all keys) since the first create's count: more than the 100,000 allowed
+    jobs.createdSequence(() -> 201_000L);
+    for (int i = 0; i < 2; i++) {
+      mvc.perform(post("/v1/videos").header("Authorization", "Bearer " + key)
+              .contentType(MediaType.APPLICATION_JSON).content("{\"prompt\": \"room " + i + "\"}"))
+          .andExpect(status().isAccepted());
+    }
+    assertThat(jobs.oneSlotCreates(keyId)).as("the second create tried one statement first").isEqualTo(1);
+    assertThat(jobs.countedCreates(keyId)).as("and then counted, as the first did").isEqualTo(2);
+    assertThat(jobs.size()).isEqualTo(2);
   }
 
   @Test

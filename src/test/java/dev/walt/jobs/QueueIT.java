@@ -119,17 +119,18 @@ class QueueIT {
         positionParams(one.sql(JobRepository.FIND_WITH_POSITION_STATEMENT.sql(7)))
             .param("id", head.id()).param("tenant", tenant.tenantId()).query().listOfRows();
         NewJob job = tenant.job("planned once " + i);
-        positionParams(one.sql(JobRepository.INSERT_STATEMENT.sql(7, i % 2 == 0 ? 0 : 20)))
-            .param("id", UUID.randomUUID()).param("tenant", job.tenantId()).param("key", job.apiKeyId())
-            .param("prompt", job.prompt()).param("negative", null).param("frames", 17).param("width", 128)
-            .param("height", 128).param("fps", 8).param("seed", 1L).param("steps", 1).param("guidance", 4.0f)
-            .param("image", null).param("webhook", null).param("metadata", "{}").param("maxAttempts", 3)
+        jobParams(positionParams(one.sql(JobRepository.INSERT_STATEMENT.sql(7, i % 2 == 0 ? 0 : 20))), job)
             .param("activeBelow", Integer.MAX_VALUE)
             .query().listOfRows();
+        CreationSlot.of(job.apiKeyId(), 16).bind(jobParams(positionParams(one.sql(JobRepository.INSERT_IN_SLOT_STATEMENT.sql(7))),
+                tenant.job("planned once in a slot " + i)))
+            .param("createdBefore", 0L).param("room", Long.MAX_VALUE)
+            .query().listOfRows();
       }
-      // (the pooled connection holds the statements of earlier tests too: a position limit of 7 marks these three)
+      // (the pooled connection holds the statements of earlier tests too: a position limit of 7 marks these four)
       var plans = one.sql("""
-              SELECT CASE WHEN statement LIKE '%LIMIT 0) AS counted%' THEN 'insert, not counting'
+              SELECT CASE WHEN statement LIKE '%pg_try_advisory_xact_lock%' THEN 'insert in a slot'
+                          WHEN statement LIKE '%LIMIT 0) AS counted%' THEN 'insert, not counting'
                           WHEN statement LIKE '%LIMIT 20) AS counted%' THEN 'insert, counting up to 20'
                           ELSE 'read' END AS which,
                      generic_plans, custom_plans
@@ -138,13 +139,20 @@ class QueueIT {
               ORDER BY which""")
           .query().listOfRows();
       assertThat(plans).as("server-prepared statements: %s", plans).extracting(r -> r.get("which"))
-          .containsExactly("insert, counting up to 20", "insert, not counting", "read");
+          .containsExactly("insert in a slot", "insert, counting up to 20", "insert, not counting", "read");
       for (var row : plans) {
         // of 20 (or 40) executions, 4 before pgjdbc prepares, then 5 custom plans before the cache may go generic
         assertThat((Long) row.get("generic_plans")).as("%s", row).isGreaterThanOrEqualTo(10);
         assertThat((Long) row.get("custom_plans")).as("%s", row).isLessThanOrEqualTo(5);
       }
     }
+  }
+
+  private static JdbcClient.StatementSpec jobParams(JdbcClient.StatementSpec statement, NewJob job) {
+    return statement.param("id", UUID.randomUUID()).param("tenant", job.tenantId()).param("key", job.apiKeyId())
+        .param("prompt", job.prompt()).param("negative", null).param("frames", 17).param("width", 128)
+        .param("height", 128).param("fps", 8).param("seed", 1L).param("steps", 1).param("guidance", 4.0f)
+        .param("image", null).param("webhook", null).param("metadata", "{}").param("maxAttempts", 3);
   }
 
   private static JdbcClient.StatementSpec positionParams(JdbcClient.StatementSpec statement) {
