@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * a minute).
  *
  * <p>Run: {@code ./mvnw -o -q -Pbench test-compile exec:java -Dbench.main=dev.walt.bench.ApiBench}
- * (options: {@code -Dbench.clients=32}, {@code -Dbench.seconds=20}, {@code -Dbench.warmup=30} (the
+ * (options: {@code -Dbench.clients=32}, {@code -Dbench.seconds=20}, {@code -Dbench.warmup=60} (the
  * warm-up before each measured request, seconds), {@code -Dbench.url=http://127.0.0.1:18080} with
  * {@code -Dbench.key=...} to load a server that is already running instead of starting one (and
  * {@code -Dbench.serverPid=N} for its CPU column), {@code -Dbench.serverClasspath=...} to start the server from
@@ -49,7 +49,7 @@ public final class ApiBench {
   public static void main(String[] args) throws Exception {
     int clients = Integer.getInteger("bench.clients", 32);
     int seconds = Integer.getInteger("bench.seconds", 20);
-    int warmup = Integer.getInteger("bench.warmup", 30);
+    int warmup = Integer.getInteger("bench.warmup", 60);
     String base = System.getProperty("bench.url");
     String key = System.getProperty("bench.key");
     Process server = null;
@@ -105,7 +105,8 @@ public final class ApiBench {
       Measured measured = new Measured(cpu, accounting);
       if (wrk) {
         // every measured request gets its own warm-up with the same load: the server's JIT compiles the
-        // paths that request takes while the two cores are saturated, which takes tens of seconds
+        // paths that request takes while the two cores are saturated, which takes tens of seconds (after 20 s
+        // the compiler threads still took 12-20 % of the server's CPU: hence 60 s by default)
         Path script = Wrk.createScript(key);
         Wrk.run("warm-up POST", clients, warmup, target, script);
         measured.wrk("POST /v1/videos", clients, seconds, target, script);
