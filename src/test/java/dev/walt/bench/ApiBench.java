@@ -37,6 +37,7 @@ import java.util.regex.Pattern;
  * {@code -Dbench.serverPid=N} for its CPU column), {@code -Dbench.serverClasspath=...} to start the server from
  * another build, {@code -Dbench.serverJvmArgs="..."} for the server's JVM, e.g. a JFR recording,
  * {@code -Dbench.port=18080} and {@code -Dbench.dbName=walt_bench_api} to run two at once,
+ * {@code -Dbench.createClients=8,16,32,64} to measure creates at several client counts (wrk only),
  * {@code -Dbench.loader=wrk} to measure with wrk (Debian's package; C, event loop, 2 threads) instead of
  * this JVM's clients, which cost the shared cores more than the server does).
  */
@@ -109,7 +110,10 @@ public final class ApiBench {
         // the compiler threads still took 12-20 % of the server's CPU: hence 60 s by default)
         Path script = Wrk.createScript(key);
         Wrk.run("warm-up POST", clients, warmup, target, script);
-        measured.wrk("POST /v1/videos", clients, seconds, target, script);
+        // creates at each of -Dbench.createClients (default: the clients), the server warm from the first
+        for (int n : createClients(clients)) {
+          measured.wrk("POST /v1/videos", n, seconds, target, script);
+        }
       } else {
         measured.java(new Phase("POST /v1/videos", clients, seconds, create));
       }
@@ -145,6 +149,15 @@ public final class ApiBench {
         }
       }
     }
+  }
+
+  /** The client counts of the create phase: {@code -Dbench.createClients=8,16,32,64}, else just {@code clients}. */
+  static int[] createClients(int clients) {
+    String list = System.getProperty("bench.createClients", "").strip();
+    if (list.isEmpty()) {
+      return new int[] {clients};
+    }
+    return java.util.Arrays.stream(list.split(",")).map(String::strip).mapToInt(Integer::parseInt).toArray();
   }
 
   /** Runs a measured phase and prints its row, with the CPU each part used per request when it can. */
