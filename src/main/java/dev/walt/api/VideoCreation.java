@@ -148,11 +148,12 @@ class VideoCreation {
     int max = caller.maxActiveJobs();
     int slots = settings.createSlots();
     ActiveJobBound bound = bounds.get(caller.apiKeyId());
-    if (max <= slots || bound == null || bound.room(slots, max) < 0) {
+    long room = bound == null ? -1 : bound.room(slots, max);
+    if (max <= slots || bound == null || room < 0) {
       return null;
     }
     VideoJobs.Admission admission = jobs.createInOneSlot(jobId, newJob, CreationSlot.of(caller.apiKeyId(), slots),
-        bound.createdBefore(), bound.room(slots, max));
+        bound.createdBefore(), room);
     return admission.job().map(job -> new Created(job, false, admission.queuePosition())).orElse(null);
   }
 

@@ -23,16 +23,20 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 public record CreationSlot(String base, int slots, int waitFor) {
 
+  /** How many jobs have been inserted so far: each arm of {@link #TAKE_ONE} reads it after its own lock. */
+  private static final String INSERTED_SO_FAR =
+      "(SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM video_jobs_created_seq)";
+
   /** Parameters {@code :slotBase}, {@code :slots} and {@code :waitSlot} ({@link #bind}). */
   public static final String TAKE_ONE = """
       COALESCE(
-          (SELECT (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM video_jobs_created_seq)
+          (SELECT %1$s
            FROM generate_series(0, CAST(:slots AS integer) - 1) AS s
            WHERE pg_try_advisory_xact_lock(hashtextextended(
                CASE WHEN s = 0 THEN CAST(:slotBase AS text) ELSE :slotBase || ':' || s END, 0))
            LIMIT 1),
-          (SELECT (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM video_jobs_created_seq)
-           FROM (SELECT pg_advisory_xact_lock(hashtextextended(CAST(:waitSlot AS text), 0))) AS locked))""";
+          (SELECT %1$s
+           FROM (SELECT pg_advisory_xact_lock(hashtextextended(CAST(:waitSlot AS text), 0))) AS locked))      """.formatted(INSERTED_SO_FAR);
 
   /** A slot of the key's {@code slots}: the first free one, else a wait for one chosen at random. */
   public static CreationSlot of(UUID apiKeyId, int slots) {
