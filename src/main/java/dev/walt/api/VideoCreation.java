@@ -100,7 +100,7 @@ class VideoCreation {
       image = images.inspect(images.fetch(remote.url()));
     }
 
-    UUID jobId = RandomIds.uuid();
+    UUID jobId = RandomIds.timeOrderedUuid(); // inserted at the primary key's right edge
     String imageKey = null;
     if (image != null) {
       imageKey = "inputs/" + jobId + "/image";

@@ -38,6 +38,8 @@ import java.util.regex.Pattern;
  * another build, {@code -Dbench.serverJvmArgs="..."} for the server's JVM, e.g. a JFR recording,
  * {@code -Dbench.port=18080} and {@code -Dbench.dbName=walt_bench_api} to run two at once,
  * {@code -Dbench.createClients=8,16,32,64} to measure creates at several client counts (wrk only),
+ * {@code -Dbench.reads=false} to measure creates only, {@code -Dbench.probe=true} to write a timeline of
+ * one extra create every 20 ms beside each create phase ({@code target/bench-probe-create-N.csv}, {@link Probe}),
  * {@code -Dbench.loader=wrk} to measure with wrk (Debian's package; C, event loop, 2 threads) instead of
  * this JVM's clients, which cost the shared cores more than the server does).
  */
@@ -54,6 +56,7 @@ public final class ApiBench {
     String base = System.getProperty("bench.url");
     String key = System.getProperty("bench.key");
     Process server = null;
+    Autovacuum vacuum = null;
     try {
       if (base == null) {
         int port = Integer.getInteger("bench.port", 18080);
@@ -61,6 +64,7 @@ public final class ApiBench {
         Files.delete(keyFile);
         server = startServer(port, keyFile);
         key = awaitKey(server, keyFile);
+        vacuum = Autovacuum.startIfOff(BenchSupport.server() + System.getProperty("bench.dbName", "walt_bench_api"));
         base = "http://127.0.0.1:" + port;
       }
       if (key == null) {
@@ -95,15 +99,18 @@ public final class ApiBench {
       };
       CpuAccount cpu = new CpuAccount(server != null ? server.pid() : Long.getLong("bench.serverPid", -1L));
       boolean accounting = CpuAccount.available();
-      System.out.println("| request | clients | requests/s | p50 ms | p99 ms | max ms | statuses |"
-          + (accounting ? " " + CpuAccount.header() + " |" : ""));
-      System.out.println("|---|---:|---:|---:|---:|---:|---|" + (accounting ? CpuAccount.alignment() : ""));
+      // wrk rows: p50/p99/max of the requests as the script timed them; wrk's own p99 (corrected for
+      // coordinated omission, see Wrk) beside them
+      System.out.println("| request | clients | requests/s | p50 ms | p99 ms | max ms | wrk's p99 ms | statuses |"
+          + (accounting ? " " + CpuAccount.header() + " |" : "") + " " + WalAccount.header() + " |");
+      System.out.println("|---|---:|---:|---:|---:|---:|---:|---|" + (accounting ? CpuAccount.alignment() : "")
+          + "---:|---:|---:|");
       boolean wrk = "wrk".equals(System.getProperty("bench.loader", "java"));
       Phase.Result warm = new Phase("warm-up POST", clients, warmup, create).run();
       if (ids.isEmpty()) {
         throw new IllegalStateException("no create was accepted (statuses " + warm.statuses() + "); see the server log");
       }
-      Measured measured = new Measured(cpu, accounting);
+      Measured measured = new Measured(cpu, accounting, new WalAccount(BenchSupport.server() + "postgres"));
       if (wrk) {
         // every measured request gets its own warm-up with the same load: the server's JIT compiles the
         // paths that request takes while the two cores are saturated, which takes tens of seconds (after 20 s
@@ -111,11 +118,19 @@ public final class ApiBench {
         Path script = Wrk.createScript(key);
         Wrk.run("warm-up POST", clients, warmup, target, script);
         // creates at each of -Dbench.createClients (default: the clients), the server warm from the first
+        int phase = 0;
         for (int n : createClients(clients)) {
-          measured.wrk("POST /v1/videos", n, seconds, target, script);
+          phase++;
+          try (Probe probe = probe("target/bench-probe-create-" + phase + ".csv", create)) {
+            measured.wrk("POST /v1/videos", n, seconds, target, script);
+          }
         }
       } else {
         measured.java(new Phase("POST /v1/videos", clients, seconds, create));
+      }
+      if (!Boolean.parseBoolean(System.getProperty("bench.reads", "true"))) {
+        System.out.println("# done " + BenchSupport.machine());
+        return;
       }
       if (server != null) {
         // the planner statistics a running database has: autovacuum analyzes a table once a tenth of it
@@ -142,6 +157,9 @@ public final class ApiBench {
       }
       System.out.println("# done " + BenchSupport.machine());
     } finally {
+      if (vacuum != null) {
+        vacuum.close();
+      }
       if (server != null) {
         server.getOutputStream().close();
         if (!server.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -149,6 +167,11 @@ public final class ApiBench {
         }
       }
     }
+  }
+
+  /** A {@link Probe} writing to {@code csv} when {@code -Dbench.probe=true}, else null (nothing to close). */
+  private static Probe probe(String csv, Phase.Call call) throws IOException {
+    return Boolean.getBoolean("bench.probe") ? new Probe(Path.of(csv), 20, call) : null;
   }
 
   /** The client counts of the create phase: {@code -Dbench.createClients=8,16,32,64}, else just {@code clients}. */
@@ -161,18 +184,26 @@ public final class ApiBench {
   }
 
   /** Runs a measured phase and prints its row, with the CPU each part used per request when it can. */
-  private record Measured(CpuAccount cpu, boolean accounting) {
+  private record Measured(CpuAccount cpu, boolean accounting, WalAccount wal) {
 
     void wrk(String name, int connections, int seconds, String base, Path script) throws Exception {
       CpuAccount.Snapshot before = cpu.snapshot();
+      WalAccount.Snapshot walBefore = wal.snapshot();
       Wrk.Result r = Wrk.run(name, connections, seconds, base, script);
-      System.out.println(r.row(accounting ? cpu.cells(before, cpu.snapshot(), r.answered()) : ""));
+      System.out.println(r.row(cells(before, walBefore, r.answered())));
     }
 
     void java(Phase phase) throws Exception {
       CpuAccount.Snapshot before = cpu.snapshot();
+      WalAccount.Snapshot walBefore = wal.snapshot();
       Phase.Result r = phase.run();
-      System.out.println(r.row(accounting ? cpu.cells(before, cpu.snapshot(), r.latencies().length) : ""));
+      System.out.println(r.row(cells(before, walBefore, r.latencies().length)));
+    }
+
+    /** The CPU cells (where /proc is there) and the WAL cells of a phase that began at the given snapshots. */
+    private String cells(CpuAccount.Snapshot before, WalAccount.Snapshot walBefore, long requests) {
+      String walCells = WalAccount.cells(walBefore, wal.snapshot(), requests);
+      return accounting ? cpu.cells(before, cpu.snapshot(), requests) + " | " + walCells : walCells;
     }
   }
 
@@ -186,7 +217,7 @@ public final class ApiBench {
     record Result(String name, int clients, double rate, long[] latencies, Map<Integer, Integer> statuses) {
       /** The table row, with {@code extra} cells (CPU accounting) at its end when not empty. */
       String row(String extra) {
-        return String.format("| %s | %d | %.0f | %.2f | %.2f | %.2f | %s |", name, clients, rate,
+        return String.format("| %s | %d | %.0f | %.2f | %.2f | %.2f | - | %s |", name, clients, rate,
             BenchSupport.percentile(latencies, 50), BenchSupport.percentile(latencies, 99),
             BenchSupport.percentile(latencies, 100), statuses) + (extra.isEmpty() ? "" : " " + extra + " |");
       }

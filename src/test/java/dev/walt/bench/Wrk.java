@@ -16,33 +16,108 @@ final class Wrk {
   private static final Pattern TOTAL = Pattern.compile("(\\d+) requests in");
   private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
   private static final Pattern ERRORS = Pattern.compile("Socket errors: (.*)");
+  private static final Pattern TIMED =
+      Pattern.compile("timed: (\\d+) responses, p50 ([0-9.]+) ms, p99 ([0-9.]+) ms, max ([0-9.]+) ms");
 
   private Wrk() {}
 
-  /** Lua for wrk: POST /v1/videos with a distinct prompt per request. */
+  /**
+   * Lua that times each request itself, since wrk's own percentiles are not the requests' latencies: after a
+   * run wrk "corrects for coordinated omission", adding for every response slower than twice the mean
+   * interval per connection the latencies that the requests this connection did not send meanwhile would
+   * have had (an estimate for clients that send at a fixed rate whatever the answers). Here each request's
+   * send time is kept under a tag that its response carries, and {@code done} prints the percentiles of
+   * the responses matched to their request ({@code timed: ...}). Scripts define {@code request} (calling
+   * {@code sent(tag)}) and {@code response} (calling {@code answered(tag)}).
+   */
+  private static final String TIMING = """
+      local ffi = require("ffi")
+      ffi.cdef[[
+      typedef struct { long tv_sec; long tv_nsec; } walt_timespec;
+      int clock_gettime(int clk, walt_timespec *ts);
+      ]]
+      local ts = ffi.new("walt_timespec")
+      local function now_ms()
+        ffi.C.clock_gettime(1, ts) -- CLOCK_MONOTONIC
+        return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+      end
+      local threads = {}
+      function setup(thread)
+        thread:set("tid", #threads + 1)
+        table.insert(threads, thread)
+      end
+      local pending = {}
+      timed = {} -- latency in tenths of a millisecond -> responses
+      function sent(tag)
+        local q = pending[tag]
+        if q == nil then q = {}; pending[tag] = q end
+        q[#q + 1] = now_ms()
+      end
+      function answered(tag)
+        local q = tag and pending[tag]
+        if q and #q > 0 then
+          local k = math.floor((now_ms() - table.remove(q, 1)) * 10)
+          timed[k] = (timed[k] or 0) + 1
+          if #q == 0 then pending[tag] = nil end
+        end
+      end
+      function done(summary, latency, requests)
+        local all, keys, total = {}, {}, 0
+        for _, t in ipairs(threads) do
+          for k, c in pairs(t:get("timed")) do
+            if all[k] == nil then table.insert(keys, k); all[k] = 0 end
+            all[k] = all[k] + c
+            total = total + c
+          end
+        end
+        table.sort(keys)
+        local function at(p)
+          local rank, seen = math.max(1, math.ceil(p / 100 * total)), 0
+          for _, k in ipairs(keys) do
+            seen = seen + all[k]
+            if seen >= rank then return k / 10 end
+          end
+          return 0 / 0
+        end
+        io.write(string.format("timed: %d responses, p50 %.1f ms, p99 %.1f ms, max %.1f ms\\n", total, at(50), at(99),
+          total > 0 and keys[#keys] / 10 or 0 / 0))
+      end
+      """;
+
+  /** Lua for wrk: POST /v1/videos with a distinct prompt per request, each timed by its tag in the prompt. */
   static Path createScript(String key) throws IOException {
-    return script("""
+    return script(TIMING + """
         local n = 0
-        request = function()
+        function request()
           n = n + 1
-          local body = '{"prompt":"a red ball bouncing ' .. n .. '-' .. math.random(1, 1000000000)
-            .. '","frames":17,"steps":1,"size":"128x128"}'
-          return wrk.format("POST", "/v1/videos",
+          local tag = tid .. "x" .. n
+          local body = '{"prompt":"a red ball bouncing ' .. tag .. '","frames":17,"steps":1,"size":"128x128"}'
+          local r = wrk.format("POST", "/v1/videos",
             {["Content-Type"] = "application/json", ["Authorization"] = "Bearer %s"}, body)
+          sent(tag)
+          return r
+        end
+        function response(status, headers, body)
+          answered(body:match("bouncing (%%d+x%%d+)"))
         end
         """.formatted(key));
   }
 
-  /** Lua for wrk: GET /v1/videos/{id} over the given ids, picked at random. */
+  /** Lua for wrk: GET /v1/videos/{id} over the given ids, picked at random, each timed by the id it returns. */
   static Path readScript(String key, List<String> ids) throws IOException {
     StringBuilder list = new StringBuilder();
     for (String id : ids.subList(0, Math.min(ids.size(), 2000))) {
       list.append('"').append(id).append("\",");
     }
-    return script("""
+    return script(TIMING + """
         local ids = {%s}
-        request = function()
-          return wrk.format("GET", "/v1/videos/" .. ids[math.random(1, #ids)], {["Authorization"] = "Bearer %s"})
+        function request()
+          local id = ids[math.random(1, #ids)]
+          sent(id)
+          return wrk.format("GET", "/v1/videos/" .. id, {["Authorization"] = "Bearer %s"})
+        end
+        function response(status, headers, body)
+          answered(body:match('"id"%%s*:%%s*"([^"]+)"'))
         end
         """.formatted(list, key));
   }
@@ -63,14 +138,18 @@ final class Wrk {
     return file;
   }
 
-  /** What wrk reported for one phase. */
+  /**
+   * What wrk reported for one phase: the percentiles of the requests as timed by the script when it times
+   * them ({@code timed}, else wrk's own), and wrk's own p99 (corrected for coordinated omission).
+   */
   record Result(String name, int connections, double rate, double p50, double p99, double max, long answered,
-      long not2xx, String socketErrors) {
+      long not2xx, String socketErrors, long timed, double wrkP99) {
 
     /** The table row, with {@code extra} cells (CPU accounting) at its end when not empty. */
     String row(String extra) {
-      return String.format(Locale.ROOT, "| %s (wrk) | %d | %.0f | %.2f | %.2f | %.2f | %d answered, %d not 2xx, socket errors: %s |%s",
-          name, connections, rate, p50, p99, max, answered, not2xx, socketErrors, extra.isEmpty() ? "" : " " + extra + " |");
+      return String.format(Locale.ROOT, "| %s (wrk) | %d | %.0f | %.2f | %.2f | %.2f | %.2f | %d answered%s, %d not 2xx, socket errors: %s |%s",
+          name, connections, rate, p50, p99, max, wrkP99, answered, timed > 0 ? " (" + timed + " timed)" : "", not2xx,
+          socketErrors, extra.isEmpty() ? "" : " " + extra + " |");
     }
   }
 
@@ -83,9 +162,15 @@ final class Wrk {
     if (p.waitFor() != 0) {
       throw new IllegalStateException("wrk failed: " + out);
     }
-    return new Result(name, connections, Double.parseDouble(find(RATE, out, "0")), percentile(out, "50%"),
-        percentile(out, "99%"), max(out), Long.parseLong(find(TOTAL, out, "0")),
-        Long.parseLong(find(NON_2XX, out, "0")), find(ERRORS, out, "none"));
+    double wrkP99 = percentile(out, "99%");
+    Matcher timed = TIMED.matcher(out);
+    boolean byScript = timed.find() && Long.parseLong(timed.group(1)) > 0;
+    return new Result(name, connections, Double.parseDouble(find(RATE, out, "0")),
+        byScript ? Double.parseDouble(timed.group(2)) : percentile(out, "50%"),
+        byScript ? Double.parseDouble(timed.group(3)) : wrkP99,
+        byScript ? Double.parseDouble(timed.group(4)) : max(out), Long.parseLong(find(TOTAL, out, "0")),
+        Long.parseLong(find(NON_2XX, out, "0")), find(ERRORS, out, "none"),
+        byScript ? Long.parseLong(timed.group(1)) : 0, wrkP99);
   }
 
   private static String find(Pattern p, String text, String otherwise) {
