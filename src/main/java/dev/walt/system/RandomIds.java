@@ -29,7 +29,7 @@ public final class RandomIds {
    * in an earlier millisecond, so a B-tree on them takes each new id at its right edge instead of at a
    * random leaf: under a steady stream of inserts a random (version 4) primary key dirties a different
    * index page per insert, and after every checkpoint each page's first change writes the whole page to
-   * the WAL (measured in the API benchmark: see docs/benchmarks.md). The id reveals when it was made, as
+   * the WAL (measured with pgbench: docs/benchmarks.md, "2026-12-07 morning"). The id reveals when it was made, as
    * the resource's {@code created_at} does anyway; the random bits keep it unguessable.
    */
   public static UUID timeOrderedUuid() {

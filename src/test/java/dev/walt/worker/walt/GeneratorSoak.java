@@ -38,8 +38,9 @@ import javax.management.ObjectName;
  * {@code soak.heap-blocks-up-to} ({@code walt.worker.native-memory.heap-blocks-up-to}, default 1GB),
  * {@code soak.every} (jobs between two reports, default 10), {@code soak.trace} (RSS right after every job,
  * without a GC). glibc's own variables apply too (e.g. {@code MALLOC_MMAP_THRESHOLD_=131072}, {@code
- * MALLOC_ARENA_MAX=2} in the environment). Uses random weights ({@code walt.model.random-init});
- * the model's shapes and so its memory use are the configured model's.
+ * MALLOC_ARENA_MAX=2} in the environment). The model's own weights (the bundled walt-tiny by default); {@code
+ * -Dsoak.random-init=true} uses random ones of the same shapes ({@code walt.model.random-init}, the memory use is
+ * the same), as the {@code small} config, which has no weights, always does.
  */
 public final class GeneratorSoak {
 
@@ -47,19 +48,22 @@ public final class GeneratorSoak {
     int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 50;
     int steps = args.length > 1 ? Integer.parseInt(args[1]) : 2;
     String location = args.length > 2 ? args[2] : ModelSettings.BUNDLED;
-    if (location.equals("small")) {
-      location = SmallModel.folder().toString(); // the tests' small config (64x64, two stages)
+    boolean small = location.equals("small");
+    if (small) {
+      location = SmallModel.folder().toString(); // the tests' small config (64x64, two stages), no weights
     }
+    boolean randomInit = Boolean.parseBoolean(System.getProperty("soak.random-init", String.valueOf(small)));
     int every = Integer.getInteger("soak.every", 10);
     boolean trace = Boolean.getBoolean("soak.trace");
     var nativeMemory = new NativeMemorySettings(Boolean.parseBoolean(System.getProperty("soak.trim", "true")),
         System.getProperty("soak.heap-blocks-up-to") == null
             ? NativeMemorySettings.DEFAULT_HEAP_BLOCKS
             : org.springframework.util.unit.DataSize.parse(System.getProperty("soak.heap-blocks-up-to")));
-    ModelSettings settings = new ModelSettings(location, ModelSettings.DeviceChoice.CPU, true, 42, 1);
+    ModelSettings settings = new ModelSettings(location, ModelSettings.DeviceChoice.CPU, randomInit, 42, 1);
     ModelFolder folder = ModelFolder.open(location);
     var factory = new WaltGeneratorFactory(settings, nativeMemory, folder, DeviceDiscovery.devices(settings.device(), 1));
-    System.out.printf(Locale.ROOT, "settings: %s, glibc malloc %s%n", nativeMemory, NativeMemory.available());
+    System.out.printf(Locale.ROOT, "settings: %s, glibc malloc %s, model %s (%s weights)%n", nativeMemory,
+        NativeMemory.available(), location, randomInit ? "random" : "its own");
     WaltVideoGenerator generator = factory.create(0); // loads, warms up, trims (when on): "ready"
     ModelLimits limits = generator.pipeline().limits();
     VideoEncoder encoder = new VideoEncoder();
