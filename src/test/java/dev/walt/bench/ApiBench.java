@@ -212,6 +212,15 @@ public final class ApiBench {
 
     interface Call {
       int call() throws Exception;
+
+      /** The status of one call, or -1 when it failed without one. */
+      default int status() {
+        try {
+          return call();
+        } catch (Exception e) {
+          return -1;
+        }
+      }
     }
 
     record Result(String name, int clients, double rate, long[] latencies, Map<Integer, Integer> statuses) {
@@ -250,12 +259,7 @@ public final class ApiBench {
           int n = 0;
           while (System.nanoTime() < end && n < samples.length) {
             long t0 = System.nanoTime();
-            int status;
-            try {
-              status = call.call();
-            } catch (Exception e) {
-              status = -1;
-            }
+            int status = call.status();
             samples[n++] = System.nanoTime() - t0;
             statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
           }

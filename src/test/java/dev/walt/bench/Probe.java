@@ -29,12 +29,7 @@ final class Probe implements AutoCloseable {
           long next = System.nanoTime() + intervalMillis * 1_000_000;
           Instant start = Instant.now();
           long t0 = System.nanoTime();
-          int status;
-          try {
-            status = call.call();
-          } catch (Exception e) {
-            status = -1;
-          }
+          int status = call.status();
           out.printf(java.util.Locale.ROOT, "%s,%.2f,%d%n", start, (System.nanoTime() - t0) / 1e6, status);
           long wait = next - System.nanoTime();
           if (wait > 0) {
