@@ -36,7 +36,8 @@ public record CreationSlot(String base, int slots, int waitFor) {
                CASE WHEN s = 0 THEN CAST(:slotBase AS text) ELSE :slotBase || ':' || s END, 0))
            LIMIT 1),
           (SELECT %1$s
-           FROM (SELECT pg_advisory_xact_lock(hashtextextended(CAST(:waitSlot AS text), 0))) AS locked))      """.formatted(INSERTED_SO_FAR);
+           FROM (SELECT pg_advisory_xact_lock(hashtextextended(CAST(:waitSlot AS text), 0))) AS locked))"""
+      .formatted(INSERTED_SO_FAR);
 
   /** A slot of the key's {@code slots}: the first free one, else a wait for one chosen at random. */
   public static CreationSlot of(UUID apiKeyId, int slots) {

@@ -64,7 +64,7 @@ public final class ApiBench {
         Files.delete(keyFile);
         server = startServer(port, keyFile);
         key = awaitKey(server, keyFile);
-        vacuum = Autovacuum.startIfOff(BenchSupport.server() + System.getProperty("bench.dbName", "walt_bench_api"));
+        vacuum = Autovacuum.startIfOff(BenchSupport.server() + dbName());
         base = "http://127.0.0.1:" + port;
       }
       if (key == null) {
@@ -99,8 +99,8 @@ public final class ApiBench {
       };
       CpuAccount cpu = new CpuAccount(server != null ? server.pid() : Long.getLong("bench.serverPid", -1L));
       boolean accounting = CpuAccount.available();
-      // wrk rows: p50/p99/max of the requests as the script timed them; wrk's own p99 (corrected for
-      // coordinated omission, see Wrk) beside them
+      // wrk's create rows: p50/p99/max of the requests as the script timed them (other wrk rows: wrk's own);
+      // wrk's own p99 (corrected for coordinated omission, see Wrk) beside them
       System.out.println("| request | clients | requests/s | p50 ms | p99 ms | max ms | wrk's p99 ms | statuses |"
           + (accounting ? " " + CpuAccount.header() + " |" : "") + " " + WalAccount.header() + " |");
       System.out.println("|---|---:|---:|---:|---:|---:|---:|---|" + (accounting ? CpuAccount.alignment() : "")
@@ -136,7 +136,7 @@ public final class ApiBench {
         // the planner statistics a running database has: autovacuum analyzes a table once a tenth of it
         // changed, but not before its next round (up to a minute), and this database was created a moment ago
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(
-                BenchSupport.server() + System.getProperty("bench.dbName", "walt_bench_api"), BenchSupport.user(),
+                BenchSupport.server() + dbName(), BenchSupport.user(),
                 BenchSupport.password());
             java.sql.Statement st = c.createStatement()) {
           st.execute("ANALYZE video_jobs");
@@ -167,6 +167,11 @@ public final class ApiBench {
         }
       }
     }
+  }
+
+  /** The benchmark server's database: {@code -Dbench.dbName}, made afresh by {@link ApiBenchServer}. */
+  private static String dbName() {
+    return System.getProperty("bench.dbName", "walt_bench_api");
   }
 
   /** A {@link Probe} writing to {@code csv} when {@code -Dbench.probe=true}, else null (nothing to close). */
@@ -297,7 +302,7 @@ public final class ApiBench {
     }
     command.addAll(List.of(
         "-Dbench.port=" + port, "-Dbench.keyFile=" + keyFile,
-        "-Dbench.dbName=" + System.getProperty("bench.dbName", "walt_bench_api"),
+        "-Dbench.dbName=" + dbName(),
         "-Dbench.db=" + BenchSupport.server(), "-Dbench.db.user=" + BenchSupport.user(),
         "-Dbench.db.password=" + BenchSupport.password(),
         "-cp", System.getProperty("bench.serverClasspath", classpath()), ApiBenchServer.class.getName()));

@@ -47,19 +47,17 @@ final class Wrk {
         thread:set("tid", #threads + 1)
         table.insert(threads, thread)
       end
-      local pending = {}
+      local pending = {} -- tag -> send time
       timed = {} -- latency in tenths of a millisecond -> responses
       function sent(tag)
-        local q = pending[tag]
-        if q == nil then q = {}; pending[tag] = q end
-        q[#q + 1] = now_ms()
+        pending[tag] = now_ms()
       end
       function answered(tag)
-        local q = tag and pending[tag]
-        if q and #q > 0 then
-          local k = math.floor((now_ms() - table.remove(q, 1)) * 10)
+        local start = tag and pending[tag]
+        if start then
+          local k = math.floor((now_ms() - start) * 10)
           timed[k] = (timed[k] or 0) + 1
-          if #q == 0 then pending[tag] = nil end
+          pending[tag] = nil
         end
       end
       function done(summary, latency, requests)
