@@ -30,7 +30,7 @@ import java.util.function.IntConsumer;
  * is rarely worded the same way.
  *
  * <p>The pool is clips {@code 0 .. n-1} of the split's video stream (batch 0 of size n of {@link
- * TrainingBatches}). It is saved in the work folder ({@value #FILE}) with a fingerprint of the encoder's
+ * TrainingBatches}). It is saved in the work folder with a fingerprint of the encoder's
  * weights, and read back on resume; a pool of another size, resolution or encoder is encoded again.
  */
 final class LatentPool {
@@ -65,15 +65,16 @@ final class LatentPool {
   }
 
   /**
-   * The pool of {@code size} clips at {@code resolution}: read from {@code work} when it holds one of this
-   * size and encoder, else encoded (reporting each finished clip to {@code progress}) and saved there.
+   * The pool of {@code size} clips at {@code resolution}: read from {@code file} when it holds one of this
+   * size, resolution and encoder, else encoded (reporting each finished clip to {@code progress}) and saved
+   * there. The base stage keeps its pool in {@value #FILE}; a super-resolution stage keeps one per resolution,
+   * clip i of each the same scene.
    */
-  static LatentPool open(Path work, CausalVae vae, NDManager manager, TrainingBatches data, int size, int resolution,
+  static LatentPool open(Path file, CausalVae vae, NDManager manager, TrainingBatches data, int size, int resolution,
       int frames, IntConsumer progress) throws IOException {
     if (size < 1) {
       throw new IllegalArgumentException("the latent pool needs at least one clip, got " + size);
     }
-    Path file = work.resolve(FILE);
     double fingerprint = fingerprint(vae);
     List<Example> examples = data.videoExamples(0, size);
     if (Files.isRegularFile(file)) {
@@ -135,23 +136,31 @@ final class LatentPool {
 
   /** A batch of {@code count} clips drawn at random: latents (B, C, T, H, W) on {@code scope} and captions. */
   Drawn draw(NDManager scope, int count, SplittableRandom random) {
-    int length = latents[0].length;
-    float[] z = new float[count * length];
+    int[] picked = new int[count];
     List<Example> drawn = new ArrayList<>(count);
     List<String> captions = new ArrayList<>(count);
     List<Template> templates = Captions.templates(Split.TRAIN, false);
     for (int b = 0; b < count; b++) {
-      int i = random.nextInt(latents.length);
-      System.arraycopy(latents[i], 0, z, b * length, length);
-      Example example = examples.get(i);
+      picked[b] = random.nextInt(latents.length);
+      Example example = examples.get(picked[b]);
       drawn.add(example);
       captions.add(Captions.caption(example.scene(), templates.get(random.nextInt(templates.size())), random));
     }
-    return new Drawn(scope.create(z, new Shape(count).addAll(clipShape)), drawn, captions);
+    return new Drawn(latents(scope, picked), drawn, captions, picked);
   }
 
-  /** Drawn clips: latents (B, C, T, H, W), their examples and fresh captions, in batch order. */
-  record Drawn(NDArray latents, List<Example> examples, List<String> captions) {}
+  /** The latents (B, C, T, H, W) of clips {@code picked}, in that order, on {@code scope}. */
+  NDArray latents(NDManager scope, int[] picked) {
+    int length = latents[0].length;
+    float[] z = new float[picked.length * length];
+    for (int b = 0; b < picked.length; b++) {
+      System.arraycopy(latents[picked[b]], 0, z, b * length, length);
+    }
+    return scope.create(z, new Shape(picked.length).addAll(clipShape));
+  }
+
+  /** Drawn clips: latents (B, C, T, H, W), their examples, fresh captions and pool indices, in batch order. */
+  record Drawn(NDArray latents, List<Example> examples, List<String> captions, int[] picked) {}
 
   private void write(Path file, int resolution, int frames, double fingerprint) throws IOException {
     Files.createDirectories(file.getParent()); // the trainer has not made the work folder yet on a first start

@@ -10,6 +10,7 @@ import dev.walt.model.transformer.WaltTransformer;
 import dev.walt.model.vae.CausalVae;
 import dev.walt.world.Batch;
 import dev.walt.world.TrainingBatches;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
 
@@ -38,6 +39,8 @@ public final class SuperResolutionObjective implements Objective {
   private final int frames;
   private final double maxAugmentation;
   private double detailWeight;
+  private @Nullable LatentPool highPool;
+  private @Nullable LatentPool lowPool;
   private final NoiseSchedule schedule = NoiseSchedule.walt();
   private final DiffusionLoss diffusion;
   private final NamedParameters parameters;
@@ -88,6 +91,23 @@ public final class SuperResolutionObjective implements Objective {
     return this;
   }
 
+  /**
+   * Draws the clips from pools encoded once ({@code high} at the stage's resolution, {@code low} at its input's,
+   * clip i of each the same scene) instead of encoding two fresh clips per sample at every step: the frozen
+   * encoder's passes cost more than the stage's own forward and backward pass on the CPU.
+   */
+  SuperResolutionObjective withLatentPool(LatentPool high, LatentPool low) {
+    if (high.size() != low.size()) {
+      throw new IllegalArgumentException("the two latent pools differ in size: " + high.size() + " and " + low.size());
+    }
+    if (high.size() < batch) {
+      throw new IllegalArgumentException("the latent pool holds " + high.size() + " clips, fewer than a batch of " + batch);
+    }
+    this.highPool = high;
+    this.lowPool = low;
+    return this;
+  }
+
   @Override
   public NamedParameters parameters() {
     return parameters;
@@ -95,15 +115,25 @@ public final class SuperResolutionObjective implements Objective {
 
   @Override
   public NDArray loss(NDManager scope, long step, SplittableRandom random) {
-    Batch clips = data.videos(step, batch, resolution, frames);
-    NDArray high =
-        DiffusionLoss.encodeFrozen(
-            vae, scope, clips.pixels(),
-            new Shape(batch, 3, frames, resolution, resolution));
-    NDArray low =
-        DiffusionLoss.encodeFrozen(
-            vae, scope, data.videos(step, batch, lowResolution, frames).pixels(),
-            new Shape(batch, 3, frames, lowResolution, lowResolution));
+    NDArray high;
+    NDArray low;
+    List<String> captions;
+    if (highPool != null && lowPool != null) {
+      // the draw takes a generator of its own, split from the step's, so that the noise, timesteps and
+      // augmentation levels below come from the step's generator as they do for freshly encoded clips
+      LatentPool.Drawn drawn = highPool.draw(scope, batch, random.split());
+      high = drawn.latents();
+      low = lowPool.latents(scope, drawn.picked());
+      captions = drawn.captions();
+    } else {
+      Batch clips = data.videos(step, batch, resolution, frames);
+      high = DiffusionLoss.encodeFrozen(vae, scope, clips.pixels(), new Shape(batch, 3, frames, resolution, resolution));
+      low =
+          DiffusionLoss.encodeFrozen(
+              vae, scope, data.videos(step, batch, lowResolution, frames).pixels(),
+              new Shape(batch, 3, frames, lowResolution, lowResolution));
+      captions = clips.captions();
+    }
     float[] levels = new float[batch];
     for (int i = 0; i < batch; i++) {
       // levels are quantised to the schedule's steps, as augment does
@@ -113,7 +143,7 @@ public final class SuperResolutionObjective implements Objective {
     NDArray eps = new GaussianNoise(random.nextLong()).next(scope, low.getShape());
     NDArray augmented = schedule.augment(low, eps, levelArray);
     NDArray[] tokens =
-        text == null ? new NDArray[2] : Captions.encode(text, scope, clips.captions(), textDropout, random, false);
+        text == null ? new NDArray[2] : Captions.encode(text, scope, captions, textDropout, random, false);
     return diffusion.loss(
         model, scope, high,
         new DiffusionLoss.Conditions(tokens[0], tokens[1], null, null, augmented, levelArray, null), random,

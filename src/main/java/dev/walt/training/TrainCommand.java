@@ -57,7 +57,8 @@ import org.jspecify.annotations.Nullable;
  * shapes apart (default 0; {@link BaseObjective#withOutlineWeight}; not with {@code --object-weight}), {@code
  * --latent-pool N} draws the videos from N clips encoded once into the
  * work folder instead of encoding new ones every step ({@link LatentPool}: about twice the videos per
- * second on the CPU; the stills are still new each step).
+ * second on the CPU; the stills are still new each step). A super-resolution stage takes {@code --latent-pool N}
+ * too: N clips encoded once at its resolution and at its input's (two files in the work folder).
  *
  * The model folder ({@code --model-out}, default {@code src/main/resources/models/walt-tiny}) is loaded when
  * it holds a complete model, else initialised from {@code --config} (default {@code walt-tiny}) and {@code
@@ -86,7 +87,7 @@ public final class TrainCommand {
 
   /** Options that only the base stage reads ({@link #refuseBaseOptions}). */
   private static final List<String> BASE_OPTIONS =
-      List.of("images", "frame-conditioning", "high-noise", "motion-captions", "object-weight", "outline-weight", "latent-pool",
+      List.of("images", "frame-conditioning", "high-noise", "motion-captions", "object-weight", "outline-weight",
           "noise-band");
 
   private TrainCommand() {}
@@ -168,6 +169,9 @@ public final class TrainCommand {
       if (stage.equals("vae")) {
         refuseSuperResolutionOptions(o);
         refuseBaseOptions(o);
+        if (o.containsKey("latent-pool")) {
+          throw new IllegalArgumentException("--latent-pool is for a diffusion stage (the autoencoder encodes as it trains)");
+        }
         int crop = Integer.parseInt(o.getOrDefault("crop", "32"));
         int[] resolutions =
             Arrays.stream(o.getOrDefault("resolutions", "32,64,128").split(",")).mapToInt(Integer::parseInt).toArray();
@@ -198,18 +202,27 @@ public final class TrainCommand {
           }
           if (o.containsKey("latent-pool")) {
             base.withLatentPool(
-                latentPool(work, model, data, Integer.parseInt(o.get("latent-pool")), sc.height(), config.frames()));
+                latentPool(work.resolve(LatentPool.FILE), model, data, Integer.parseInt(o.get("latent-pool")), sc.height(),
+                    config.frames()));
           }
           objective = base;
         } else {
           refuseBaseOptions(o);
           int low = config.stages().get(k - 1).height();
           double aug = Double.parseDouble(o.getOrDefault("max-augmentation", "0.25"));
-          objective =
+          SuperResolutionObjective sr =
               new SuperResolutionObjective(stage, model.vae(), model.stages().get(k),
                   sc.transformer().textDim() > 0 ? model.textEncoder() : null, TEXT_DROPOUT, data, batch, sc.height(),
                   low, config.frames(), aug)
                   .withDetailWeight(Double.parseDouble(o.getOrDefault("detail-weight", "0")));
+          if (o.containsKey("latent-pool")) {
+            int size = Integer.parseInt(o.get("latent-pool"));
+            sr.withLatentPool(
+                latentPool(work.resolve("latent-pool-" + sc.height() + ".bin"), model, data, size, sc.height(),
+                    config.frames()),
+                latentPool(work.resolve("latent-pool-" + low + ".bin"), model, data, size, low, config.frames()));
+          }
+          objective = sr;
         }
         if (isIdentity(model.vae().latentStd())) {
           System.err.println("warning: the autoencoder in " + modelDir + " has no latent statistics (train vae first)");
@@ -243,18 +256,18 @@ public final class TrainCommand {
     return 0;
   }
 
-  /** The latent pool of {@code size} clips in {@code work}, encoded there first if needed (with progress lines). */
-  private static LatentPool latentPool(Path work, WaltModel model, TrainingBatches data, int size, int resolution,
+  /** The latent pool of {@code size} clips in {@code file}, encoded there first if needed (with progress lines). */
+  private static LatentPool latentPool(Path file, WaltModel model, TrainingBatches data, int size, int resolution,
       int frames) throws IOException {
     long started = System.nanoTime();
-    LatentPool pool = LatentPool.open(work, model.vae(), model.manager(), data, size, resolution, frames, done -> {
+    LatentPool pool = LatentPool.open(file, model.vae(), model.manager(), data, size, resolution, frames, done -> {
       if (done % 500 == 0 || done == size) {
         double perClip = (System.nanoTime() - started) / 1e9 / done;
         System.out.printf(Locale.ROOT, "latent pool: encoded %,d/%,d clips, ETA %s%n", done, size,
             Progress.duration(perClip * (size - done)));
       }
     });
-    System.out.printf(Locale.ROOT, "latent pool: %,d clips in %s%n", pool.size(), work.resolve(LatentPool.FILE));
+    System.out.printf(Locale.ROOT, "latent pool: %,d clips of %d px in %s%n", pool.size(), resolution, file);
     return pool;
   }
 

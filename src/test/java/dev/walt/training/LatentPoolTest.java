@@ -36,7 +36,7 @@ class LatentPoolTest {
     TrainingBatches data = new TrainingBatches(5, Split.TRAIN);
     try (WaltModel model = WaltModel.randomInit(CONFIG, 4); NDManager scope = model.manager().newSubManager()) {
       AtomicInteger reported = new AtomicInteger();
-      LatentPool pool = LatentPool.open(work, model.vae(), model.manager(), data, 5, resolution, frames, reported::set);
+      LatentPool pool = LatentPool.open(work.resolve(LatentPool.FILE), model.vae(), model.manager(), data, 5, resolution, frames, reported::set);
       assertEquals(5, reported.get());
       assertEquals(5, pool.size());
       assertTrue(Files.size(work.resolve(LatentPool.FILE)) > 5 * pool.clipShape().size() * 4);
@@ -54,7 +54,7 @@ class LatentPoolTest {
 
       // the same pool from the file: nothing encoded, the same numbers
       reported.set(0);
-      LatentPool again = LatentPool.open(work, model.vae(), model.manager(), data, 5, resolution, frames, reported::set);
+      LatentPool again = LatentPool.open(work.resolve(LatentPool.FILE), model.vae(), model.manager(), data, 5, resolution, frames, reported::set);
       assertEquals(0, reported.get());
       SplittableRandom r1 = new SplittableRandom(9);
       SplittableRandom r2 = new SplittableRandom(9);
@@ -76,16 +76,16 @@ class LatentPoolTest {
       }
 
       // another size or another encoder: encoded again
-      LatentPool larger = LatentPool.open(work, model.vae(), model.manager(), data, 6, resolution, frames, reported::set);
+      LatentPool larger = LatentPool.open(work.resolve(LatentPool.FILE), model.vae(), model.manager(), data, 6, resolution, frames, reported::set);
       assertEquals(6, reported.get());
       assertEquals(6, larger.size());
       try (WaltModel other = WaltModel.randomInit(CONFIG, 5)) {
         reported.set(0);
-        LatentPool.open(work, other.vae(), other.manager(), data, 6, resolution, frames, reported::set);
+        LatentPool.open(work.resolve(LatentPool.FILE), other.vae(), other.manager(), data, 6, resolution, frames, reported::set);
         assertEquals(6, reported.get());
       }
       assertThrows(IllegalArgumentException.class,
-          () -> LatentPool.open(work, model.vae(), model.manager(), data, 0, resolution, frames, n -> {}));
+          () -> LatentPool.open(work.resolve(LatentPool.FILE), model.vae(), model.manager(), data, 0, resolution, frames, n -> {}));
     }
   }
 
@@ -93,7 +93,7 @@ class LatentPoolTest {
   void eachDrawCaptionsItsClipsAnewWithTheTrainingTemplates() throws Exception {
     TrainingBatches data = new TrainingBatches(5, Split.TRAIN);
     try (WaltModel model = WaltModel.randomInit(CONFIG, 4); NDManager scope = model.manager().newSubManager()) {
-      LatentPool pool = LatentPool.open(work.resolve("not-yet-made"), model.vae(), model.manager(), data, 2, CONFIG.base().height(),
+      LatentPool pool = LatentPool.open(work.resolve("not-yet-made").resolve(LatentPool.FILE), model.vae(), model.manager(), data, 2, CONFIG.base().height(),
           CONFIG.frames(), n -> {});
       Set<String> captionsOfClip0 = new HashSet<>();
       SplittableRandom random = new SplittableRandom(3);

@@ -165,7 +165,11 @@ class TrainCommandTest {
                 .getMessage());
       }
     }
-    for (String option : List.of("object-weight", "outline-weight", "latent-pool")) {
+    assertEquals("--latent-pool is for a diffusion stage (the autoencoder encodes as it trains)",
+        assertThrows(IllegalArgumentException.class,
+            () -> TrainCommand.train("vae", Map.of("latent-pool", "2", "model-out", model.toString(), "work", work), false,
+                false)).getMessage());
+    for (String option : List.of("object-weight", "outline-weight")) {
       for (String stage : List.of("vae", "sr1")) {
         assertEquals("--" + option + " is for the base stage",
             assertThrows(IllegalArgumentException.class,
