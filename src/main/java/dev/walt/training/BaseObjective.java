@@ -141,10 +141,7 @@ public final class BaseObjective implements Objective {
    * rendering and encoding new clips every step; the stills are still rendered and encoded per step.
    */
   BaseObjective withLatentPool(LatentPool pool) {
-    if (pool.size() < videos) {
-      throw new IllegalArgumentException("the latent pool holds " + pool.size() + " clips, fewer than a batch of " + videos);
-    }
-    this.pool = pool;
+    this.pool = pool.requireBatch(videos);
     return this;
   }
 

@@ -54,6 +54,14 @@ final class LatentPool {
     return latents.length;
   }
 
+  /** Refuses a batch larger than the pool (a draw takes distinct clips); returns the pool. */
+  LatentPool requireBatch(int batch) {
+    if (size() < batch) {
+      throw new IllegalArgumentException("the latent pool holds " + size() + " clips, fewer than a batch of " + batch);
+    }
+    return this;
+  }
+
   /** The latent shape of one clip, (C, T, H, W). */
   Shape clipShape() {
     return clipShape;

@@ -39,8 +39,7 @@ public final class SuperResolutionObjective implements Objective {
   private final int frames;
   private final double maxAugmentation;
   private double detailWeight;
-  private @Nullable LatentPool highPool;
-  private @Nullable LatentPool lowPool;
+  private @Nullable Pools pools;
   private final NoiseSchedule schedule = NoiseSchedule.walt();
   private final DiffusionLoss diffusion;
   private final NamedParameters parameters;
@@ -100,13 +99,12 @@ public final class SuperResolutionObjective implements Objective {
     if (high.size() != low.size()) {
       throw new IllegalArgumentException("the two latent pools differ in size: " + high.size() + " and " + low.size());
     }
-    if (high.size() < batch) {
-      throw new IllegalArgumentException("the latent pool holds " + high.size() + " clips, fewer than a batch of " + batch);
-    }
-    this.highPool = high;
-    this.lowPool = low;
+    this.pools = new Pools(high.requireBatch(batch), low);
     return this;
   }
+
+  /** The pools of {@link #withLatentPool}: clip i of each the same scene. */
+  private record Pools(LatentPool high, LatentPool low) {}
 
   @Override
   public NamedParameters parameters() {
@@ -118,12 +116,13 @@ public final class SuperResolutionObjective implements Objective {
     NDArray high;
     NDArray low;
     List<String> captions;
-    if (highPool != null && lowPool != null) {
+    Pools pools = this.pools;
+    if (pools != null) {
       // the draw takes a generator of its own, split from the step's, so that the noise, timesteps and
       // augmentation levels below come from the step's generator as they do for freshly encoded clips
-      LatentPool.Drawn drawn = highPool.draw(scope, batch, random.split());
+      LatentPool.Drawn drawn = pools.high().draw(scope, batch, random.split());
       high = drawn.latents();
-      low = lowPool.latents(scope, drawn.picked());
+      low = pools.low().latents(scope, drawn.picked());
       captions = drawn.captions();
     } else {
       Batch clips = data.videos(step, batch, resolution, frames);
