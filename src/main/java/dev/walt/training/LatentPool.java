@@ -31,12 +31,13 @@ import java.util.function.IntConsumer;
  *
  * <p>The pool is clips {@code 0 .. n-1} of the split's video stream (batch 0 of size n of {@link
  * TrainingBatches}). It is saved in the work folder with a fingerprint of the encoder's
- * weights, and read back on resume; a pool of another size, resolution or encoder is encoded again.
+ * weights and of its scenes, and read back on resume; a pool of another size, resolution, encoder or stream of
+ * clips (another seed) is encoded again.
  */
 final class LatentPool {
 
   static final String FILE = "latent-pool.bin";
-  private static final int MAGIC = 0x574c5031; // "WLP1"
+  private static final int MAGIC = 0x574c5032; // "WLP2"
   private static final int ENCODE_BATCH = 2;
 
   private final List<Example> examples;
@@ -86,7 +87,7 @@ final class LatentPool {
     double fingerprint = fingerprint(vae);
     List<Example> examples = data.videoExamples(0, size);
     if (Files.isRegularFile(file)) {
-      LatentPool read = read(file, examples, size, resolution, frames, fingerprint);
+      LatentPool read = read(file, examples, resolution, frames, fingerprint);
       if (read != null) {
         return read;
       }
@@ -108,7 +109,7 @@ final class LatentPool {
       progress.accept(start + n);
     }
     LatentPool pool = new LatentPool(examples, latents, clipShape);
-    pool.write(file, resolution, frames, fingerprint);
+    pool.write(file, resolution, frames, fingerprint, sceneFingerprint(examples));
     return pool;
   }
 
@@ -170,15 +171,30 @@ final class LatentPool {
   /** Drawn clips: latents (B, C, T, H, W), their examples, fresh captions and pool indices, in batch order. */
   record Drawn(NDArray latents, List<Example> examples, List<String> captions, int[] picked) {}
 
-  private void write(Path file, int resolution, int frames, double fingerprint) throws IOException {
+  /**
+   * A hash of the pool's scenes in order: a pool encoded from another stream (another {@code --seed}) has the
+   * same size, resolution and encoder but other clips, and must not be paired with this stream's captions.
+   */
+  private static long sceneFingerprint(List<Example> examples) {
+    long hash = 0xcbf29ce484222325L; // FNV-1a, 64 bits, over each example's text (scene, caption, index)
+    for (Example example : examples) {
+      for (byte b : example.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+        hash = (hash ^ (b & 0xff)) * 0x100000001b3L;
+      }
+    }
+    return hash;
+  }
+
+  private void write(Path file, int resolution, int frames, double fingerprint, long scenes) throws IOException {
     Files.createDirectories(file.getParent()); // the trainer has not made the work folder yet on a first start
-    Path partial = file.resolveSibling(FILE + ".partial");
+    Path partial = file.resolveSibling(file.getFileName() + ".partial");
     try (var out = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(partial)))) {
       out.writeInt(MAGIC);
       out.writeInt(latents.length);
       out.writeInt(resolution);
       out.writeInt(frames);
       out.writeDouble(fingerprint);
+      out.writeLong(scenes);
       out.writeInt(clipShape.dimension());
       for (long d : clipShape.getShape()) {
         out.writeLong(d);
@@ -193,12 +209,16 @@ final class LatentPool {
     Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /** The pool in {@code file}, or null when it was made for another size, resolution, frame count or encoder. */
-  private static LatentPool read(Path file, List<Example> examples, int size, int resolution, int frames,
+  /**
+   * The pool in {@code file}, or null when it was made for another size, resolution, frame count, encoder or
+   * stream of clips.
+   */
+  private static LatentPool read(Path file, List<Example> examples, int resolution, int frames,
       double fingerprint) throws IOException {
+    int size = examples.size();
     try (var in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
       if (in.readInt() != MAGIC || in.readInt() != size || in.readInt() != resolution || in.readInt() != frames
-          || in.readDouble() != fingerprint) {
+          || in.readDouble() != fingerprint || in.readLong() != sceneFingerprint(examples)) {
         return null;
       }
       long[] dims = new long[in.readInt()];

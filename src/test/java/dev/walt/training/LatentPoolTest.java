@@ -84,6 +84,22 @@ class LatentPoolTest {
         LatentPool.open(work.resolve(LatentPool.FILE), other.vae(), other.manager(), data, 6, resolution, frames, reported::set);
         assertEquals(6, reported.get());
       }
+      // another stream of clips (another seed), same size, resolution and encoder: encoded again, so that its
+      // captions are not paired with the first stream's latents
+      Path file = work.resolve("latent-pool-" + resolution + ".bin");
+      LatentPool.open(file, model.vae(), model.manager(), data, 3, resolution, frames, n -> {});
+      TrainingBatches otherSeed = new TrainingBatches(6, Split.TRAIN);
+      reported.set(0);
+      LatentPool reseeded = LatentPool.open(file, model.vae(), model.manager(), otherSeed, 3, resolution, frames, reported::set);
+      assertEquals(3, reported.get());
+      assertEquals(otherSeed.videoExamples(0, 3), java.util.stream.IntStream.range(0, 3).mapToObj(reseeded::example).toList());
+      float[] reseededFirst = DiffusionLoss.encodeFrozen(model.vae(), scope, otherSeed.videos(0, 1, resolution, frames).pixels(),
+          new Shape(1, 3, frames, resolution, resolution)).toFloatArray();
+      assertArrayEquals(reseededFirst, reseeded.latents(scope, new int[] {0}).toFloatArray(), 1e-5f);
+      try (var files = Files.list(work)) {
+        assertEquals(Set.of(LatentPool.FILE, file.getFileName().toString()),
+            files.map(f -> f.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+      }
       assertThrows(IllegalArgumentException.class,
           () -> LatentPool.open(work.resolve(LatentPool.FILE), model.vae(), model.manager(), data, 0, resolution, frames, n -> {}));
     }
