@@ -38,7 +38,8 @@ import org.jspecify.annotations.Nullable;
  *       256 x 256 is the input image, the caption the prompt; first-frame PSNR against the same frame at
  *       the output size, and the direction read back;
  *   <li>autoencoder: reconstruction PSNR of {@code --clips} held-out clips (examples 20,000 ..) at every
- *       stage's size;
+ *       stage's size, over the whole clip and split into the first frame (a latent frame of its own) and the
+ *       frames after it (compressed in time);
  *   <li>super-resolution: each SR stage run alone from the ground-truth clip at the previous stage's size
  *       (the same clips), PSNR against the ground truth at its size, beside bicubic upsampling of the same
  *       input;
@@ -155,8 +156,17 @@ public final class EvalCommand {
       for (int side : sizes) {
         Clip clip = new Clip(Frames.downsample(full, side), config.fps());
         Clip reconstructed = pipeline.reconstruct(clip);
-        reconstruction.addMeasurement(
-            "autoencoder PSNR (dB) at " + side + "x" + side, Psnr.of(clip.frames(), reconstructed.frames()));
+        String at = "autoencoder PSNR (dB) at " + side + "x" + side;
+        reconstruction.addMeasurement(at, Psnr.of(clip.frames(), reconstructed.frames()));
+        // the causal encoder gives the first frame a latent frame of its own and every later latent frame to
+        // temporalFactor frames: the split shows what the temporal compression costs (the moving outline)
+        int n = clip.frames().size();
+        reconstruction.addMeasurement(at + ", frame 1 (alone in its latent frame)",
+            Psnr.of(clip.frames().subList(0, 1), reconstructed.frames().subList(0, 1)));
+        if (n > 1) {
+          reconstruction.addMeasurement(at + ", frames 2-" + n,
+              Psnr.of(clip.frames().subList(1, n), reconstructed.frames().subList(1, n)));
+        }
         if (side >= Analyser.MIN_SIDE) {
           read.computeIfAbsent("the autoencoder's reconstructions at " + side + "x" + side, k -> new EvalReport())
               .add(example.scene(), analyser.analyse(reconstructed.frames()));
