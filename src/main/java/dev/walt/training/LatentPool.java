@@ -86,8 +86,9 @@ final class LatentPool {
     }
     double fingerprint = fingerprint(vae);
     List<Example> examples = data.videoExamples(0, size);
+    long scenes = sceneFingerprint(examples);
     if (Files.isRegularFile(file)) {
-      LatentPool read = read(file, examples, resolution, frames, fingerprint);
+      LatentPool read = read(file, examples, resolution, frames, fingerprint, scenes);
       if (read != null) {
         return read;
       }
@@ -109,7 +110,7 @@ final class LatentPool {
       progress.accept(start + n);
     }
     LatentPool pool = new LatentPool(examples, latents, clipShape);
-    pool.write(file, resolution, frames, fingerprint, sceneFingerprint(examples));
+    pool.write(file, resolution, frames, fingerprint, scenes);
     return pool;
   }
 
@@ -214,11 +215,11 @@ final class LatentPool {
    * stream of clips.
    */
   private static LatentPool read(Path file, List<Example> examples, int resolution, int frames,
-      double fingerprint) throws IOException {
+      double fingerprint, long scenes) throws IOException {
     int size = examples.size();
     try (var in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
       if (in.readInt() != MAGIC || in.readInt() != size || in.readInt() != resolution || in.readInt() != frames
-          || in.readDouble() != fingerprint || in.readLong() != sceneFingerprint(examples)) {
+          || in.readDouble() != fingerprint || in.readLong() != scenes) {
         return null;
       }
       long[] dims = new long[in.readInt()];
