@@ -1,6 +1,7 @@
 package dev.walt.model;
 
 import dev.walt.model.transformer.TransformerConfig;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One stage of a model's cascade: its denoiser and the size it generates at.
@@ -16,6 +17,8 @@ import dev.walt.model.transformer.TransformerConfig;
  *     low-resolution latent (super-resolution stages; 0 for the first stage)
  * @param text whether the stage is conditioned on the prompt (its transformer then has {@code textDim} =
  *     the text encoder's width)
+ * @param refiner the super-resolution stage's refiner, whose weights are {@code <name>-refiner.safetensors},
+ *     or null for none (the decoded latent is the stage's output)
  */
 public record StageConfig(
     String name,
@@ -25,7 +28,8 @@ public record StageConfig(
     int steps,
     double guidance,
     double noiseAugmentation,
-    boolean text) {
+    boolean text,
+    @Nullable RefinerConfig refiner) {
 
   public StageConfig {
     if (name == null || !name.matches("[a-z][a-z0-9_-]*")) {
@@ -49,6 +53,26 @@ public record StageConfig(
     if (text && transformer.textDim() == 0) {
       throw new IllegalArgumentException("stage " + name + " takes text but its transformer has textDim 0");
     }
+    if (refiner != null && !transformer.superResolution()) {
+      throw new IllegalArgumentException("stage " + name + ": only a super-resolution stage has a refiner");
+    }
+  }
+
+  /** A stage without a refiner. */
+  public StageConfig(
+      String name, TransformerConfig transformer, int height, int width, int steps, double guidance,
+      double noiseAugmentation, boolean text) {
+    this(name, transformer, height, width, steps, guidance, noiseAugmentation, text, null);
+  }
+
+  /** This stage with {@code refiner} (null: none). */
+  public StageConfig withRefiner(@Nullable RefinerConfig refiner) {
+    return new StageConfig(name, transformer, height, width, steps, guidance, noiseAugmentation, text, refiner);
+  }
+
+  /** The weight file of this stage's refiner in a model folder (present only when {@link #refiner()} is set). */
+  public String refinerWeightsFile() {
+    return name + "-refiner.safetensors";
   }
 
   /** The weight file of this stage in a model folder. */

@@ -14,6 +14,7 @@ import dev.walt.model.text.WordTextEncoder;
 import dev.walt.model.text.WordTokenizer;
 import dev.walt.model.transformer.WaltTransformer;
 import dev.walt.model.vae.CausalVae;
+import dev.walt.model.vae.InputRefiner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -40,6 +41,7 @@ import org.jspecify.annotations.Nullable;
  *   vae.safetensors          the autoencoder shared by every stage, incl. latent_mean / latent_std
  *   text.safetensors         the text encoder (only when a stage takes text)
  *   &lt;stage&gt;.safetensors     one per stage, named after StageConfig.name: base, sr1, sr2
+ *   &lt;stage&gt;-refiner.safetensors  a super-resolution stage's refiner, when its config has one
  *   vocab.txt                the word tokenizer's vocabulary, one token per line; [PAD] and [UNK]
  *                            first (added in front when the file lacks them)
  *   domain.json              the synthetic world's description (optional; walt-tiny has it)
@@ -67,16 +69,18 @@ public final class WaltModel implements AutoCloseable {
   private final CausalVae vae;
   private final @Nullable WordTextEncoder text;
   private final List<WaltTransformer> stages;
+  private final List<@Nullable InputRefiner> refiners;
   private final @Nullable String domainJson;
 
   private WaltModel(
       WaltConfig config, NDManager manager, CausalVae vae, @Nullable WordTextEncoder text,
-      List<WaltTransformer> stages, @Nullable String domainJson) {
+      List<WaltTransformer> stages, List<@Nullable InputRefiner> refiners, @Nullable String domainJson) {
     this.config = config;
     this.manager = manager;
     this.vae = vae;
     this.text = text;
     this.stages = Collections.unmodifiableList(new ArrayList<>(stages));
+    this.refiners = Collections.unmodifiableList(new ArrayList<>(refiners));
     this.domainJson = domainJson;
   }
 
@@ -141,7 +145,17 @@ public final class WaltModel implements AutoCloseable {
     for (int k = 0; k < config.stages().size(); k++) {
       stages.add(WaltTransformer.create(config.stages().get(k).transformer(), manager, seed + 2 + k));
     }
-    return new WaltModel(config, manager, vae, text, stages, domainJson);
+    List<@Nullable InputRefiner> refiners = new ArrayList<>();
+    for (StageConfig stage : config.stages()) {
+      InputRefiner refiner = null;
+      if (stage.refiner() != null) {
+        refiner = new InputRefiner(stage.refiner(), stage.transformer().superResolutionFactor());
+        refiner.initialize(manager);
+        refiner.zeroOutput();
+      }
+      refiners.add(refiner);
+    }
+    return new WaltModel(config, manager, vae, text, stages, refiners, domainJson);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -242,6 +256,10 @@ public final class WaltModel implements AutoCloseable {
       }
       for (int k = 0; k < config.stages().size(); k++) {
         Checkpoints.readWeights(dir.resolve(config.stages().get(k).weightsFile()), model.stages.get(k));
+        InputRefiner refiner = model.refiners.get(k);
+        if (refiner != null) {
+          Checkpoints.readWeights(dir.resolve(config.stages().get(k).refinerWeightsFile()), refiner);
+        }
       }
       return model;
     } catch (IOException | RuntimeException e) {
@@ -260,6 +278,9 @@ public final class WaltModel implements AutoCloseable {
     }
     for (StageConfig stage : config.stages()) {
       files.add(stage.weightsFile());
+      if (stage.refiner() != null) {
+        files.add(stage.refinerWeightsFile());
+      }
     }
     return files;
   }
@@ -283,6 +304,10 @@ public final class WaltModel implements AutoCloseable {
     }
     for (int k = 0; k < stages.size(); k++) {
       Checkpoints.writeWeights(dir.resolve(config.stages().get(k).weightsFile()), stages.get(k), weights);
+      InputRefiner refiner = refiners.get(k);
+      if (refiner != null) {
+        Checkpoints.writeWeights(dir.resolve(config.stages().get(k).refinerWeightsFile()), refiner, weights);
+      }
     }
     if (domainJson != null) {
       Files.writeString(dir.resolve(DOMAIN_FILE), domainJson, StandardCharsets.UTF_8);
@@ -309,6 +334,11 @@ public final class WaltModel implements AutoCloseable {
   /** The transformers, in stage order. */
   public List<WaltTransformer> stages() {
     return stages;
+  }
+
+  /** The refiner of stage {@code k}, or null when the stage has none. */
+  public @Nullable InputRefiner refiner(int k) {
+    return refiners.get(k);
   }
 
   /** The transformer of the stage named {@code name}. */
@@ -353,6 +383,9 @@ public final class WaltModel implements AutoCloseable {
     long total = parameterCount(vae) + (text == null ? 0 : parameterCount(text));
     for (WaltTransformer stage : stages) {
       total += stage.parameterCount();
+    }
+    for (InputRefiner refiner : refiners) {
+      total += parameterCount(refiner);
     }
     return total;
   }

@@ -3,6 +3,7 @@ package dev.walt.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import dev.walt.model.vae.CausalVae;
 import dev.walt.world.Captions;
 import dev.walt.world.Example;
@@ -127,19 +128,26 @@ final class LatentPool {
 
   /** A weighted sum over the autoencoder's weights and latent statistics: a pool encoded by others is not reused. */
   private static double fingerprint(CausalVae vae) {
-    double sum = 0;
+    double sum = weightsFingerprint(vae);
     int k = 1;
-    for (var parameter : vae.getParameters().values()) {
-      float[] values = parameter.getArray().toFloatArray();
-      for (int i = 0; i < values.length; i += 31) {
-        sum += values[i] * (k++ % 13 + 1);
-      }
-    }
     for (float m : vae.latentMean()) {
       sum += m * (k++ % 13 + 1);
     }
     for (float s : vae.latentStd()) {
       sum += s * (k++ % 13 + 1);
+    }
+    return sum;
+  }
+
+  /** A weighted sum over a sample of {@code block}'s weights: another set of weights gives another sum. */
+  static double weightsFingerprint(Block block) {
+    double sum = 0;
+    int k = 1;
+    for (var parameter : block.getParameters().values()) {
+      float[] values = parameter.getArray().toFloatArray();
+      for (int i = 0; i < values.length; i += 31) {
+        sum += values[i] * (k++ % 13 + 1);
+      }
     }
     return sum;
   }
@@ -176,7 +184,7 @@ final class LatentPool {
    * A hash of the pool's scenes in order: a pool encoded from another stream (another {@code --seed}) has the
    * same size, resolution and encoder but other clips, and must not be paired with this stream's captions.
    */
-  private static long sceneFingerprint(List<Example> examples) {
+  static long sceneFingerprint(List<Example> examples) {
     long hash = 0xcbf29ce484222325L; // FNV-1a, 64 bits, over each example's text (scene, caption, index)
     for (Example example : examples) {
       for (byte b : example.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)) {

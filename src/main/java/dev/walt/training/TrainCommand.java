@@ -13,6 +13,7 @@ import dev.walt.model.checkpoint.Checkpoints;
 import dev.walt.model.checkpoint.ParameterNames;
 import dev.walt.model.transformer.TransformerConfig;
 import dev.walt.model.transformer.WaltTransformer;
+import dev.walt.model.vae.InputRefiner;
 import dev.walt.world.Split;
 import dev.walt.world.TrainingBatches;
 import java.io.IOException;
@@ -83,7 +84,8 @@ public final class TrainCommand {
       Set.of(
           "stage", "model-out", "work", "steps", "batch", "lr", "seed", "images", "config", "checkpoint-every", "until",
           "ema-decay", "resolutions", "crop", "max-augmentation", "detail-weight", "frame-conditioning", "high-noise",
-          "motion-captions", "object-weight", "outline-weight", "latent-pool", "noise-band", "init-from", "init-parts");
+          "motion-captions", "object-weight", "outline-weight", "latent-pool", "noise-band", "init-from", "init-parts",
+          "refiner-pool");
 
   /** Options that only the base stage reads ({@link #refuseBaseOptions}). */
   private static final List<String> BASE_OPTIONS =
@@ -98,7 +100,7 @@ public final class TrainCommand {
     List<String> flags = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
-      if (a.equals("--resume") || a.equals("--export") || a.equals("--decoder-only")) {
+      if (a.equals("--resume") || a.equals("--export") || a.equals("--decoder-only") || a.equals("--refiner")) {
         flags.add(a);
       } else if (a.startsWith("--") && OPTIONS.contains(a.substring(2)) && i + 1 < args.length) {
         options.put(a.substring(2), args[++i]);
@@ -115,6 +117,9 @@ public final class TrainCommand {
       if (flags.contains("--decoder-only")) {
         options.put("decoder-only", "true");
       }
+      if (flags.contains("--refiner")) {
+        options.put("refiner", "true");
+      }
       return train(stage, options, flags.contains("--resume"), flags.contains("--export"));
     } catch (IOException | RuntimeException e) {
       System.err.println("train failed: " + e);
@@ -128,13 +133,15 @@ public final class TrainCommand {
             + " [--batch B] [--lr X] [--seed S] [--resume] [--export] [--decoder-only] [--resolutions 32,64,128]"
             + " [--crop N] [--max-augmentation A] [--detail-weight W] [--images N] [--config PRESET]"
             + " [--checkpoint-every N] [--until N] [--ema-decay D] [--frame-conditioning P] [--high-noise P]"
-            + " [--motion-captions P] [--object-weight W] [--outline-weight W] [--latent-pool N] [--noise-band FROM-TO] [--init-from DIR [--init-parts P,...]]");
+            + " [--motion-captions P] [--object-weight W] [--outline-weight W] [--latent-pool N] [--noise-band FROM-TO]"
+            + " [--refiner [--refiner-pool N]] [--init-from DIR [--init-parts P,...]]");
     return 2;
   }
 
   static int train(String stage, Map<String, String> o, boolean resume, boolean export) throws IOException {
     Path modelDir = Path.of(o.getOrDefault("model-out", "src/main/resources/models/walt-tiny"));
-    Path work = Path.of(o.getOrDefault("work", "/work/walt-train/" + stage));
+    boolean refinerOnly = o.containsKey("refiner");
+    Path work = Path.of(o.getOrDefault("work", "/work/walt-train/" + stage + (refinerOnly ? "-refiner" : "")));
     long seed = Long.parseLong(o.getOrDefault("seed", "1"));
     long steps = Long.parseLong(o.getOrDefault("steps", "1000"));
     int batch = Integer.parseInt(o.getOrDefault("batch", stage.equals("vae") ? "2" : "4"));
@@ -143,6 +150,12 @@ public final class TrainCommand {
     boolean decoderOnly = o.containsKey("decoder-only");
     if (decoderOnly && !stage.equals("vae")) {
       throw new IllegalArgumentException("--decoder-only is for --stage vae");
+    }
+    if (refinerOnly && (stage.equals("vae") || decoderOnly)) {
+      throw new IllegalArgumentException("--refiner is for a super-resolution stage");
+    }
+    if (o.containsKey("refiner-pool") && !refinerOnly) {
+      throw new IllegalArgumentException("--refiner-pool is for --refiner");
     }
     if (o.containsKey("resolutions") && !stage.equals("vae")) {
       throw new IllegalArgumentException("--resolutions is for --stage vae");
@@ -180,6 +193,9 @@ public final class TrainCommand {
         int k = stageIndex(config, stage);
         StageConfig sc = config.stages().get(k);
         if (!sc.superResolution()) {
+          if (refinerOnly) {
+            throw new IllegalArgumentException("--refiner is for a super-resolution stage");
+          }
           refuseSuperResolutionOptions(o);
           if (model.textEncoder() == null) {
             throw new IllegalArgumentException("stage " + stage + " needs a text encoder");
@@ -206,6 +222,29 @@ public final class TrainCommand {
                     config.frames()));
           }
           objective = base;
+        } else if (refinerOnly) {
+          refuseBaseOptions(o);
+          refuseSuperResolutionOptions(o);
+          if (o.containsKey("latent-pool")) {
+            throw new IllegalArgumentException("--latent-pool is for a diffusion stage; the refiner has --refiner-pool");
+          }
+          InputRefiner refiner = model.refiner(k);
+          if (refiner == null) {
+            throw new IllegalArgumentException(
+                "stage " + stage + " has no refiner in " + modelDir + "'s config.json (add \"refiner\": {\"channels\": 32,"
+                    + " \"layers\": 5} to the stage)");
+          }
+          int size = Integer.parseInt(o.getOrDefault("refiner-pool", "300"));
+          long started = System.nanoTime();
+          RefinerObjective.Pool pool =
+              RefinerObjective.Pool.open(work.resolve(RefinerObjective.FILE), model, k, data, size, seed, done -> {
+                if (done % 25 == 0 || done == size) {
+                  double perClip = (System.nanoTime() - started) / 1e9 / done;
+                  System.out.printf(Locale.ROOT, "refiner pool: sampled %,d/%,d clips, ETA %s%n", done, size,
+                      Progress.duration(perClip * (size - done)));
+                }
+              });
+          objective = new RefinerObjective(stage, refiner, pool, batch);
         } else {
           refuseBaseOptions(o);
           int low = config.stages().get(k - 1).height();
@@ -247,6 +286,11 @@ public final class TrainCommand {
           trainer.loadEmaIntoParameters();
           if (stage.equals("vae") && !decoderOnly) { // a frozen encoder keeps its latent statistics
             measureLatentStatistics(model, seed);
+          }
+          if (objective instanceof RefinerObjective refining) {
+            double[] error = refining.poolError(model.manager());
+            System.out.printf(Locale.ROOT, "refiner on its pool (EMA weights): %.2f dB, bicubic %.2f dB%n",
+                10 * Math.log10(4 / error[0]), 10 * Math.log10(4 / error[1]));
           }
           model.save(modelDir, DataType.FLOAT16);
           System.out.println("exported the EMA weights of " + stage + " to " + modelDir);

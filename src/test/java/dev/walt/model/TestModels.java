@@ -47,6 +47,14 @@ public final class TestModels {
     return withStage(config, 1, t -> t.withTextDim(config.text().word().dim()).withPooledText(true), true);
   }
 
+  /** {@code config} with a refiner of {@code channels} x {@code layers} on stage {@code k} (a super-resolution stage). */
+  public static WaltConfig withRefiner(WaltConfig config, int k, int channels, int layers) {
+    List<StageConfig> stages = new java.util.ArrayList<>(config.stages());
+    stages.set(k, stages.get(k).withRefiner(new RefinerConfig(channels, layers)));
+    return new WaltConfig(config.name(), config.fps(), config.frames(), config.overlapFrames(), config.maxFrames(),
+        config.vae(), config.text(), config.diffusion(), stages);
+  }
+
   /** {@code config} with its base stage's transformer changed by {@code change}. */
   public static WaltConfig withBase(
       WaltConfig config, java.util.function.UnaryOperator<dev.walt.model.transformer.TransformerConfig> change) {

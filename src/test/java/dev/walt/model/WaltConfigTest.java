@@ -46,6 +46,19 @@ class WaltConfigTest {
   }
 
   @Test
+  void aSuperResolutionStagesRefinerRoundTripsAndABaseStageHasNone() throws Exception {
+    WaltConfig refined = TestModels.withRefiner(WaltConfig.tiny(), 1, 24, 3);
+    assertThat(refined.stages().get(1).refiner()).isEqualTo(new RefinerConfig(24, 3));
+    assertThat(refined.stages().get(1).refinerWeightsFile()).isEqualTo("sr2-refiner.safetensors");
+    Checkpoints.writeConfig(dir, refined);
+    assertThat(Checkpoints.readConfig(dir, WaltConfig.class)).isEqualTo(refined);
+    assertThatThrownBy(() -> WaltConfig.tiny().base().withRefiner(new RefinerConfig(24, 3)))
+        .hasMessage("stage base: only a super-resolution stage has a refiner");
+    assertThatThrownBy(() -> new RefinerConfig(24, 1)).hasMessage("refiner layers must be in 2..32, got 1");
+    assertThatThrownBy(() -> new RefinerConfig(0, 3)).hasMessage("refiner channels must be in 1..512, got 0");
+  }
+
+  @Test
   void bundledConfigIsTheTinyPreset() throws Exception {
     try (InputStream in = getClass().getClassLoader().getResourceAsStream(WaltModel.BUNDLED + WaltModel.CONFIG_FILE)) {
       assertThat(in).isNotNull();

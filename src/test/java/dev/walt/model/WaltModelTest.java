@@ -33,7 +33,14 @@ class WaltModelTest {
 
   @BeforeAll
   static void create() {
-    model = WaltModel.randomWeights(TestModels.small(), 7, Device.cpu());
+    model = WaltModel.randomWeights(TestModels.withRefiner(TestModels.small(), 1, 4, 2), 7, Device.cpu());
+    // the refiner's output convolution starts at zero: give it weights that a save and a load must carry
+    try (NDManager scope = model.manager().newSubManager()) {
+      for (var pair : model.refiner(1).getParameters()) {
+        NDArray array = pair.getValue().getArray();
+        array.set(scope.randomNormal(array.getShape()).toFloatArray());
+      }
+    }
   }
 
   @AfterAll
@@ -48,6 +55,11 @@ class WaltModelTest {
       blocks.add(m.textEncoder());
     }
     blocks.addAll(m.stages());
+    for (int k = 0; k < m.stages().size(); k++) {
+      if (m.refiner(k) != null) {
+        blocks.add(m.refiner(k));
+      }
+    }
     return blocks;
   }
 
@@ -113,6 +125,17 @@ class WaltModelTest {
     assertThatThrownBy(() -> WaltModel.load(dir))
         .isInstanceOf(CheckpointException.class)
         .hasMessageStartingWith("checkpoint sr1.safetensors: file not found in " + dir.toAbsolutePath());
+  }
+
+  @Test
+  void aStagesRefinerHasItsOwnWeightFile() throws Exception {
+    assertThat(WaltModel.files(model.config())).contains("sr1.safetensors", "sr1-refiner.safetensors")
+        .doesNotContain("base-refiner.safetensors");
+    model.save(dir, DataType.FLOAT16);
+    Files.delete(dir.resolve("sr1-refiner.safetensors"));
+    assertThatThrownBy(() -> WaltModel.load(dir))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageStartingWith("checkpoint sr1-refiner.safetensors: file not found in " + dir.toAbsolutePath());
   }
 
   @Test

@@ -182,6 +182,26 @@ class TrainCommandTest {
   }
 
   @Test
+  void theRefinerOptionsAreForASuperResolutionStageWithARefiner() throws IOException {
+    Path plain = savedRandomModel(TestModels.small());
+    String work = dir.resolve("work").toString();
+    for (String stage : List.of("vae", "base")) {
+      assertEquals("--refiner is for a super-resolution stage",
+          assertThrows(IllegalArgumentException.class,
+              () -> TrainCommand.train(stage, Map.of("refiner", "true", "model-out", plain.toString(), "work", work),
+                  false, false)).getMessage());
+    }
+    assertEquals("--refiner-pool is for --refiner",
+        assertThrows(IllegalArgumentException.class,
+            () -> TrainCommand.train("sr1", Map.of("refiner-pool", "3", "model-out", plain.toString(), "work", work),
+                false, false)).getMessage());
+    assertTrue(assertThrows(IllegalArgumentException.class,
+            () -> TrainCommand.train("sr1", Map.of("refiner", "true", "model-out", plain.toString(), "work", work),
+                false, false)).getMessage().startsWith("stage sr1 has no refiner in "));
+    assertTrue(java.nio.file.Files.notExists(dir.resolve("work")), "nothing trained");
+  }
+
+  @Test
   void aWarmStartNeedsACompleteSource() {
     Path empty = dir.resolve("empty");
     assertThrows(CheckpointException.class, () -> TrainCommand.warmStart(dir.resolve("target"), "walt-tiny", 1, empty));

@@ -22,7 +22,8 @@ import java.util.function.BooleanSupplier;
  * convolutional VAE is resolution independent, so one VAE serves every stage) the latent passes
  * unchanged. When they use different autoencoders, the latent is decoded with stage k's VAE and
  * re-encoded with stage k + 1's VAE at the low resolution, which puts it in the new stage's latent
- * space. Only the last stage's latent is decoded into the output.
+ * space. Only the last stage's latent is decoded into the output; when that stage has a refiner, the
+ * decoded video is refined towards the previous stage's decoded video, the one it upsampled.
  *
  * <p><b>Image-to-video</b>: the image, given at every stage's size, is encoded by that stage's VAE as a
  * one-frame video; its latent is the first known latent frame of the stage. The base stage also sees it as
@@ -139,6 +140,10 @@ public final class Cascade {
             if (last || continues) {
               // (B, c, T', H', W') -> (B, 3, frames, H, W)
               NDArray video = stage.vae().decode(latent);
+              if (k > 0 && stage.refiner() != null) {
+                // towards the previous stage's video, which this stage upsampled
+                video = stage.refiner().refine(video, previousVae.decode(previousLatent));
+              }
               if (continues) {
                 // a copy, so the rest of the decoded video can be freed now
                 NDArray tail = video.get(":, :, " + (request.frames() - overlap) + ":").duplicate();

@@ -1,6 +1,8 @@
 package dev.walt.model.diffusion;
 
+import dev.walt.model.vae.InputRefiner;
 import dev.walt.model.vae.VideoAutoencoder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One stage of a {@link Cascade}: its denoiser, its autoencoder and the pixel size it produces.
@@ -14,6 +16,8 @@ import dev.walt.model.vae.VideoAutoencoder;
  * @param sampler steps, eta, guidance and self-conditioning of the stage
  * @param noiseAugmentation noise-conditioning augmentation level in [0, 1] of the low-resolution
  *     latent (super-resolution stages only; ignored by the first stage)
+ * @param refiner corrects the decoded output towards the previous stage's decoded video (super-resolution
+ *     stages only), or null
  */
 public record CascadeStage(
     String name,
@@ -22,7 +26,8 @@ public record CascadeStage(
     int height,
     int width,
     SamplerSettings sampler,
-    double noiseAugmentation) {
+    double noiseAugmentation,
+    @Nullable InputRefiner refiner) {
 
   public CascadeStage {
     int s = vae.config().spatialFactor();
@@ -33,5 +38,12 @@ public record CascadeStage(
     if (!(noiseAugmentation >= 0 && noiseAugmentation <= 1)) {
       throw new IllegalArgumentException("stage " + name + ": noise augmentation must be in [0, 1]");
     }
+  }
+
+  /** A stage without a refiner. */
+  public CascadeStage(
+      String name, Denoiser denoiser, VideoAutoencoder vae, int height, int width, SamplerSettings sampler,
+      double noiseAugmentation) {
+    this(name, denoiser, vae, height, width, sampler, noiseAugmentation, null);
   }
 }

@@ -177,7 +177,9 @@ public final class EvalCommand {
         StageConfig previous = config.stages().get(k - 1);
         List<BufferedImage> truth = Frames.downsample(full, stage.width());
         List<BufferedImage> low = Frames.downsample(full, previous.width());
-        Clip upscaled = pipeline.superResolve(k, new Clip(low, config.fps()), example.caption(), a.seed() + i);
+        WaltPipeline.SuperResolved parts =
+            pipeline.superResolveParts(k, new Clip(low, config.fps()), example.caption(), a.seed() + i);
+        Clip upscaled = parts.output();
         double generated = Psnr.of(truth, upscaled.frames());
         if (stage.width() >= Analyser.MIN_SIDE) {
           read.computeIfAbsent(stage.name() + "'s outputs from the ground truth at " + previous.width() + "x"
@@ -188,6 +190,13 @@ public final class EvalCommand {
         superResolution.addMeasurement(stage.name() + " PSNR (dB)", generated);
         superResolution.addMeasurement(stage.name() + " bicubic PSNR (dB)", bicubic);
         superResolution.addMeasurement(stage.name() + " gain over bicubic (dB)", generated - bicubic);
+        if (parts.refinedBicubic() != null) {
+          // where the refined output's gain comes from: the sample before the refiner, and the refiner without it
+          superResolution.addMeasurement(stage.name() + " PSNR before its refiner (dB)",
+              Psnr.of(truth, parts.decoded().frames()));
+          superResolution.addMeasurement(stage.name() + " refiner on bicubic alone, PSNR (dB)",
+              Psnr.of(truth, parts.refinedBicubic().frames()));
+        }
       }
     }
     if (a.clips() > 0) {

@@ -20,6 +20,7 @@ import dev.walt.model.diffusion.SuperResolutionStage;
 import dev.walt.model.diffusion.TextConditioning;
 import dev.walt.model.text.TextEmbedding;
 import dev.walt.model.text.TextEncoder;
+import dev.walt.model.vae.InputRefiner;
 import dev.walt.video.Clip;
 import dev.walt.video.Images;
 import java.awt.image.BufferedImage;
@@ -133,7 +134,8 @@ public final class WaltPipeline {
   /**
    * Runs super-resolution stage {@code stage} alone on a given low-resolution clip (for evaluation: the
    * stage's PSNR against bicubic upsampling of the same input). The clip is encoded with the model's
-   * autoencoder; the stage samples with its default settings; the result is decoded.
+   * autoencoder; the stage samples with its default settings; the result is decoded, and refined towards
+   * {@code lowRes} when the stage has a refiner.
    *
    * @param stage index of a super-resolution stage (1 ..)
    * @param lowRes a clip at the previous stage's size with the model's segment length
@@ -141,6 +143,15 @@ public final class WaltPipeline {
    * @return the clip at the stage's size
    */
   public Clip superResolve(int stage, Clip lowRes, String prompt, long seed) {
+    return superResolveParts(stage, lowRes, prompt, seed).output();
+  }
+
+  /**
+   * {@link #superResolve}, with the parts of the output: the decoded sample before the refiner, and what the
+   * refiner makes of bicubic upsampling alone (the decoded sample replaced by it: what the refiner adds
+   * without the stage's latent).
+   */
+  public SuperResolved superResolveParts(int stage, Clip lowRes, String prompt, long seed) {
     WaltConfig config = model.config();
     if (stage < 1 || stage >= config.stages().size()) {
       throw new IllegalArgumentException("stage must be a super-resolution stage 1.." + (config.stages().size() - 1));
@@ -155,7 +166,8 @@ public final class WaltPipeline {
     boolean gradMode = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
     try (NDManager job = model.manager().newSubManager()) {
-      NDArray latent = model.vae().encode(pixels(job, lowRes));
+      NDArray input = pixels(job, lowRes);
+      NDArray latent = model.vae().encode(input);
       Shape low = latent.getShape();
       int s = target.height() / previous.height();
       Shape shape = new Shape(1, low.get(1), low.get(2), low.get(3) * s, low.get(4) * s);
@@ -167,11 +179,28 @@ public final class WaltPipeline {
           new SuperResolutionStage(new DdimSampler(schedule))
               .sample(job, denoisers.apply(model.stages().get(stage)), latent, shape, target.noiseAugmentation(),
                   Conditioning.text(text), settings, seed, step -> {}, () -> false);
-      return clip(model.vae().decode(result));
+      NDArray decoded = model.vae().decode(result);
+      InputRefiner refiner = model.refiner(stage);
+      if (refiner == null) {
+        Clip output = clip(decoded);
+        return new SuperResolved(output, output, null);
+      }
+      NDArray up = refiner.upsample(input);
+      return new SuperResolved(clip(refiner.refine(decoded, input)), clip(decoded), clip(refiner.refine(up, input)));
     } finally {
       JniUtils.setGradMode(gradMode);
     }
   }
+
+  /**
+   * A super-resolution stage's output and its parts.
+   *
+   * @param output what the stage gives (refined when it has a refiner)
+   * @param decoded the decoded sample (the output itself when the stage has no refiner)
+   * @param refinedBicubic the refiner applied to bicubic upsampling in place of the decoded sample, or null
+   *     without a refiner
+   */
+  public record SuperResolved(Clip output, Clip decoded, @Nullable Clip refinedBicubic) {}
 
   /** The clip through the autoencoder: encoded, then decoded (its reconstruction). */
   public Clip reconstruct(Clip clip) {
@@ -242,7 +271,7 @@ public final class WaltPipeline {
       stages.add(
           new CascadeStage(
               stage.name(), denoisers.apply(model.stages().get(k)), model.vae(), stage.height(), stage.width(),
-              sampler, k == 0 ? 0 : stage.noiseAugmentation()));
+              sampler, k == 0 ? 0 : stage.noiseAugmentation(), model.refiner(k)));
     }
     return new Cascade(schedule, stages);
   }

@@ -7,7 +7,9 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.walt.model.RefinerConfig;
 import dev.walt.model.vae.CausalVae;
+import dev.walt.model.vae.InputRefiner;
 import dev.walt.model.vae.VaeConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -214,6 +216,31 @@ class CascadeTest {
     assertThatThrownBy(() -> cascade.generate(manager, request(1, image, 1), CascadeListener.NONE, () -> false))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("the image of stage base must be (1, 3, 1, 8, 8)");
+  }
+
+  @Test
+  void aRefinedLastStageWorksFromThePreviousStagesDecodedVideo() {
+    // an untrained refiner returns bicubic upsampling of what it is given as the input: the video the stage
+    // before it decodes, which a cascade ending there gives as its output (same seeds, stage by stage)
+    InputRefiner refiner = new InputRefiner(new RefinerConfig(4, 2), 2);
+    refiner.initialize(manager);
+    refiner.zeroOutput();
+    CascadeStage base = new CascadeStage("base", RANDOM, vae, 8, 8, new SamplerSettings(3, 0, 1, true), 0);
+    CascadeStage sr1 = new CascadeStage("sr1", RANDOM, vae, 16, 16, new SamplerSettings(2, 0, 1, true), 0.25);
+    CascadeStage sr2 =
+        new CascadeStage("sr2", RANDOM, vae, 32, 32, new SamplerSettings(2, 0.5, 1, false), 0.1, refiner);
+    for (int segments : new int[] {1, 2}) {
+      NDArray previous =
+          new Cascade(SCHEDULE, List.of(base, sr1)).generate(manager, request(segments, null, 9), CascadeListener.NONE,
+              () -> false);
+      NDArray refined =
+          new Cascade(SCHEDULE, List.of(base, sr1, sr2)).generate(manager, request(segments, null, 9),
+              CascadeListener.NONE, () -> false);
+      assertThat(refined.getShape()).isEqualTo(new Shape(1, 3, segments == 1 ? 9 : 13, 32, 32));
+      // the first segment exactly; a continued one re-encodes the refined tail, so only the first 9 frames compare
+      NDArray expected = refiner.upsample(previous.get(":, :, 0:9"));
+      assertThat(maxAbs(refined.get(":, :, 0:9").sub(expected))).as("%d segments", segments).isLessThan(1e-5f);
+    }
   }
 
   private static float maxAbs(NDArray a) {

@@ -1,0 +1,57 @@
+package dev.walt.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import dev.walt.model.TestModels;
+import dev.walt.model.WaltModel;
+import dev.walt.world.Split;
+import dev.walt.world.TrainingBatches;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@org.junit.jupiter.api.extension.ExtendWith(dev.walt.model.SingleThreadedTorch.class)
+class RefinerObjectiveTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void theRefinerLearnsToBeatBicubicUpsamplingOnItsStagesOwnSamples() throws Exception {
+    try (WaltModel model = WaltModel.randomWeights(TestModels.withRefiner(TestModels.small(), 1, 8, 3), 3, Device.cpu())) {
+      TrainingBatches data = new TrainingBatches(1, Split.TRAIN);
+      Path file = dir.resolve(RefinerObjective.FILE);
+      AtomicInteger sampled = new AtomicInteger();
+      RefinerObjective.Pool pool = RefinerObjective.Pool.open(file, model, 1, data, 3, 1, done -> sampled.set(done));
+      assertEquals(3, sampled.get());
+      RefinerObjective objective = new RefinerObjective("sr1", model.refiner(1), pool, 6);
+      double[] before = objective.poolError(model.manager());
+      assertEquals(before[1], before[0], 1e-9, "an untrained refiner is bicubic upsampling");
+      try (Trainer trainer =
+          new Trainer("sr1", objective, TrainerSettings.of(150, 3e-3, 1), dir.resolve("work"), model.manager())) {
+        trainer.train(150, null);
+        trainer.loadEmaIntoParameters();
+      }
+      double[] after = objective.poolError(model.manager());
+      assertEquals(before[1], after[1], 1e-9, "the same frames");
+      // a random model's samples tell nothing: what the refiner learns is to sharpen the input's edges
+      assertTrue(after[0] < 0.85 * after[1], "refined " + after[0] + ", bicubic " + after[1]);
+
+      AtomicInteger again = new AtomicInteger();
+      RefinerObjective.Pool read = RefinerObjective.Pool.open(file, model, 1, data, 3, 1, done -> again.set(done));
+      assertEquals(0, again.get(), "read back, not sampled again");
+      double[] reread = new RefinerObjective("sr1", model.refiner(1), read, 6).poolError(model.manager());
+      assertArrayEquals(after, reread, 0);
+
+      // another stream of clips (seed 2) is not paired with this pool
+      RefinerObjective.Pool other =
+          RefinerObjective.Pool.open(file, model, 1, new TrainingBatches(2, Split.TRAIN), 3, 1, done -> again.set(done));
+      assertEquals(3, again.get());
+      assertEquals(3, other.size());
+    }
+  }
+}
