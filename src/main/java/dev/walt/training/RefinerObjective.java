@@ -30,7 +30,11 @@ import java.util.function.IntConsumer;
  * <p>The refiner corrects what the stage's sampler and the decoder give, so it learns from exactly that: a pool
  * of clips {@code 0 .. n-1} of the training stream, each rendered at the stage's size (the target) and at the
  * previous stage's (the input), with the stage's own decoded sample from that input ({@link
- * WaltPipeline#superResolveParts}, its default steps and noise augmentation, the clip's caption). Sampling is
+ * WaltPipeline#superResolveParts}, its default steps and noise augmentation, the clip's caption). In the cascade
+ * the input is the previous stage's sample, decoded, with its flaws (speckle on a flat background, a ragged
+ * outline), which the stage's sampler cleans up and a refiner trained only on clean inputs would copy: so three
+ * clips in four take their input from their latent with Gaussian noise of a random level up to {@code
+ * latentNoise} added, decoded, and the stage samples from that noisy latent. Sampling is
  * the expensive part (about 2 s a clip at 128 px on two CPU threads), so the pool is made once and kept in the
  * work folder ({@value #FILE}, 8 bits per value, as the frames of a video are), with a fingerprint of the
  * model's weights and of the scenes: a pool made by another model or from other clips is made again.
@@ -41,7 +45,7 @@ import java.util.function.IntConsumer;
 final class RefinerObjective implements Objective {
 
   static final String FILE = "refiner-pool.bin";
-  private static final int MAGIC = 0x57524631; // "WRF1"
+  private static final int MAGIC = 0x57524632; // "WRF2"
 
   private final InputRefiner refiner;
   private final NamedParameters parameters;
@@ -150,8 +154,11 @@ final class RefinerObjective implements Objective {
      * The pool of stage {@code k} of {@code model}, read from {@code file} when it holds one of this size, model
      * and stream, else sampled (each finished clip reported to {@code progress}) and saved there.
      */
-    static Pool open(Path file, WaltModel model, int k, TrainingBatches data, int size, long seed,
+    static Pool open(Path file, WaltModel model, int k, TrainingBatches data, int size, long seed, double latentNoise,
         IntConsumer progress) throws IOException {
+      if (!(latentNoise >= 0)) {
+        throw new IllegalArgumentException("the refiner's latent noise must be >= 0, got " + latentNoise);
+      }
       if (size < 1) {
         throw new IllegalArgumentException("the refiner's pool needs at least one clip, got " + size);
       }
@@ -163,7 +170,7 @@ final class RefinerObjective implements Objective {
       long fingerprint =
           Double.doubleToLongBits(
               LatentPool.weightsFingerprint(model.stages().get(k)) + LatentPool.weightsFingerprint(model.vae()))
-              ^ LatentPool.sceneFingerprint(examples) ^ seed;
+              ^ LatentPool.sceneFingerprint(examples) ^ seed ^ Double.doubleToLongBits(latentNoise) * 31;
       if (Files.isRegularFile(file)) {
         Pool read = read(file, size, frames, high, low, fingerprint);
         if (read != null) {
@@ -180,10 +187,14 @@ final class RefinerObjective implements Objective {
         Batch truth = data.videos(i, 1, high, frames);
         Batch small = data.videos(i, 1, low, frames);
         Clip lowClip = Clip.fromRgb(small.pixels(), frames, low, low, fps);
-        Clip sample = pipeline.superResolveParts(k, lowClip, truth.examples().get(0).caption(), seed + i).decoded();
-        decoded[i] = bytes(sample.toRgb());
+        // a quarter of the clips as the evaluator gives them (the clean input), the others from a latent with
+        // noise up to latentNoise, decoded: the flaws of a sample from the stage before, which the stage cleans
+        double noise = i % 4 == 0 ? 0 : latentNoise * new SplittableRandom(seed * 1_000_003L + i).nextDouble();
+        WaltPipeline.SuperResolved parts =
+            pipeline.superResolveParts(k, lowClip, truth.examples().get(0).caption(), seed + i, noise);
+        decoded[i] = bytes(parts.decoded().toRgb());
         target[i] = bytes(truth.pixels());
-        input[i] = bytes(small.pixels());
+        input[i] = bytes(parts.input().toRgb());
         progress.accept(i + 1);
       }
       Pool pool = new Pool(frames, high, low, decoded, target, input);

@@ -85,7 +85,7 @@ public final class TrainCommand {
           "stage", "model-out", "work", "steps", "batch", "lr", "seed", "images", "config", "checkpoint-every", "until",
           "ema-decay", "resolutions", "crop", "max-augmentation", "detail-weight", "frame-conditioning", "high-noise",
           "motion-captions", "object-weight", "outline-weight", "latent-pool", "noise-band", "init-from", "init-parts",
-          "refiner-pool");
+          "refiner-pool", "refiner-noise");
 
   /** Options that only the base stage reads ({@link #refuseBaseOptions}). */
   private static final List<String> BASE_OPTIONS =
@@ -134,7 +134,7 @@ public final class TrainCommand {
             + " [--crop N] [--max-augmentation A] [--detail-weight W] [--images N] [--config PRESET]"
             + " [--checkpoint-every N] [--until N] [--ema-decay D] [--frame-conditioning P] [--high-noise P]"
             + " [--motion-captions P] [--object-weight W] [--outline-weight W] [--latent-pool N] [--noise-band FROM-TO]"
-            + " [--refiner [--refiner-pool N]] [--init-from DIR [--init-parts P,...]]");
+            + " [--refiner [--refiner-pool N] [--refiner-noise S]] [--init-from DIR [--init-parts P,...]]");
     return 2;
   }
 
@@ -154,8 +154,8 @@ public final class TrainCommand {
     if (refinerOnly && (stage.equals("vae") || decoderOnly)) {
       throw new IllegalArgumentException("--refiner is for a super-resolution stage");
     }
-    if (o.containsKey("refiner-pool") && !refinerOnly) {
-      throw new IllegalArgumentException("--refiner-pool is for --refiner");
+    if ((o.containsKey("refiner-pool") || o.containsKey("refiner-noise")) && !refinerOnly) {
+      throw new IllegalArgumentException("--refiner-pool and --refiner-noise are for --refiner");
     }
     if (o.containsKey("resolutions") && !stage.equals("vae")) {
       throw new IllegalArgumentException("--resolutions is for --stage vae");
@@ -237,7 +237,8 @@ public final class TrainCommand {
           int size = Integer.parseInt(o.getOrDefault("refiner-pool", "300"));
           long started = System.nanoTime();
           RefinerObjective.Pool pool =
-              RefinerObjective.Pool.open(work.resolve(RefinerObjective.FILE), model, k, data, size, seed, done -> {
+              RefinerObjective.Pool.open(work.resolve(RefinerObjective.FILE), model, k, data, size, seed,
+                  Double.parseDouble(o.getOrDefault("refiner-noise", "0.5")), done -> {
                 if (done % 25 == 0 || done == size) {
                   double perClip = (System.nanoTime() - started) / 1e9 / done;
                   System.out.printf(Locale.ROOT, "refiner pool: sampled %,d/%,d clips, ETA %s%n", done, size,
@@ -401,6 +402,9 @@ public final class TrainCommand {
         copied += copyPart(name, stage, model.stages().get(k), parts, fresh);
         if (stage != null && (parts == null || parts.contains(name))) {
           copied += resizePatches(name, stage, model.stages().get(k), fresh);
+        }
+        if (model.refiner(k) != null && (parts == null || parts.contains(name))) { // a refiner goes with its stage
+          copied += copyPart(name + "-refiner", j < 0 ? null : from.refiner(j), model.refiner(k), null, fresh);
         }
       }
       System.out.printf(Locale.ROOT, "initialised from %s: %d parameters copied, %d kept their initial values%s%n",

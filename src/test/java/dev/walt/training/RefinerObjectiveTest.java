@@ -26,7 +26,7 @@ class RefinerObjectiveTest {
       TrainingBatches data = new TrainingBatches(1, Split.TRAIN);
       Path file = dir.resolve(RefinerObjective.FILE);
       AtomicInteger sampled = new AtomicInteger();
-      RefinerObjective.Pool pool = RefinerObjective.Pool.open(file, model, 1, data, 3, 1, done -> sampled.set(done));
+      RefinerObjective.Pool pool = RefinerObjective.Pool.open(file, model, 1, data, 3, 1, 0.5, done -> sampled.set(done));
       assertEquals(3, sampled.get());
       RefinerObjective objective = new RefinerObjective("sr1", model.refiner(1), pool, 6);
       double[] before = objective.poolError(model.manager());
@@ -42,14 +42,14 @@ class RefinerObjectiveTest {
       assertTrue(after[0] < 0.85 * after[1], "refined " + after[0] + ", bicubic " + after[1]);
 
       AtomicInteger again = new AtomicInteger();
-      RefinerObjective.Pool read = RefinerObjective.Pool.open(file, model, 1, data, 3, 1, done -> again.set(done));
+      RefinerObjective.Pool read = RefinerObjective.Pool.open(file, model, 1, data, 3, 1, 0.5, done -> again.set(done));
       assertEquals(0, again.get(), "read back, not sampled again");
       double[] reread = new RefinerObjective("sr1", model.refiner(1), read, 6).poolError(model.manager());
       assertArrayEquals(after, reread, 0);
 
       // another stream of clips (seed 2) is not paired with this pool
       RefinerObjective.Pool other =
-          RefinerObjective.Pool.open(file, model, 1, new TrainingBatches(2, Split.TRAIN), 3, 1, done -> again.set(done));
+          RefinerObjective.Pool.open(file, model, 1, new TrainingBatches(2, Split.TRAIN), 3, 1, 0.5, done -> again.set(done));
       assertEquals(3, again.get());
       assertEquals(3, other.size());
     }

@@ -23,7 +23,8 @@ import java.util.function.BooleanSupplier;
  * unchanged. When they use different autoencoders, the latent is decoded with stage k's VAE and
  * re-encoded with stage k + 1's VAE at the low resolution, which puts it in the new stage's latent
  * space. Only the last stage's latent is decoded into the output; when that stage has a refiner, the
- * decoded video is refined towards the previous stage's decoded video, the one it upsampled.
+ * decoded video is refined towards the previous stage's decoded video, the one it upsampled (in image-to-video
+ * with the given image as that video's first frame, since the image is what the first frame stands for).
  *
  * <p><b>Image-to-video</b>: the image, given at every stage's size, is encoded by that stage's VAE as a
  * one-frame video; its latent is the first known latent frame of the stage. The base stage also sees it as
@@ -141,8 +142,7 @@ public final class Cascade {
               // (B, c, T', H', W') -> (B, 3, frames, H, W)
               NDArray video = stage.vae().decode(latent);
               if (k > 0 && stage.refiner() != null) {
-                // towards the previous stage's video, which this stage upsampled
-                video = stage.refiner().refine(video, previousVae.decode(previousLatent));
+                video = stage.refiner().refine(video, refinerInput(request, k, segment, previousVae, previousLatent));
               }
               if (continues) {
                 // a copy, so the rest of the decoded video can be freed now
@@ -171,6 +171,17 @@ public final class Cascade {
               lastStage.sampler().steps(), lastStage.sampler().steps(), null));
       return result;
     }
+  }
+
+  /**
+   * What stage k's refiner brings its output back to: the previous stage's decoded video, which stage k upsampled,
+   * with the given image itself (at the previous stage's size) as its first frame in image-to-video.
+   */
+  private static NDArray refinerInput(
+      CascadeRequest request, int k, int segment, VideoAutoencoder previousVae, NDArray previousLatent) {
+    NDArray low = previousVae.decode(previousLatent);
+    NDArray image = segment == 0 ? request.image(k - 1) : null;
+    return image == null ? low : image.concat(low.get(":, :, 1:"), 2);
   }
 
   /** Known latent frames first, zeros after, and the matching (B, T') mask. */

@@ -178,7 +178,7 @@ public final class EvalCommand {
         List<BufferedImage> truth = Frames.downsample(full, stage.width());
         List<BufferedImage> low = Frames.downsample(full, previous.width());
         WaltPipeline.SuperResolved parts =
-            pipeline.superResolveParts(k, new Clip(low, config.fps()), example.caption(), a.seed() + i);
+            pipeline.superResolveParts(k, new Clip(low, config.fps()), example.caption(), a.seed() + i, 0);
         Clip upscaled = parts.output();
         double generated = Psnr.of(truth, upscaled.frames());
         if (stage.width() >= Analyser.MIN_SIDE) {

@@ -14,6 +14,7 @@ import dev.walt.model.diffusion.CascadeStage;
 import dev.walt.model.diffusion.Conditioning;
 import dev.walt.model.diffusion.DdimSampler;
 import dev.walt.model.diffusion.Denoiser;
+import dev.walt.model.diffusion.GaussianNoise;
 import dev.walt.model.diffusion.NoiseSchedule;
 import dev.walt.model.diffusion.SamplerSettings;
 import dev.walt.model.diffusion.SuperResolutionStage;
@@ -143,15 +144,20 @@ public final class WaltPipeline {
    * @return the clip at the stage's size
    */
   public Clip superResolve(int stage, Clip lowRes, String prompt, long seed) {
-    return superResolveParts(stage, lowRes, prompt, seed).output();
+    return superResolveParts(stage, lowRes, prompt, seed, 0).output();
   }
 
   /**
    * {@link #superResolve}, with the parts of the output: the decoded sample before the refiner, and what the
    * refiner makes of bicubic upsampling alone (the decoded sample replaced by it: what the refiner adds
    * without the stage's latent).
+   *
+   * @param latentNoise 0: the stage works from {@code lowRes}'s latent and its refiner from {@code lowRes}; above
+   *     0: Gaussian noise of this standard deviation is added to that (normalised) latent first, and the refiner
+   *     works from the noisy latent decoded, as in the cascade, where it works from the previous stage's sample
+   *     decoded (for training a refiner on inputs with a sample's flaws)
    */
-  public SuperResolved superResolveParts(int stage, Clip lowRes, String prompt, long seed) {
+  public SuperResolved superResolveParts(int stage, Clip lowRes, String prompt, long seed, double latentNoise) {
     WaltConfig config = model.config();
     if (stage < 1 || stage >= config.stages().size()) {
       throw new IllegalArgumentException("stage must be a super-resolution stage 1.." + (config.stages().size() - 1));
@@ -168,6 +174,10 @@ public final class WaltPipeline {
     try (NDManager job = model.manager().newSubManager()) {
       NDArray input = pixels(job, lowRes);
       NDArray latent = model.vae().encode(input);
+      if (latentNoise > 0) {
+        latent = latent.add(new GaussianNoise(~seed).next(job, latent.getShape()).mul((float) latentNoise));
+        input = model.vae().decode(latent);
+      }
       Shape low = latent.getShape();
       int s = target.height() / previous.height();
       Shape shape = new Shape(1, low.get(1), low.get(2), low.get(3) * s, low.get(4) * s);
@@ -181,12 +191,14 @@ public final class WaltPipeline {
                   Conditioning.text(text), settings, seed, step -> {}, () -> false);
       NDArray decoded = model.vae().decode(result);
       InputRefiner refiner = model.refiner(stage);
+      Clip inputClip = latentNoise > 0 ? clip(input) : lowRes;
       if (refiner == null) {
         Clip output = clip(decoded);
-        return new SuperResolved(output, output, null);
+        return new SuperResolved(output, output, null, inputClip);
       }
       NDArray up = refiner.upsample(input);
-      return new SuperResolved(clip(refiner.refine(decoded, input)), clip(decoded), clip(refiner.refine(up, input)));
+      return new SuperResolved(
+          clip(refiner.refine(decoded, input)), clip(decoded), clip(refiner.refine(up, input)), inputClip);
     } finally {
       JniUtils.setGradMode(gradMode);
     }
@@ -199,8 +211,9 @@ public final class WaltPipeline {
    * @param decoded the decoded sample (the output itself when the stage has no refiner)
    * @param refinedBicubic the refiner applied to bicubic upsampling in place of the decoded sample, or null
    *     without a refiner
+   * @param input the low-resolution video the refiner works from
    */
-  public record SuperResolved(Clip output, Clip decoded, @Nullable Clip refinedBicubic) {}
+  public record SuperResolved(Clip output, Clip decoded, @Nullable Clip refinedBicubic, Clip input) {}
 
   /** The clip through the autoencoder: encoded, then decoded (its reconstruction). */
   public Clip reconstruct(Clip clip) {

@@ -243,6 +243,26 @@ class CascadeTest {
     }
   }
 
+  @Test
+  void inImageToVideoARefinedLastStageWorksFromTheImageItselfInTheFirstFrame() {
+    InputRefiner refiner = new InputRefiner(new RefinerConfig(4, 2), 2);
+    refiner.initialize(manager);
+    refiner.zeroOutput();
+    NDArray baseImage = manager.randomUniform(-1f, 1f, new Shape(1, 3, 1, 8, 8));
+    NDArray srImage = manager.randomUniform(-1f, 1f, new Shape(1, 3, 1, 16, 16));
+    Cascade cascade =
+        new Cascade(SCHEDULE,
+            List.of(new CascadeStage("base", RANDOM, vae, 8, 8, new SamplerSettings(3, 0, 1, true), 0),
+                new CascadeStage("sr1", RANDOM, vae, 16, 16, new SamplerSettings(2, 0, 1, true), 0.25, refiner)));
+    CascadeRequest request =
+        new CascadeRequest(1, 9, 1, CascadeRequest.PAPER_OVERLAP, List.of(), List.of(baseImage, srImage), 9);
+    NDArray video = cascade.generate(manager, request, CascadeListener.NONE, () -> false);
+    // the base stage's image, upsampled: the untrained refiner's output for the first frame
+    assertThat(maxAbs(video.get(":, :, 0:1").sub(refiner.upsample(baseImage)))).isLessThan(1e-5f);
+    // the later frames come from the base stage's decoded video, not from the image
+    assertThat(maxAbs(video.get(":, :, 1:2").sub(refiner.upsample(baseImage)))).isGreaterThan(1e-2f);
+  }
+
   private static float maxAbs(NDArray a) {
     return a.abs().max().getFloat();
   }

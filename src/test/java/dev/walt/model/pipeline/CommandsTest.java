@@ -2,6 +2,7 @@ package dev.walt.model.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import dev.walt.model.TestModels;
@@ -115,7 +116,7 @@ class CommandsTest {
 
   @Test
   void evalReportsAutoencoderAndSuperResolutionTables() {
-    try (WaltModel model = WaltModel.randomWeights(TestModels.small(), 3, Device.cpu())) {
+    try (WaltModel model = WaltModel.randomWeights(TestModels.withRefiner(TestModels.small(), 1, 4, 2), 3, Device.cpu())) {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       EvalCommand.evaluate(
           new WaltPipeline(model, Duration.ofDays(1)), new EvalCommand.Arguments(null, 0, 0, 1, 1, null, null, "cpu"),
@@ -133,6 +134,11 @@ class CommandsTest {
           .contains("| sr1 bicubic PSNR (dB) | 1 |")
           .contains("| sr1 gain over bicubic (dB) | 1 |")
           .doesNotContain("Text-to-video");
+      // the stage's refiner is untrained (bicubic upsampling): the output is bicubic's, the parts are reported
+      String table = section(report, "## Super-resolution from the ground-truth low-resolution clip (1 clips)");
+      assertThat(mean(table, "sr1 PSNR (dB)")).as(table).isCloseTo(mean(table, "sr1 bicubic PSNR (dB)"), within(0.5));
+      assertThat(mean(table, "sr1 refiner on bicubic alone, PSNR (dB)")).isEqualTo(mean(table, "sr1 PSNR (dB)"));
+      assertThat(mean(table, "sr1 PSNR before its refiner (dB)")).isLessThan(mean(table, "sr1 PSNR (dB)") - 3);
     }
   }
 
