@@ -46,11 +46,14 @@ final class RefinerObjective implements Objective {
 
   static final String FILE = "refiner-pool.bin";
   private static final int MAGIC = 0x57524632; // "WRF2"
+  /** Every CLEAN_EVERY-th clip of a pool (0, 4, 8, ...) has the clean input; the others a noisy one. */
+  private static final int CLEAN_EVERY = 4;
 
   private final InputRefiner refiner;
   private final NamedParameters parameters;
   private final Pool pool;
   private final int batch;
+  private double cleanShare = -1;
 
   RefinerObjective(String stage, InputRefiner refiner, Pool pool, int batch) {
     if (batch < 1) {
@@ -60,6 +63,35 @@ final class RefinerObjective implements Objective {
     this.parameters = new NamedParameters().add(stage + "-refiner", refiner);
     this.pool = pool;
     this.batch = batch;
+  }
+
+  /**
+   * Draws the clips with the clean input with probability {@code share} (the others uniformly among the noisy
+   * ones) instead of all clips alike, where a quarter are clean: the balance between keeping a clean input's
+   * detail and cleaning a sample's flaws.
+   */
+  RefinerObjective withCleanShare(double share) {
+    if (!(share >= 0 && share <= 1)) {
+      throw new IllegalArgumentException("the clean share must be in [0, 1], got " + share);
+    }
+    if (pool.size() < CLEAN_EVERY + 1) {
+      throw new IllegalArgumentException("a clean share needs a pool of at least " + (CLEAN_EVERY + 1) + " clips");
+    }
+    this.cleanShare = share;
+    return this;
+  }
+
+  /** A pool clip to train on: uniform, or with the clean share. */
+  int drawClip(SplittableRandom random) {
+    if (cleanShare < 0) {
+      return random.nextInt(pool.size());
+    }
+    int clean = (pool.size() + CLEAN_EVERY - 1) / CLEAN_EVERY; // clips 0, 4, 8, ...
+    if (random.nextDouble() < cleanShare) {
+      return random.nextInt(clean) * CLEAN_EVERY;
+    }
+    int noisy = random.nextInt(pool.size() - clean); // the n-th clip that is not a multiple of CLEAN_EVERY
+    return noisy / (CLEAN_EVERY - 1) * CLEAN_EVERY + noisy % (CLEAN_EVERY - 1) + 1;
   }
 
   @Override
@@ -77,7 +109,7 @@ final class RefinerObjective implements Objective {
     float[] target = new float[batch * highFrame];
     float[] input = new float[batch * lowFrame];
     for (int b = 0; b < batch; b++) {
-      int clip = random.nextInt(pool.size());
+      int clip = drawClip(random);
       int frame = random.nextInt(pool.frames);
       pool.frame(pool.decoded[clip], frame, high, decoded, b * highFrame);
       pool.frame(pool.target[clip], frame, high, target, b * highFrame);
@@ -189,7 +221,7 @@ final class RefinerObjective implements Objective {
         Clip lowClip = Clip.fromRgb(small.pixels(), frames, low, low, fps);
         // a quarter of the clips as the evaluator gives them (the clean input), the others from a latent with
         // noise up to latentNoise, decoded: the flaws of a sample from the stage before, which the stage cleans
-        double noise = i % 4 == 0 ? 0 : latentNoise * new SplittableRandom(seed * 1_000_003L + i).nextDouble();
+        double noise = i % CLEAN_EVERY == 0 ? 0 : latentNoise * new SplittableRandom(seed * 1_000_003L + i).nextDouble();
         WaltPipeline.SuperResolved parts =
             pipeline.superResolveParts(k, lowClip, truth.examples().get(0).caption(), seed + i, noise);
         decoded[i] = bytes(parts.decoded().toRgb());

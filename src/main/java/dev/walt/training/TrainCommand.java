@@ -85,7 +85,7 @@ public final class TrainCommand {
           "stage", "model-out", "work", "steps", "batch", "lr", "seed", "images", "config", "checkpoint-every", "until",
           "ema-decay", "resolutions", "crop", "max-augmentation", "detail-weight", "frame-conditioning", "high-noise",
           "motion-captions", "object-weight", "outline-weight", "latent-pool", "noise-band", "init-from", "init-parts",
-          "refiner-pool", "refiner-noise");
+          "refiner-pool", "refiner-noise", "refiner-clean");
 
   /** Options that only the base stage reads ({@link #refuseBaseOptions}). */
   private static final List<String> BASE_OPTIONS =
@@ -134,7 +134,7 @@ public final class TrainCommand {
             + " [--crop N] [--max-augmentation A] [--detail-weight W] [--images N] [--config PRESET]"
             + " [--checkpoint-every N] [--until N] [--ema-decay D] [--frame-conditioning P] [--high-noise P]"
             + " [--motion-captions P] [--object-weight W] [--outline-weight W] [--latent-pool N] [--noise-band FROM-TO]"
-            + " [--refiner [--refiner-pool N] [--refiner-noise S]] [--init-from DIR [--init-parts P,...]]");
+            + " [--refiner [--refiner-pool N] [--refiner-noise S] [--refiner-clean P]] [--init-from DIR [--init-parts P,...]]");
     return 2;
   }
 
@@ -154,8 +154,9 @@ public final class TrainCommand {
     if (refinerOnly && (stage.equals("vae") || decoderOnly)) {
       throw new IllegalArgumentException("--refiner is for a super-resolution stage");
     }
-    if ((o.containsKey("refiner-pool") || o.containsKey("refiner-noise")) && !refinerOnly) {
-      throw new IllegalArgumentException("--refiner-pool and --refiner-noise are for --refiner");
+    if ((o.containsKey("refiner-pool") || o.containsKey("refiner-noise") || o.containsKey("refiner-clean"))
+        && !refinerOnly) {
+      throw new IllegalArgumentException("--refiner-pool, --refiner-noise and --refiner-clean are for --refiner");
     }
     if (o.containsKey("resolutions") && !stage.equals("vae")) {
       throw new IllegalArgumentException("--resolutions is for --stage vae");
@@ -245,7 +246,11 @@ public final class TrainCommand {
                       Progress.duration(perClip * (size - done)));
                 }
               });
-          objective = new RefinerObjective(stage, refiner, pool, batch);
+          RefinerObjective refining = new RefinerObjective(stage, refiner, pool, batch);
+          if (o.containsKey("refiner-clean")) {
+            refining.withCleanShare(Double.parseDouble(o.get("refiner-clean")));
+          }
+          objective = refining;
         } else {
           refuseBaseOptions(o);
           int low = config.stages().get(k - 1).height();

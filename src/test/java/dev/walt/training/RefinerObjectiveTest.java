@@ -2,6 +2,7 @@ package dev.walt.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -52,6 +53,30 @@ class RefinerObjectiveTest {
           RefinerObjective.Pool.open(file, model, 1, new TrainingBatches(2, Split.TRAIN), 3, 1, 0.5, done -> again.set(done));
       assertEquals(3, again.get());
       assertEquals(3, other.size());
+    }
+  }
+
+  @Test
+  void aCleanShareDrawsTheCleanClipsThatOften() throws Exception {
+    try (WaltModel model = WaltModel.randomWeights(TestModels.withRefiner(TestModels.small(), 1, 4, 2), 3, Device.cpu())) {
+      RefinerObjective.Pool pool = RefinerObjective.Pool.open(dir.resolve(RefinerObjective.FILE), model, 1,
+          new TrainingBatches(1, Split.TRAIN), 9, 1, 0.5, done -> {});
+      java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+      for (double share : new double[] {0, 0.5, 1}) {
+        RefinerObjective objective = new RefinerObjective("sr1", model.refiner(1), pool, 2).withCleanShare(share);
+        int[] counts = new int[9];
+        for (int n = 0; n < 4000; n++) {
+          counts[objective.drawClip(random)]++;
+        }
+        int clean = counts[0] + counts[4] + counts[8]; // clips 0, 4, 8 have the clean input
+        assertEquals(share, clean / 4000.0, 0.03, java.util.Arrays.toString(counts));
+        for (int i = 0; i < 9; i++) { // every clip of its kind alike
+          double expected = 4000 * (i % 4 == 0 ? share / 3 : (1 - share) / 6);
+          assertEquals(expected, counts[i], 4000 * 0.03, "clip " + i + " at share " + share);
+        }
+      }
+      assertThrows(IllegalArgumentException.class,
+          () -> new RefinerObjective("sr1", model.refiner(1), pool, 2).withCleanShare(1.5));
     }
   }
 }

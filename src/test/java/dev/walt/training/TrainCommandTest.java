@@ -191,7 +191,7 @@ class TrainCommandTest {
               () -> TrainCommand.train(stage, Map.of("refiner", "true", "model-out", plain.toString(), "work", work),
                   false, false)).getMessage());
     }
-    assertEquals("--refiner-pool and --refiner-noise are for --refiner",
+    assertEquals("--refiner-pool, --refiner-noise and --refiner-clean are for --refiner",
         assertThrows(IllegalArgumentException.class,
             () -> TrainCommand.train("sr1", Map.of("refiner-pool", "3", "model-out", plain.toString(), "work", work),
                 false, false)).getMessage());

@@ -11,6 +11,7 @@ import dev.walt.model.WaltConfig;
 import dev.walt.model.WaltModel;
 import dev.walt.model.transformer.FlopCount;
 import dev.walt.model.vae.CausalVae;
+import dev.walt.model.vae.InputRefiner;
 import dev.walt.model.vae.VaeConfig;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -113,8 +114,9 @@ public final class CascadeBench {
 
   /**
    * Analytic GFLOPs of one generation per stage with the default steps: transformer forward passes
-   * (two per step on guided text stages), then the autoencoder decode of the last stage's latent. The
-   * text encoder (a few MFLOP) is left out.
+   * (two per step on guided text stages), then the autoencoder decode of the last stage's latent (with, when
+   * the last stage has a refiner, the decode of the stage before's latent and the refiner). The text encoder (a
+   * few MFLOP) is left out.
    */
   public static Map<String, double[]> flops(WaltConfig config) {
     Map<String, double[]> out = new LinkedHashMap<>();
@@ -131,7 +133,15 @@ public final class CascadeBench {
     StageConfig last = config.last();
     Shape latent = new Shape(1, config.vae().latentChannels(), frames, last.height() / config.vae().spatialFactor(),
         last.width() / config.vae().spatialFactor());
-    out.put("decode", new double[] {vae.decodeFlops(latent) / 1e9, 1});
+    double decode = vae.decodeFlops(latent);
+    if (last.refiner() != null) { // the refiner works from the stage before's video: that decode, then the refiner
+      StageConfig previous = config.stages().get(config.stages().size() - 2);
+      decode += vae.decodeFlops(new Shape(1, config.vae().latentChannels(), frames,
+          previous.height() / config.vae().spatialFactor(), previous.width() / config.vae().spatialFactor()));
+      decode += new InputRefiner(last.refiner(), last.transformer().superResolutionFactor())
+          .flops(new Shape(1, 3, config.frames(), last.height(), last.width()));
+    }
+    out.put("decode", new double[] {decode / 1e9, 1});
     return out;
   }
 

@@ -132,6 +132,25 @@ public final class InputRefiner extends FixedShapeBlock {
         (long) w * factor);
   }
 
+  /**
+   * Floating-point operations of one {@link #refine(NDArray, NDArray)} (2 per multiply-add): the bicubic
+   * upsampling's two matrix products and the convolutions.
+   *
+   * @param decoded the decoded video's shape (B, 3, T, H, W)
+   */
+  public long flops(Shape decoded) {
+    long planes = decoded.get(0) * 3 * decoded.get(2);
+    long high = decoded.get(3);
+    long wide = decoded.get(4);
+    long total = planes * (2 * high * (high / factor) * (wide / factor) + 2 * high * (wide / factor) * wide);
+    Shape x = new Shape(decoded.get(0), 6, decoded.get(2), high, wide);
+    for (CausalConv3d conv : convs) {
+      total += conv.flops(x);
+      x = conv.outputShape(x);
+    }
+    return total;
+  }
+
   /** The (out x in) matrix of bicubic resampling along one axis, row-major. */
   static float[] bicubicMatrix(int in, int out) {
     float[] m = new float[out * in];
