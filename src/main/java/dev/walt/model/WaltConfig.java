@@ -205,7 +205,7 @@ public record WaltConfig(
         DiffusionConfig.paper(),
         List.of(
             new StageConfig("base", base, 64, 64, 32, 4.0, 0, true),
-            new StageConfig("sr2", sr2, 128, 128, 12, 1.0, 0.1, false)));
+            new StageConfig("sr2", sr2, 128, 128, 12, 1.0, 0.1, false, new RefinerConfig(32, 5))));
   }
 
   /**
