@@ -55,6 +55,11 @@ class WaltConfigTest {
     assertThatThrownBy(() -> WaltConfig.tiny().base().withRefiner(new RefinerConfig(24, 3)))
         .hasMessage("stage base: only a super-resolution stage has a refiner");
     assertThatThrownBy(() -> new RefinerConfig(24, 1)).hasMessage("refiner layers must be in 2..32, got 1");
+    WaltConfig tiny = WaltConfig.tiny();
+    StageConfig clash = tiny.stages().get(1);
+    assertThatThrownBy(() -> new WaltConfig("x", 8, 17, 5, 65, tiny.vae(), tiny.text(), tiny.diffusion(),
+            List.of(new StageConfig("sr2-refiner", tiny.base().transformer(), 64, 64, 32, 4, 0, true), clash)))
+        .hasMessageContaining("another stage's weight file is sr2-refiner.safetensors");
     assertThatThrownBy(() -> new RefinerConfig(0, 3)).hasMessage("refiner channels must be in 1..512, got 0");
   }
 

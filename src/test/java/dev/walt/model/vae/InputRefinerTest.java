@@ -48,6 +48,11 @@ class InputRefinerTest {
     return refiner;
   }
 
+  /** A random RGB video (B, 3, T, side, side) in [-1, 1]. */
+  private static NDArray video(int batch, int frames, int side) {
+    return manager.randomUniform(-1f, 1f, new Shape(batch, 3, frames, side, side));
+  }
+
   @Test
   void bicubicResamplingWeightsSumToOneAndReproduceAStraightLineInside() {
     float[] m = InputRefiner.bicubicMatrix(8, 16);
@@ -85,8 +90,8 @@ class InputRefinerTest {
   @Test
   void anUntrainedRefinerReturnsTheBicubicUpsamplingOfItsInputWhateverItIsGiven() {
     InputRefiner refiner = refiner(false);
-    NDArray low = manager.randomUniform(-1f, 1f, new Shape(2, 3, 5, 8, 8));
-    NDArray decoded = manager.randomUniform(-1f, 1f, new Shape(2, 3, 5, 16, 16));
+    NDArray low = video(2, 5, 8);
+    NDArray decoded = video(2, 5, 16);
     NDArray refined = refiner.refine(decoded, low);
     assertThat(refined.getShape()).isEqualTo(new Shape(2, 3, 5, 16, 16));
     assertThat(refined.sub(refiner.upsample(low)).abs().max().getFloat()).isEqualTo(0f);
@@ -95,8 +100,8 @@ class InputRefinerTest {
   @Test
   void eachOutputFrameDependsOnItsOwnFramesOnly() {
     InputRefiner refiner = refiner(true);
-    NDArray low = manager.randomUniform(-1f, 1f, new Shape(1, 3, 4, 8, 8));
-    NDArray decoded = manager.randomUniform(-1f, 1f, new Shape(1, 3, 4, 16, 16));
+    NDArray low = video(1, 4, 8);
+    NDArray decoded = video(1, 4, 16);
     NDArray before = refiner.refine(decoded, low);
     NDArray changed = decoded.duplicate();
     changed.set(new ai.djl.ndarray.index.NDIndex(":, :, 2"), manager.randomUniform(-1f, 1f, new Shape(1, 3, 16, 16)));
