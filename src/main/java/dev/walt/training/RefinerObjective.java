@@ -152,9 +152,14 @@ final class RefinerObjective implements Objective {
   private static float[] floats(byte[] values) {
     float[] out = new float[values.length];
     for (int i = 0; i < values.length; i++) {
-      out[i] = (values[i] & 0xff) / 127.5f - 1f;
+      out[i] = value(values[i]);
     }
     return out;
+  }
+
+  /** A stored byte (0..255) as the value in [-1, 1] it stands for. */
+  private static float value(byte stored) {
+    return (stored & 0xff) / 127.5f - 1f;
   }
 
   /**
@@ -241,7 +246,7 @@ final class RefinerObjective implements Objective {
         int from = (c * frames + t) * plane;
         int to = offset + c * plane;
         for (int i = 0; i < plane; i++) {
-          out[to + i] = (clip[from + i] & 0xff) / 127.5f - 1f;
+          out[to + i] = value(clip[from + i]);
         }
       }
     }

@@ -236,16 +236,10 @@ public final class TrainCommand {
                     + " \"layers\": 5} to the stage)");
           }
           int size = Integer.parseInt(o.getOrDefault("refiner-pool", "300"));
-          long started = System.nanoTime();
           RefinerObjective.Pool pool =
               RefinerObjective.Pool.open(work.resolve(RefinerObjective.FILE), model, k, data, size, seed,
-                  Double.parseDouble(o.getOrDefault("refiner-noise", "0.5")), done -> {
-                if (done % 25 == 0 || done == size) {
-                  double perClip = (System.nanoTime() - started) / 1e9 / done;
-                  System.out.printf(Locale.ROOT, "refiner pool: sampled %,d/%,d clips, ETA %s%n", done, size,
-                      Progress.duration(perClip * (size - done)));
-                }
-              });
+                  Double.parseDouble(o.getOrDefault("refiner-noise", "0.5")),
+                  poolProgress("refiner pool: sampled", size, 25));
           RefinerObjective refining = new RefinerObjective(stage, refiner, pool, batch);
           if (o.containsKey("refiner-clean")) {
             refining.withCleanShare(Double.parseDouble(o.get("refiner-clean")));
@@ -309,16 +303,22 @@ public final class TrainCommand {
   /** The latent pool of {@code size} clips in {@code file}, encoded there first if needed (with progress lines). */
   private static LatentPool latentPool(Path file, WaltModel model, TrainingBatches data, int size, int resolution,
       int frames) throws IOException {
-    long started = System.nanoTime();
-    LatentPool pool = LatentPool.open(file, model.vae(), model.manager(), data, size, resolution, frames, done -> {
-      if (done % 500 == 0 || done == size) {
-        double perClip = (System.nanoTime() - started) / 1e9 / done;
-        System.out.printf(Locale.ROOT, "latent pool: encoded %,d/%,d clips, ETA %s%n", done, size,
-            Progress.duration(perClip * (size - done)));
-      }
-    });
+    LatentPool pool = LatentPool.open(file, model.vae(), model.manager(), data, size, resolution, frames,
+        poolProgress("latent pool: encoded", size, 500));
     System.out.printf(Locale.ROOT, "latent pool: %,d clips of %d px in %s%n", pool.size(), resolution, file);
     return pool;
+  }
+
+  /** Prints "{@code what} done/size clips, ETA ..." every {@code every} clips and at the last, timed from now. */
+  private static java.util.function.IntConsumer poolProgress(String what, int size, int every) {
+    long started = System.nanoTime();
+    return done -> {
+      if (done % every == 0 || done == size) {
+        double perClip = (System.nanoTime() - started) / 1e9 / done;
+        System.out.printf(Locale.ROOT, "%s %,d/%,d clips, ETA %s%n", what, done, size,
+            Progress.duration(perClip * (size - done)));
+      }
+    };
   }
 
   /** Latent statistics of the EMA autoencoder on 16 training clips of the base stage's size. */
