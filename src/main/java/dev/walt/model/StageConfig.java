@@ -19,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  *     the text encoder's width)
  * @param refiner the super-resolution stage's refiner, whose weights are {@code <name>-refiner.safetensors},
  *     or null for none (the decoded latent is the stage's output)
+ * @param guide the caption guide of the first stage, whose weights are {@code <name>-guide.safetensors}, or
+ *     null for none
  */
 public record StageConfig(
     String name,
@@ -29,7 +31,8 @@ public record StageConfig(
     double guidance,
     double noiseAugmentation,
     boolean text,
-    @Nullable RefinerConfig refiner) {
+    @Nullable RefinerConfig refiner,
+    @Nullable GuideConfig guide) {
 
   public StageConfig {
     if (name == null || !name.matches("[a-z][a-z0-9_-]*")) {
@@ -56,18 +59,38 @@ public record StageConfig(
     if (refiner != null && !transformer.superResolution()) {
       throw new IllegalArgumentException("stage " + name + ": only a super-resolution stage has a refiner");
     }
+    if (guide != null && (transformer.superResolution() || !text)) {
+      throw new IllegalArgumentException("stage " + name + ": only a first stage that reads text has a guide");
+    }
   }
 
   /** A stage without a refiner. */
   public StageConfig(
       String name, TransformerConfig transformer, int height, int width, int steps, double guidance,
       double noiseAugmentation, boolean text) {
-    this(name, transformer, height, width, steps, guidance, noiseAugmentation, text, null);
+    this(name, transformer, height, width, steps, guidance, noiseAugmentation, text, null, null);
+  }
+
+  /** A stage without a guide. */
+  public StageConfig(
+      String name, TransformerConfig transformer, int height, int width, int steps, double guidance,
+      double noiseAugmentation, boolean text, @Nullable RefinerConfig refiner) {
+    this(name, transformer, height, width, steps, guidance, noiseAugmentation, text, refiner, null);
   }
 
   /** This stage with {@code refiner} (null: none). */
   public StageConfig withRefiner(@Nullable RefinerConfig refiner) {
-    return new StageConfig(name, transformer, height, width, steps, guidance, noiseAugmentation, text, refiner);
+    return new StageConfig(name, transformer, height, width, steps, guidance, noiseAugmentation, text, refiner, guide);
+  }
+
+  /** This stage with {@code guide} (null: none). */
+  public StageConfig withGuide(@Nullable GuideConfig guide) {
+    return new StageConfig(name, transformer, height, width, steps, guidance, noiseAugmentation, text, refiner, guide);
+  }
+
+  /** The weight file of this stage's guide in a model folder (present only when {@link #guide()} is set). */
+  public String guideWeightsFile() {
+    return name + "-guide.safetensors";
   }
 
   /** The weight file of this stage's refiner in a model folder (present only when {@link #refiner()} is set). */

@@ -70,6 +70,8 @@ public record WaltConfig(
       require(names.add(stage.name()), "stage name '" + stage.name() + "' is used twice");
       require(stage.refiner() == null || stages.stream().noneMatch(o -> o.weightsFile().equals(stage.refinerWeightsFile())),
           where + "another stage's weight file is " + stage.refinerWeightsFile() + ", this stage's refiner's");
+      require(stage.guide() == null || stages.stream().noneMatch(o -> o.weightsFile().equals(stage.guideWeightsFile())),
+          where + "another stage's weight file is " + stage.guideWeightsFile() + ", this stage's guide's");
       require(stage.height() % s == 0 && stage.width() % s == 0,
           where + stage.height() + "x" + stage.width() + " is not a multiple of the VAE's factor " + s);
       require(t.latentChannels() == vae.latentChannels(),

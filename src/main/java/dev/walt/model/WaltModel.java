@@ -14,6 +14,7 @@ import dev.walt.model.text.WordTextEncoder;
 import dev.walt.model.text.WordTokenizer;
 import dev.walt.model.transformer.WaltTransformer;
 import dev.walt.model.vae.CausalVae;
+import dev.walt.model.guide.CaptionGuide;
 import dev.walt.model.vae.InputRefiner;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,6 +43,7 @@ import org.jspecify.annotations.Nullable;
  *   text.safetensors         the text encoder (only when a stage takes text)
  *   &lt;stage&gt;.safetensors     one per stage, named after StageConfig.name: base, sr1, sr2
  *   &lt;stage&gt;-refiner.safetensors  a super-resolution stage's refiner, when its config has one
+ *   &lt;stage&gt;-guide.safetensors    the first stage's caption guide, when its config has one
  *   vocab.txt                the word tokenizer's vocabulary, one token per line; [PAD] and [UNK]
  *                            first (added in front when the file lacks them)
  *   domain.json              the synthetic world's description (optional; walt-tiny has it)
@@ -70,17 +72,20 @@ public final class WaltModel implements AutoCloseable {
   private final @Nullable WordTextEncoder text;
   private final List<WaltTransformer> stages;
   private final List<@Nullable InputRefiner> refiners;
+  private final List<@Nullable CaptionGuide> guides;
   private final @Nullable String domainJson;
 
   private WaltModel(
       WaltConfig config, NDManager manager, CausalVae vae, @Nullable WordTextEncoder text,
-      List<WaltTransformer> stages, List<@Nullable InputRefiner> refiners, @Nullable String domainJson) {
+      List<WaltTransformer> stages, List<@Nullable InputRefiner> refiners, List<@Nullable CaptionGuide> guides,
+      @Nullable String domainJson) {
     this.config = config;
     this.manager = manager;
     this.vae = vae;
     this.text = text;
     this.stages = Collections.unmodifiableList(new ArrayList<>(stages));
     this.refiners = Collections.unmodifiableList(new ArrayList<>(refiners));
+    this.guides = Collections.unmodifiableList(new ArrayList<>(guides));
     this.domainJson = domainJson;
   }
 
@@ -155,7 +160,16 @@ public final class WaltModel implements AutoCloseable {
       }
       refiners.add(refiner);
     }
-    return new WaltModel(config, manager, vae, text, stages, refiners, domainJson);
+    List<@Nullable CaptionGuide> guides = new ArrayList<>();
+    for (StageConfig stage : config.stages()) {
+      CaptionGuide guide = null;
+      if (stage.guide() != null) {
+        guide = new CaptionGuide(stage.guide(), config.vae().latentChannels(), stage.transformer().textDim());
+        guide.initialize(manager);
+      }
+      guides.add(guide);
+    }
+    return new WaltModel(config, manager, vae, text, stages, refiners, guides, domainJson);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -260,6 +274,10 @@ public final class WaltModel implements AutoCloseable {
         if (refiner != null) {
           Checkpoints.readWeights(dir.resolve(config.stages().get(k).refinerWeightsFile()), refiner);
         }
+        CaptionGuide guide = model.guides.get(k);
+        if (guide != null) {
+          Checkpoints.readWeights(dir.resolve(config.stages().get(k).guideWeightsFile()), guide);
+        }
       }
       return model;
     } catch (IOException | RuntimeException e) {
@@ -280,6 +298,9 @@ public final class WaltModel implements AutoCloseable {
       files.add(stage.weightsFile());
       if (stage.refiner() != null) {
         files.add(stage.refinerWeightsFile());
+      }
+      if (stage.guide() != null) {
+        files.add(stage.guideWeightsFile());
       }
     }
     return files;
@@ -307,6 +328,10 @@ public final class WaltModel implements AutoCloseable {
       InputRefiner refiner = refiners.get(k);
       if (refiner != null) {
         Checkpoints.writeWeights(dir.resolve(config.stages().get(k).refinerWeightsFile()), refiner, weights);
+      }
+      CaptionGuide guide = guides.get(k);
+      if (guide != null) {
+        Checkpoints.writeWeights(dir.resolve(config.stages().get(k).guideWeightsFile()), guide, weights);
       }
     }
     if (domainJson != null) {
@@ -339,6 +364,11 @@ public final class WaltModel implements AutoCloseable {
   /** The refiner of stage {@code k}, or null when the stage has none. */
   public @Nullable InputRefiner refiner(int k) {
     return refiners.get(k);
+  }
+
+  /** The caption guide of stage {@code k}, or null when the stage has none. */
+  public @Nullable CaptionGuide guide(int k) {
+    return guides.get(k);
   }
 
   /** The transformer of the stage named {@code name}. */
@@ -386,6 +416,9 @@ public final class WaltModel implements AutoCloseable {
     }
     for (InputRefiner refiner : refiners) {
       total += parameterCount(refiner);
+    }
+    for (CaptionGuide guide : guides) {
+      total += parameterCount(guide);
     }
     return total;
   }

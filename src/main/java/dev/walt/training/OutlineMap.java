@@ -43,7 +43,7 @@ final class OutlineMap {
       if (other == scene.shape()) {
         continue;
       }
-      int[][] changed = argb(SceneRenderer.render(withShape(scene, other), 0, frames, resolution), pixels);
+      int[][] changed = argb(SceneRenderer.render(scene.withShape(other), 0, frames, resolution), pixels);
       for (int f = 0; f < frames; f++) {
         for (int i = 0; i < pixels; i++) {
           int a = own[f][i];
@@ -70,11 +70,6 @@ final class OutlineMap {
       }
     }
     return map;
-  }
-
-  private static Scene withShape(Scene s, Shape shape) {
-    return new Scene(shape, s.colour(), s.background(), s.motion(), s.size(), s.x(), s.y(), s.travel(), s.frames(),
-        s.seed());
   }
 
   private static int[][] argb(List<BufferedImage> frames, int pixels) {

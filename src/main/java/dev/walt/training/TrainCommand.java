@@ -13,6 +13,7 @@ import dev.walt.model.checkpoint.Checkpoints;
 import dev.walt.model.checkpoint.ParameterNames;
 import dev.walt.model.transformer.TransformerConfig;
 import dev.walt.model.transformer.WaltTransformer;
+import dev.walt.model.guide.CaptionGuide;
 import dev.walt.model.vae.InputRefiner;
 import dev.walt.world.Split;
 import dev.walt.world.TrainingBatches;
@@ -85,7 +86,7 @@ public final class TrainCommand {
           "stage", "model-out", "work", "steps", "batch", "lr", "seed", "images", "config", "checkpoint-every", "until",
           "ema-decay", "resolutions", "crop", "max-augmentation", "detail-weight", "frame-conditioning", "high-noise",
           "motion-captions", "object-weight", "outline-weight", "latent-pool", "noise-band", "init-from", "init-parts",
-          "refiner-pool", "refiner-noise", "refiner-clean");
+          "refiner-pool", "refiner-noise", "refiner-clean", "guide-pool");
 
   /** Options that only the base stage reads ({@link #refuseBaseOptions}). */
   private static final List<String> BASE_OPTIONS =
@@ -100,7 +101,8 @@ public final class TrainCommand {
     List<String> flags = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
-      if (a.equals("--resume") || a.equals("--export") || a.equals("--decoder-only") || a.equals("--refiner")) {
+      if (a.equals("--resume") || a.equals("--export") || a.equals("--decoder-only") || a.equals("--refiner")
+          || a.equals("--guide")) {
         flags.add(a);
       } else if (a.startsWith("--") && OPTIONS.contains(a.substring(2)) && i + 1 < args.length) {
         options.put(a.substring(2), args[++i]);
@@ -120,6 +122,9 @@ public final class TrainCommand {
       if (flags.contains("--refiner")) {
         options.put("refiner", "true");
       }
+      if (flags.contains("--guide")) {
+        options.put("guide", "true");
+      }
       return train(stage, options, flags.contains("--resume"), flags.contains("--export"));
     } catch (IOException | RuntimeException e) {
       System.err.println("train failed: " + e);
@@ -134,14 +139,16 @@ public final class TrainCommand {
             + " [--crop N] [--max-augmentation A] [--detail-weight W] [--images N] [--config PRESET]"
             + " [--checkpoint-every N] [--until N] [--ema-decay D] [--frame-conditioning P] [--high-noise P]"
             + " [--motion-captions P] [--object-weight W] [--outline-weight W] [--latent-pool N] [--noise-band FROM-TO]"
-            + " [--refiner [--refiner-pool N] [--refiner-noise S] [--refiner-clean P]] [--init-from DIR [--init-parts P,...]]");
+            + " [--refiner [--refiner-pool N] [--refiner-noise S] [--refiner-clean P]] [--guide [--guide-pool N]] [--init-from DIR [--init-parts P,...]]");
     return 2;
   }
 
   static int train(String stage, Map<String, String> o, boolean resume, boolean export) throws IOException {
     Path modelDir = Path.of(o.getOrDefault("model-out", "src/main/resources/models/walt-tiny"));
     boolean refinerOnly = o.containsKey("refiner");
-    Path work = Path.of(o.getOrDefault("work", "/work/walt-train/" + stage + (refinerOnly ? "-refiner" : "")));
+    boolean guideOnly = o.containsKey("guide");
+    Path work = Path.of(o.getOrDefault("work",
+        "/work/walt-train/" + stage + (refinerOnly ? "-refiner" : guideOnly ? "-guide" : "")));
     long seed = Long.parseLong(o.getOrDefault("seed", "1"));
     long steps = Long.parseLong(o.getOrDefault("steps", "1000"));
     int batch = Integer.parseInt(o.getOrDefault("batch", stage.equals("vae") ? "2" : "4"));
@@ -157,6 +164,12 @@ public final class TrainCommand {
     if ((o.containsKey("refiner-pool") || o.containsKey("refiner-noise") || o.containsKey("refiner-clean"))
         && !refinerOnly) {
       throw new IllegalArgumentException("--refiner-pool, --refiner-noise and --refiner-clean are for --refiner");
+    }
+    if (guideOnly && (refinerOnly || stage.equals("vae") || decoderOnly)) {
+      throw new IllegalArgumentException("--guide is for the first stage");
+    }
+    if (o.containsKey("guide-pool") && !guideOnly) {
+      throw new IllegalArgumentException("--guide-pool is for --guide");
     }
     if (o.containsKey("resolutions") && !stage.equals("vae")) {
       throw new IllegalArgumentException("--resolutions is for --stage vae");
@@ -201,6 +214,9 @@ public final class TrainCommand {
           if (model.textEncoder() == null) {
             throw new IllegalArgumentException("stage " + stage + " needs a text encoder");
           }
+          if (guideOnly) {
+            objective = guideObjective(o, model, k, data, work, batch);
+          } else {
           int images = Integer.parseInt(o.getOrDefault("images", Integer.toString(batch)));
           BaseObjective base =
               new BaseObjective(model.vae(), model.textEncoder(), model.stages().get(k), data, batch, images,
@@ -223,6 +239,9 @@ public final class TrainCommand {
                     config.frames()));
           }
           objective = base;
+          }
+        } else if (guideOnly) {
+          throw new IllegalArgumentException("--guide is for the first stage");
         } else if (refinerOnly) {
           refuseBaseOptions(o);
           refuseSuperResolutionOptions(o);
@@ -239,7 +258,7 @@ public final class TrainCommand {
           RefinerObjective.Pool pool =
               RefinerObjective.Pool.open(work.resolve(RefinerObjective.FILE), model, k, data, size, seed,
                   Double.parseDouble(o.getOrDefault("refiner-noise", "0.5")),
-                  poolProgress("refiner pool: sampled", size, 25));
+                  poolProgress("refiner pool: clips sampled", size, 25));
           RefinerObjective refining = new RefinerObjective(stage, refiner, pool, batch);
           if (o.containsKey("refiner-clean")) {
             refining.withCleanShare(Double.parseDouble(o.get("refiner-clean")));
@@ -292,6 +311,9 @@ public final class TrainCommand {
             System.out.printf(Locale.ROOT, "refiner on its pool (EMA weights): %.2f dB, bicubic %.2f dB%n",
                 10 * Math.log10(4 / error[0]), 10 * Math.log10(4 / error[1]));
           }
+          if (objective instanceof GuideObjective guiding) {
+            System.out.println(guiding.accuracyReport(model.manager()));
+          }
           model.save(modelDir, DataType.FLOAT16);
           System.out.println("exported the EMA weights of " + stage + " to " + modelDir);
         }
@@ -304,7 +326,7 @@ public final class TrainCommand {
   private static LatentPool latentPool(Path file, WaltModel model, TrainingBatches data, int size, int resolution,
       int frames) throws IOException {
     LatentPool pool = LatentPool.open(file, model.vae(), model.manager(), data, size, resolution, frames,
-        poolProgress("latent pool: encoded", size, 500));
+        poolProgress("latent pool: clips encoded", size, 500));
     System.out.printf(Locale.ROOT, "latent pool: %,d clips of %d px in %s%n", pool.size(), resolution, file);
     return pool;
   }
@@ -315,10 +337,30 @@ public final class TrainCommand {
     return done -> {
       if (done % every == 0 || done == size) {
         double perClip = (System.nanoTime() - started) / 1e9 / done;
-        System.out.printf(Locale.ROOT, "%s %,d/%,d clips, ETA %s%n", what, done, size,
+        System.out.printf(Locale.ROOT, "%s %,d/%,d, ETA %s%n", what, done, size,
             Progress.duration(perClip * (size - done)));
       }
     };
+  }
+
+  /** The objective of {@code --guide}: stage k's caption guide, from a pool of each scene in every shape. */
+  private static Objective guideObjective(Map<String, String> o, WaltModel model, int k, TrainingBatches data,
+      Path work, int batch) throws IOException {
+    refuseBaseOptions(o);
+    if (o.containsKey("latent-pool")) {
+      throw new IllegalArgumentException("--latent-pool is for a diffusion stage; the guide has --guide-pool");
+    }
+    StageConfig sc = model.config().stages().get(k);
+    CaptionGuide guide = model.guide(k);
+    if (guide == null) {
+      throw new IllegalArgumentException("stage " + sc.name() + " has no guide in its config.json (add \"guide\":"
+          + " {\"channels\": 64, \"scale\": 1} to the stage)");
+    }
+    int size = Integer.parseInt(o.getOrDefault("guide-pool", "600"));
+    GuideObjective.Pool pool =
+        GuideObjective.Pool.open(work.resolve(GuideObjective.FILE), model.vae(), model.manager(), data, size,
+            sc.height(), model.config().frames(), poolProgress("guide pool: scenes encoded in every shape", size, 50));
+    return new GuideObjective(sc.name(), guide, model.textEncoder(), pool, batch);
   }
 
   /** Latent statistics of the EMA autoencoder on 16 training clips of the base stage's size. */
@@ -410,6 +452,9 @@ public final class TrainCommand {
         }
         if (model.refiner(k) != null && (parts == null || parts.contains(name))) { // a refiner goes with its stage
           copied += copyPart(name + "-refiner", j < 0 ? null : from.refiner(j), model.refiner(k), null, fresh);
+        }
+        if (model.guide(k) != null && (parts == null || parts.contains(name))) { // so does a guide
+          copied += copyPart(name + "-guide", j < 0 ? null : from.guide(j), model.guide(k), null, fresh);
         }
       }
       System.out.printf(Locale.ROOT, "initialised from %s: %d parameters copied, %d kept their initial values%s%n",

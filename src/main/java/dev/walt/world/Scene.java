@@ -36,6 +36,11 @@ public record Scene(
     }
   }
 
+  /** The same scene (colour, size, place, motion) with the object in {@code other}'s shape. */
+  public Scene withShape(Shape other) {
+    return new Scene(other, colour, background, motion, size, x, y, travel, frames, seed);
+  }
+
   /** Whether this is a one-frame image rather than a clip. */
   public boolean isStill() {
     return frames == 1;

@@ -55,6 +55,14 @@ public final class TestModels {
         config.vae(), config.text(), config.diffusion(), stages);
   }
 
+  /** {@code config} with a caption guide of {@code channels} and {@code scale} on its base stage. */
+  public static WaltConfig withGuide(WaltConfig config, int channels, double scale) {
+    List<StageConfig> stages = new java.util.ArrayList<>(config.stages());
+    stages.set(0, stages.get(0).withGuide(new GuideConfig(channels, scale)));
+    return new WaltConfig(config.name(), config.fps(), config.frames(), config.overlapFrames(), config.maxFrames(),
+        config.vae(), config.text(), config.diffusion(), stages);
+  }
+
   /** {@code config} with its base stage's transformer changed by {@code change}. */
   public static WaltConfig withBase(
       WaltConfig config, java.util.function.UnaryOperator<dev.walt.model.transformer.TransformerConfig> change) {

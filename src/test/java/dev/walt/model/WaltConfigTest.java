@@ -64,6 +64,28 @@ class WaltConfigTest {
   }
 
   @Test
+  void aFirstStagesGuideRoundTripsAndOnlyAFirstStageThatReadsTextHasOne() throws Exception {
+    WaltConfig guided = TestModels.withGuide(WaltConfig.tiny(), 48, 2.5);
+    assertThat(guided.base().guide()).isEqualTo(new GuideConfig(48, 2.5));
+    assertThat(guided.base().guideWeightsFile()).isEqualTo("base-guide.safetensors");
+    Checkpoints.writeConfig(dir, guided);
+    assertThat(Checkpoints.readConfig(dir, WaltConfig.class)).isEqualTo(guided);
+    assertThatThrownBy(() -> WaltConfig.tiny().stages().get(1).withGuide(new GuideConfig(48, 1)))
+        .hasMessage("stage sr2: only a first stage that reads text has a guide");
+    StageConfig base = WaltConfig.tiny().base();
+    assertThatThrownBy(() -> new StageConfig("base", base.transformer(), 64, 64, 32, 1, 0, false, null,
+            new GuideConfig(48, 1)))
+        .hasMessage("stage base: only a first stage that reads text has a guide");
+    assertThatThrownBy(() -> new GuideConfig(48, -1)).hasMessage("guide scale must be in [0, 1000], got -1.0");
+    assertThatThrownBy(() -> new GuideConfig(0, 1)).hasMessage("guide channels must be in 1..512, got 0");
+    WaltConfig tiny = WaltConfig.tiny();
+    StageConfig clash = new StageConfig("base-guide", tiny.stages().get(1).transformer(), 128, 128, 12, 1, 0.1, false);
+    assertThatThrownBy(() -> new WaltConfig("x", 8, 17, 5, 65, tiny.vae(), tiny.text(), tiny.diffusion(),
+            List.of(guided.base(), clash)))
+        .hasMessageContaining("another stage's weight file is base-guide.safetensors");
+  }
+
+  @Test
   void bundledConfigIsTheTinyPreset() throws Exception {
     try (InputStream in = getClass().getClassLoader().getResourceAsStream(WaltModel.BUNDLED + WaltModel.CONFIG_FILE)) {
       assertThat(in).isNotNull();

@@ -33,7 +33,8 @@ class WaltModelTest {
 
   @BeforeAll
   static void create() {
-    model = WaltModel.randomWeights(TestModels.withRefiner(TestModels.small(), 1, 4, 2), 7, Device.cpu());
+    model = WaltModel.randomWeights(
+        TestModels.withGuide(TestModels.withRefiner(TestModels.small(), 1, 4, 2), 8, 1.5), 7, Device.cpu());
     // the refiner's output convolution starts at zero: give it weights that a save and a load must carry
     try (NDManager scope = model.manager().newSubManager()) {
       for (var pair : model.refiner(1).getParameters()) {
@@ -58,6 +59,9 @@ class WaltModelTest {
     for (int k = 0; k < m.stages().size(); k++) {
       if (m.refiner(k) != null) {
         blocks.add(m.refiner(k));
+      }
+      if (m.guide(k) != null) {
+        blocks.add(m.guide(k));
       }
     }
     return blocks;
@@ -136,6 +140,19 @@ class WaltModelTest {
     assertThatThrownBy(() -> WaltModel.load(dir))
         .isInstanceOf(CheckpointException.class)
         .hasMessageStartingWith("checkpoint sr1-refiner.safetensors: file not found in " + dir.toAbsolutePath());
+  }
+
+  @Test
+  void theBaseStagesGuideHasItsOwnWeightFile() throws Exception {
+    assertThat(WaltModel.files(model.config())).contains("base.safetensors", "base-guide.safetensors")
+        .doesNotContain("sr1-guide.safetensors");
+    assertThat(model.guide(0).scale()).isEqualTo(1.5);
+    assertThat(model.guide(1)).isNull();
+    model.save(dir, DataType.FLOAT16);
+    Files.delete(dir.resolve("base-guide.safetensors"));
+    assertThatThrownBy(() -> WaltModel.load(dir))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageStartingWith("checkpoint base-guide.safetensors: file not found in " + dir.toAbsolutePath());
   }
 
   @Test

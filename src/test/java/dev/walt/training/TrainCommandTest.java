@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -199,6 +200,76 @@ class TrainCommandTest {
             () -> TrainCommand.train("sr1", Map.of("refiner", "true", "model-out", plain.toString(), "work", work),
                 false, false)).getMessage().startsWith("stage sr1 has no refiner in "));
     assertTrue(java.nio.file.Files.notExists(dir.resolve("work")), "nothing trained");
+  }
+
+  @Test
+  void theGuideOptionsAreForTheFirstStageWithAGuide() throws IOException {
+    Path plain = savedRandomModel(TestModels.small());
+    String work = dir.resolve("work").toString();
+    for (String stage : List.of("vae", "sr1")) {
+      assertEquals("--guide is for the first stage",
+          assertThrows(IllegalArgumentException.class,
+              () -> TrainCommand.train(stage, Map.of("guide", "true", "model-out", plain.toString(), "work", work),
+                  false, false)).getMessage());
+    }
+    assertEquals("--guide-pool is for --guide",
+        assertThrows(IllegalArgumentException.class,
+            () -> TrainCommand.train("base", Map.of("guide-pool", "70", "model-out", plain.toString(), "work", work),
+                false, false)).getMessage());
+    assertTrue(assertThrows(IllegalArgumentException.class,
+            () -> TrainCommand.train("base", Map.of("guide", "true", "model-out", plain.toString(), "work", work),
+                false, false)).getMessage().startsWith("stage base has no guide in its config.json"));
+    assertTrue(java.nio.file.Files.notExists(dir.resolve("work")), "nothing trained");
+  }
+
+  @Test
+  void theGuideTrainsAloneAndAWarmStartCarriesIt() throws IOException {
+    WaltConfig guided = TestModels.withGuide(TestModels.small(), 8, 1);
+    Path model = dir.resolve("guided"); // in fp16, as an export writes it: only what trained may change
+    try (WaltModel random = WaltModel.randomWeights(guided, 3, Device.cpu())) {
+      random.save(model, DataType.FLOAT16);
+    }
+    Map<String, float[]> before = weights(model);
+    String work = dir.resolve("work").toString();
+    assertEquals(0, TrainCommand.train("base",
+        Map.of("guide", "true", "guide-pool", "66", "steps", "3", "batch", "2", "model-out", model.toString(), "work",
+            work), false, true));
+    Map<String, float[]> after = weights(model);
+    for (String name : before.keySet()) {
+      boolean same = java.util.Arrays.equals(before.get(name), after.get(name));
+      assertEquals(!name.startsWith("base-guide.safetensors:"), same, name);
+    }
+    // a warm start of the same architecture copies the guide with its stage
+    Path copy = dir.resolve("copy");
+    java.nio.file.Files.createDirectories(copy);
+    Checkpoints.writeConfig(copy, guided);
+    try (WaltModel warm = TrainCommand.warmStart(copy, "walt-tiny", 9, model, Set.of("base"));
+        WaltModel source = WaltModel.load(model)) {
+      for (var pair : source.guide(0).getParameters()) {
+        assertArrayEquals(pair.getValue().getArray().toFloatArray(),
+            warm.guide(0).getParameters().get(pair.getKey()).getArray().toFloatArray(), 0f, pair.getKey());
+      }
+    }
+  }
+
+  /** Every tensor of every weight file of the model in {@code folder}, as "file:tensor". */
+  private static Map<String, float[]> weights(Path folder) throws IOException {
+    Map<String, float[]> all = new java.util.TreeMap<>();
+    try (WaltModel m = WaltModel.load(folder)) {
+      all.putAll(prefixed("base-guide.safetensors:", m.guide(0)));
+      all.putAll(prefixed("base.safetensors:", m.stages().get(0)));
+      all.putAll(prefixed("text.safetensors:", m.textEncoder()));
+      all.putAll(prefixed("vae.safetensors:", m.vae()));
+    }
+    return all;
+  }
+
+  private static Map<String, float[]> prefixed(String prefix, ai.djl.nn.Block block) {
+    Map<String, float[]> out = new java.util.TreeMap<>();
+    for (var pair : block.getParameters()) {
+      out.put(prefix + pair.getKey(), pair.getValue().getArray().toFloatArray());
+    }
+    return out;
   }
 
   @Test

@@ -126,8 +126,8 @@ public final class Cascade {
             long seed = seeds.nextSeed();
             NDArray latent;
             if (k == 0) {
-              latent = sampler.sample(scope, stage.denoiser(), shape, conditioning, stage.sampler(), seed, steps,
-                  cancelled);
+              latent = sampler.sample(scope, stage.denoiser(), shape, conditioning, stage.sampler(), stage.guide(), seed,
+                  steps, cancelled);
             } else {
               NDArray lowRes =
                   previousVae == stage.vae()

@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  *     latent (super-resolution stages only; ignored by the first stage)
  * @param refiner corrects the decoded output towards the previous stage's decoded video (super-resolution
  *     stages only), or null
+ * @param guide steers the first stage's sampling towards the caption (classifier guidance), or null
  */
 public record CascadeStage(
     String name,
@@ -27,7 +28,8 @@ public record CascadeStage(
     int width,
     SamplerSettings sampler,
     double noiseAugmentation,
-    @Nullable InputRefiner refiner) {
+    @Nullable InputRefiner refiner,
+    @Nullable LatentGuide guide) {
 
   public CascadeStage {
     int s = vae.config().spatialFactor();
@@ -40,10 +42,17 @@ public record CascadeStage(
     }
   }
 
-  /** A stage without a refiner. */
+  /** A stage without a guide. */
+  public CascadeStage(
+      String name, Denoiser denoiser, VideoAutoencoder vae, int height, int width, SamplerSettings sampler,
+      double noiseAugmentation, @Nullable InputRefiner refiner) {
+    this(name, denoiser, vae, height, width, sampler, noiseAugmentation, refiner, null);
+  }
+
+  /** A stage without a refiner or a guide. */
   public CascadeStage(
       String name, Denoiser denoiser, VideoAutoencoder vae, int height, int width, SamplerSettings sampler,
       double noiseAugmentation) {
-    this(name, denoiser, vae, height, width, sampler, noiseAugmentation, null);
+    this(name, denoiser, vae, height, width, sampler, noiseAugmentation, null, null);
   }
 }

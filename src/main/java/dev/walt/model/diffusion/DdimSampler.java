@@ -41,6 +41,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DdimSampler {
 
+  /** The smallest {@code alphaBar_t} at which a {@link LatentGuide} steers a step. */
+  public static final double MIN_GUIDED_ALPHA_BAR = 0.01;
+
   private final NoiseSchedule schedule;
 
   public DdimSampler(NoiseSchedule schedule) {
@@ -84,7 +87,31 @@ public final class DdimSampler {
       long seed,
       SamplingListener listener,
       BooleanSupplier cancelled) {
+    return sample(manager, denoiser, shape, conditioning, settings, null, seed, listener, cancelled);
+  }
+
+  /**
+   * Samples as {@link #sample(NDManager, Denoiser, Shape, Conditioning, SamplerSettings, long, SamplingListener,
+   * BooleanSupplier)}, steered by {@code guide} (classifier guidance, Dhariwal and Nichol 2021, eq. 14): at every
+   * step with text and {@code alphaBar_t >=} {@value #MIN_GUIDED_ALPHA_BAR}, {@code eps <- eps - scale sigma_t
+   * grad log p(text | x_t)} and the x0 estimate follows from it, {@code x0 = (x_t - sigma_t eps) / alpha_t}. The
+   * first steps, where {@code alpha_t} is (close to) zero, are left alone: there x0 would take the gradient
+   * divided by {@code alpha_t}.
+   *
+   * @param guide null (or scale 0) for none
+   */
+  public NDArray sample(
+      NDManager manager,
+      Denoiser denoiser,
+      Shape shape,
+      Conditioning conditioning,
+      SamplerSettings settings,
+      @Nullable LatentGuide guide,
+      long seed,
+      SamplingListener listener,
+      BooleanSupplier cancelled) {
     validate(shape, conditioning);
+    boolean guided = guide != null && guide.scale() > 0 && conditioning.text() != null;
     GaussianNoise noise = new GaussianNoise(seed);
     int[] timesteps = schedule.samplingTimesteps(settings.steps());
     try (NDManager run = manager.newSubManager()) {
@@ -114,12 +141,19 @@ public final class DdimSampler {
               settings.guidanceScale());
           NDArray x0 = schedule.x0FromV(x, v, t);
           NDArray eps = schedule.epsilonFromV(x, v, t);
+          double alphaBar = schedule.alphaBar(t);
+          if (guided && alphaBar >= MIN_GUIDED_ALPHA_BAR) {
+            NDArray gradient = guide.gradient(x, t, conditioning.text());
+            gradient.attach(step);
+            double sigmaT = Math.sqrt(1 - alphaBar);
+            eps = eps.sub(gradient.mul(guide.scale() * sigmaT));
+            x0 = x.sub(eps.mul(sigmaT)).div(Math.sqrt(alphaBar));
+          }
           if (frameMask != null && conditioning.frameCondition() != null) {
             // x0 <- x0 + mask (known - x0); every operation starts from a step array
             x0 = x0.sub(x0.sub(conditioning.frameCondition()).mul(frameMask));
           }
           listener.onStep(new SamplingStep(i, timesteps.length, t, x0));
-          double alphaBar = schedule.alphaBar(t);
           double sigma =
               settings.eta()
                   * Math.sqrt((1 - alphaBarPrevious) / (1 - alphaBar))

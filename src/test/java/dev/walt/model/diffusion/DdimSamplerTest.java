@@ -191,6 +191,61 @@ class DdimSamplerTest {
     }
   }
 
+  /** A guide whose gradient is {@code direction} everywhere, counting its calls. */
+  private static LatentGuide constant(NDArray direction, double scale, AtomicInteger calls) {
+    return new LatentGuide() {
+      @Override
+      public NDArray gradient(NDArray noisy, int timestep, TextConditioning text) {
+        calls.incrementAndGet();
+        NDArray g = direction.duplicate();
+        g.attach(noisy.getManager());
+        return g;
+      }
+
+      @Override
+      public double scale() {
+        return scale;
+      }
+    };
+  }
+
+  @Test
+  void aGuideMovesEachEstimateAlongItsGradientByScaleTimesSigmaSquaredOverAlpha() {
+    // an oracle of x0 = 0 gives eps = x_t / sigma_t; guided, eps' = eps - s sigma_t g, so x0' = s sigma_t^2 g / alpha_t
+    NDArray zero = manager.zeros(SHAPE);
+    NDArray direction = manager.randomNormal(SHAPE);
+    Conditioning text = Conditioning.text(new TextConditioning(manager.ones(new Shape(2, 3, 4)), null, null, null));
+    SamplerSettings settings = new SamplerSettings(8, 0, 1, false);
+    AtomicInteger calls = new AtomicInteger();
+    List<Float> errors = new ArrayList<>();
+    List<Integer> guided = new ArrayList<>();
+    sampler.sample(manager, oracle(schedule, zero), SHAPE, text, settings, constant(direction, 0.5, calls), 3,
+        step -> {
+          double alphaBar = schedule.alphaBar(step.timestep());
+          double expected = alphaBar < DdimSampler.MIN_GUIDED_ALPHA_BAR ? 0 : 0.5 * (1 - alphaBar) / Math.sqrt(alphaBar);
+          if (expected > 0) {
+            guided.add(step.index());
+          }
+          errors.add(maxAbs(step.x0Estimate().sub(direction.mul((float) expected))));
+        },
+        () -> false);
+    assertThat(guided).as("every step but the zero-SNR first ones").isNotEmpty().doesNotContain(0);
+    assertThat(calls.get()).isEqualTo(guided.size());
+    assertThat(errors).allSatisfy(e -> assertThat(e).isLessThan(1e-4f));
+
+    // scale 0, or no text: exactly the unguided sample, and the guide is not asked
+    NDArray plain = sampler.sample(manager, oracle(schedule, zero.add(0.3f)), SHAPE, text, settings, 3,
+        SamplingListener.NONE, () -> false);
+    AtomicInteger none = new AtomicInteger();
+    NDArray off = sampler.sample(manager, oracle(schedule, zero.add(0.3f)), SHAPE, text, settings,
+        constant(direction, 0, none), 3, SamplingListener.NONE, () -> false);
+    NDArray untexted = sampler.sample(manager, oracle(schedule, zero.add(0.3f)), SHAPE, Conditioning.none(), settings,
+        constant(direction, 1, none), 3, SamplingListener.NONE, () -> false);
+    assertThat(maxAbs(off.sub(plain))).isZero();
+    assertThat(maxAbs(untexted.sub(plain))).isZero();
+    assertThat(none.get()).isZero();
+  }
+
   private static float maxAbs(NDArray a) {
     return a.abs().max().getFloat();
   }

@@ -1,0 +1,109 @@
+package dev.walt.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import dev.walt.model.TestModels;
+import dev.walt.model.WaltModel;
+import dev.walt.world.Shape;
+import dev.walt.world.Split;
+import dev.walt.world.TrainingBatches;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@org.junit.jupiter.api.extension.ExtendWith(dev.walt.model.SingleThreadedTorch.class)
+class GuideObjectiveTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void thePoolHoldsEachSceneInEveryShapeAndTheGuideLearnsToTellThem() throws Exception {
+    try (WaltModel model = WaltModel.randomWeights(TestModels.withGuide(TestModels.small(), 16, 1), 3, Device.cpu())) {
+      TrainingBatches data = new TrainingBatches(1, Split.TRAIN);
+      int size = GuideObjective.HELD + 4;
+      int frames = model.config().frames();
+      AtomicInteger encoded = new AtomicInteger();
+      Path file = dir.resolve(GuideObjective.FILE);
+      GuideObjective.Pool pool =
+          GuideObjective.Pool.open(file, model.vae(), model.manager(), data, size, 8, frames, encoded::set);
+      assertEquals(size, encoded.get());
+      // each scene's own shape is its clip (frames 0 .. frames - 1) encoded; the other shapes differ from it
+      try (NDManager scope = model.manager().newSubManager()) {
+        for (int i = 0; i < 4; i++) {
+          dev.walt.world.Scene scene = pool.example(i).scene();
+          float[] shapes = pool.latents(scope, new int[] {i}).toFloatArray();
+          float[] own = DiffusionLoss.encodeFrozen(model.vae(), scope,
+              dev.walt.world.Frames.toArray(dev.walt.world.SceneRenderer.render(scene, 0, frames, 8)),
+              new ai.djl.ndarray.types.Shape(1, 3, frames, 8, 8)).toFloatArray();
+          int length = own.length;
+          int s = scene.shape().ordinal();
+          assertArrayEquals(own, java.util.Arrays.copyOfRange(shapes, s * length, (s + 1) * length), 1e-5f);
+          for (int other = 0; other < Shape.values().length; other++) {
+            if (other != s) {
+              float[] latent = java.util.Arrays.copyOfRange(shapes, other * length, (other + 1) * length);
+              assertTrue(maxDifference(own, latent) > 1e-3, "scene " + i + " as " + Shape.values()[other]);
+            }
+          }
+        }
+      }
+      AtomicInteger again = new AtomicInteger();
+      GuideObjective.Pool read =
+          GuideObjective.Pool.open(file, model.vae(), model.manager(), data, size, 8, frames, again::set);
+      assertEquals(0, again.get(), "read back, not encoded again");
+      try (NDManager scope = model.manager().newSubManager()) {
+        assertArrayEquals(pool.latents(scope, new int[] {3, 0}).toFloatArray(),
+            read.latents(scope, new int[] {3, 0}).toFloatArray(), 0f);
+      }
+
+      GuideObjective objective = new GuideObjective("base", model.guide(0), model.textEncoder(), pool, 4);
+      double chance = Math.log(Shape.values().length);
+      double first = meanLoss(objective, model, 8);
+      assertEquals(chance, first, 0.1, "an untrained guide cannot tell the shapes apart");
+      try (Trainer trainer =
+          new Trainer("base", objective, TrainerSettings.of(200, 3e-3, 1), dir.resolve("work"), model.manager())) {
+        trainer.train(200, null);
+      }
+      double trained = meanLoss(objective, model, 8);
+      // four training scenes: the guide learns them (the held-out ones measure it; this random model's are noise)
+      assertTrue(trained < 0.5 * chance, "loss " + first + " -> " + trained);
+    }
+  }
+
+  @Test
+  void aPoolSmallerThanTheHeldOutScenesAndABatchIsRefused() throws Exception {
+    try (WaltModel model = WaltModel.randomWeights(TestModels.withGuide(TestModels.small(), 8, 1), 3, Device.cpu())) {
+      GuideObjective.Pool pool = GuideObjective.Pool.open(dir.resolve(GuideObjective.FILE), model.vae(),
+          model.manager(), new TrainingBatches(1, Split.TRAIN), GuideObjective.HELD + 1, 8, model.config().frames(),
+          n -> {});
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> new GuideObjective("base", model.guide(0), model.textEncoder(), pool, 2));
+      assertEquals("the guide pool needs at least 66 scenes (64 held out), got 65", e.getMessage());
+    }
+  }
+
+  private static double meanLoss(GuideObjective objective, WaltModel model, int draws) {
+    double total = 0;
+    for (int i = 0; i < draws; i++) {
+      SplittableRandom random = new SplittableRandom(100 + i);
+      try (NDManager scope = model.manager().newSubManager()) {
+        total += Grad.off(() -> objective.loss(scope, 0, random).getFloat());
+      }
+    }
+    return total / draws;
+  }
+
+  private static double maxDifference(float[] a, float[] b) {
+    double max = 0;
+    for (int i = 0; i < a.length; i++) {
+      max = Math.max(max, Math.abs(a[i] - b[i]));
+    }
+    return max;
+  }
+}
