@@ -7,6 +7,8 @@ import ai.djl.nn.Block;
 import dev.walt.model.vae.CausalVae;
 import dev.walt.world.Captions;
 import dev.walt.world.Example;
+import dev.walt.world.Frames;
+import dev.walt.world.SceneRenderer;
 import dev.walt.world.Split;
 import dev.walt.world.Template;
 import dev.walt.world.TrainingBatches;
@@ -85,8 +87,38 @@ final class LatentPool {
     if (size < 1) {
       throw new IllegalArgumentException("the latent pool needs at least one clip, got " + size);
     }
+    return open(file, vae, manager, data.videoExamples(0, size), (start, n) -> pixels(data, start, n, resolution, frames),
+        resolution, frames, progress);
+  }
+
+  /**
+   * The pool of {@code examples}' scenes, each rendered from its first frame for {@code frames} frames at {@code
+   * resolution}: read from {@code file} when it holds them, else encoded and saved there.
+   */
+  static LatentPool ofScenes(Path file, CausalVae vae, NDManager manager, List<Example> examples, int resolution,
+      int frames, IntConsumer progress) throws IOException {
+    if (examples.isEmpty()) {
+      throw new IllegalArgumentException("the latent pool needs at least one clip");
+    }
+    int clip = 3 * frames * resolution * resolution;
+    return open(file, vae, manager, examples, (start, n) -> {
+      float[] pixels = new float[n * clip];
+      for (int b = 0; b < n; b++) {
+        Frames.toArray(SceneRenderer.render(examples.get(start + b).scene(), 0, frames, resolution), pixels, b * clip);
+      }
+      return pixels;
+    }, resolution, frames, progress);
+  }
+
+  /** Pixels (n, 3, T, H, W) of a pool's clips {@code start .. start + n - 1}. */
+  private interface Clips {
+    float[] pixels(int start, int n);
+  }
+
+  private static LatentPool open(Path file, CausalVae vae, NDManager manager, List<Example> examples, Clips clips,
+      int resolution, int frames, IntConsumer progress) throws IOException {
+    int size = examples.size();
     double fingerprint = fingerprint(vae);
-    List<Example> examples = data.videoExamples(0, size);
     long scenes = sceneFingerprint(examples);
     if (Files.isRegularFile(file)) {
       LatentPool read = read(file, examples, resolution, frames, fingerprint, scenes);
@@ -99,7 +131,7 @@ final class LatentPool {
     for (int start = 0; start < size; start += ENCODE_BATCH) {
       int n = Math.min(ENCODE_BATCH, size - start);
       try (NDManager scope = manager.newSubManager()) {
-        float[] pixels = pixels(data, start, n, resolution, frames);
+        float[] pixels = clips.pixels(start, n);
         NDArray z = DiffusionLoss.encodeFrozen(vae, scope, pixels, new Shape(n, 3, frames, resolution, resolution));
         clipShape = z.getShape().slice(1);
         float[] all = z.toFloatArray();

@@ -359,7 +359,9 @@ public final class TrainCommand {
     int size = Integer.parseInt(o.getOrDefault("guide-pool", "600"));
     GuideObjective.Pool pool =
         GuideObjective.Pool.open(work.resolve(GuideObjective.FILE), model.vae(), model.manager(), data, size,
-            sc.height(), model.config().frames(), poolProgress("guide pool: scenes encoded in every shape", size, 50));
+            sc.height(), model.config().frames(),
+            poolProgress("guide pool: clips encoded (each scene in every shape)",
+                size * dev.walt.world.Shape.values().length, 150));
     return new GuideObjective(sc.name(), guide, model.textEncoder(), pool, batch);
   }
 

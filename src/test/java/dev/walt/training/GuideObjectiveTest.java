@@ -33,7 +33,7 @@ class GuideObjectiveTest {
       Path file = dir.resolve(GuideObjective.FILE);
       GuideObjective.Pool pool =
           GuideObjective.Pool.open(file, model.vae(), model.manager(), data, size, 8, frames, encoded::set);
-      assertEquals(size, encoded.get());
+      assertEquals(size * Shape.values().length, encoded.get(), "each scene in every shape");
       // each scene's own shape is its clip (frames 0 .. frames - 1) encoded; the other shapes differ from it
       try (NDManager scope = model.manager().newSubManager()) {
         for (int i = 0; i < 4; i++) {
@@ -63,9 +63,9 @@ class GuideObjectiveTest {
       }
 
       GuideObjective objective = new GuideObjective("base", model.guide(0), model.textEncoder(), pool, 4);
-      double chance = Math.log(Shape.values().length);
+      double chance = Math.log(4 * Shape.values().length); // each caption against 4 scenes in every shape
       double first = meanLoss(objective, model, 8);
-      assertEquals(chance, first, 0.1, "an untrained guide cannot tell the shapes apart");
+      assertEquals(chance, first, 0.1, "an untrained guide cannot tell the latents apart");
       try (Trainer trainer =
           new Trainer("base", objective, TrainerSettings.of(200, 3e-3, 1), dir.resolve("work"), model.manager())) {
         trainer.train(200, null);

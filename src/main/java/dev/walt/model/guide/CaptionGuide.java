@@ -36,12 +36,12 @@ import org.jspecify.annotations.Nullable;
  * is pooled by attention with one learned query {@code q} over the text encoder's tokens, so the guide can
  * weigh the word it needs above the others.
  *
- * <p>It is trained ({@code train --stage base --guide}) as a critic that tells the caption's latent from the
- * same scene with the object in another shape, all noised alike: a softmax over those latents for one
- * caption, so that {@code grad_x score} points from what the other shapes would look like towards the
- * caption's. The denoiser learns colour, place and motion from the loss over the whole object, but the
- * outline that tells a square from a disc is a few percent of the latent's positions, and the base stage
- * draws the average of the shapes long after it has learned the rest (see {@code docs/training.md}).
+ * <p>It is trained ({@code train --stage base --guide}, {@code GuideObjective}) as a contrastive critic whose
+ * negatives include the same scene with the object in another shape, so that {@code grad_x score} points from
+ * what the other shapes would look like towards the caption's. The denoiser learns colour, place and motion from
+ * the loss over the whole object, but the outline that tells a square from a disc is a few percent of the
+ * latent's positions, and the base stage draws the average of the shapes long after it has learned the rest (see
+ * {@code docs/training.md}).
  *
  * <p>Parameters: {@code time.*}, {@code film.*}, {@code conv0..conv3.*}, {@code query} (Dt), {@code text.*}.
  */
@@ -88,7 +88,7 @@ public final class CaptionGuide extends FixedShapeBlock implements LatentGuide {
   }
 
   /**
-   * The score of each sample.
+   * The score of each sample: {@code latentFeatures(x_t, t) . captionFeatures(tokens) / sqrt(C)}.
    *
    * @param noisy x_t (B, c, T, H, W)
    * @param timesteps t (B)
@@ -100,11 +100,34 @@ public final class CaptionGuide extends FixedShapeBlock implements LatentGuide {
       ParameterStore store, NDArray noisy, NDArray timesteps, NDArray tokens, @Nullable NDArray mask,
       boolean training) {
     long batch = noisy.getShape().get(0);
-    if (tokens.getShape().dimension() != 3 || tokens.getShape().get(0) != batch
-        || tokens.getShape().get(2) != textDim) {
-      throw new IllegalArgumentException(
-          "tokens must be (" + batch + ", K, " + textDim + "), got " + tokens.getShape());
+    if (tokens.getShape().get(0) != batch) {
+      throw new IllegalArgumentException("tokens must be (" + batch + ", K, " + textDim + "), got " + tokens.getShape());
     }
+    NDArray h = latentFeatures(store, noisy, timesteps, training);
+    NDArray g = captionFeatures(store, tokens, mask, training);
+    return h.mul(g).sum(new int[] {1}).div((float) Math.sqrt(config.channels()));
+  }
+
+  /**
+   * The scores of every caption against every latent: {@code (captions . latents^T) / sqrt(C)}.
+   *
+   * @param latents {@link #latentFeatures} (N, C)
+   * @param captions {@link #captionFeatures} (M, C)
+   * @return (M, N)
+   */
+  public NDArray scores(NDArray latents, NDArray captions) {
+    return captions.matMul(latents.transpose()).div((float) Math.sqrt(config.channels()));
+  }
+
+  /**
+   * The latent side h(x_t, t).
+   *
+   * @param noisy x_t (N, c, T, H, W)
+   * @param timesteps t (N)
+   * @return (N, C)
+   */
+  public NDArray latentFeatures(ParameterStore store, NDArray noisy, NDArray timesteps, boolean training) {
+    long batch = noisy.getShape().get(0);
     int c = config.channels();
     NDArray modulation = film.forward(store, Ops.silu(time.forward(store, timesteps, training)), training)
         .reshape(batch, 2 * c, 1, 1, 1);
@@ -112,16 +135,29 @@ public final class CaptionGuide extends FixedShapeBlock implements LatentGuide {
     h = h.mul(modulation.get(":, :" + c).add(1)).add(modulation.get(":, " + c + ":"));
     h = Ops.silu(conv1.forward(store, Ops.silu(h), training));
     h = Ops.silu(conv2.forward(store, h, training));
-    h = conv3.forward(store, h, training).reshape(batch, c, -1).mean(new int[] {2}); // (B, C)
+    return conv3.forward(store, h, training).reshape(batch, c, -1).mean(new int[] {2});
+  }
+
+  /**
+   * The caption side g(text): the tokens pooled by attention with the learned query, projected.
+   *
+   * @param tokens (M, K, Dt)
+   * @param mask 1 for a real token (M, K), or null for all
+   * @return (M, C)
+   */
+  public NDArray captionFeatures(ParameterStore store, NDArray tokens, @Nullable NDArray mask, boolean training) {
+    if (tokens.getShape().dimension() != 3 || tokens.getShape().get(2) != textDim) {
+      throw new IllegalArgumentException("tokens must be (M, K, " + textDim + "), got " + tokens.getShape());
+    }
+    long batch = tokens.getShape().get(0);
     NDArray q = value(store, query, tokens, training, textDim, 1);
-    NDArray logits = tokens.matMul(q).reshape(batch, -1); // (B, K)
+    NDArray logits = tokens.matMul(q).reshape(batch, -1); // (M, K)
     if (mask != null) {
       logits = logits.add(mask.toType(logits.getDataType(), false).sub(1).mul(1e4f));
     }
     NDArray weights = logits.softmax(1).expandDims(2);
-    NDArray pooled = tokens.mul(weights).sum(new int[] {1}); // (B, Dt)
-    NDArray g = text.forward(store, pooled, training);
-    return h.mul(g).sum(new int[] {1}).div((float) Math.sqrt(c));
+    NDArray pooled = tokens.mul(weights).sum(new int[] {1}); // (M, Dt)
+    return text.forward(store, pooled, training);
   }
 
   /**

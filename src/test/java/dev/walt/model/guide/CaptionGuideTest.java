@@ -93,6 +93,6 @@ class CaptionGuideTest {
     NDArray x = new GaussianNoise(12).next(manager, LATENT);
     assertThatThrownBy(() -> score(x, 300, manager.zeros(new Shape(2, 5, 8)), 0))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("(2, K, 12)");
+        .hasMessageContaining("(M, K, 12)");
   }
 }
