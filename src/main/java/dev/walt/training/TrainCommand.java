@@ -86,7 +86,7 @@ public final class TrainCommand {
           "stage", "model-out", "work", "steps", "batch", "lr", "seed", "images", "config", "checkpoint-every", "until",
           "ema-decay", "resolutions", "crop", "max-augmentation", "detail-weight", "frame-conditioning", "high-noise",
           "motion-captions", "object-weight", "outline-weight", "latent-pool", "noise-band", "init-from", "init-parts",
-          "refiner-pool", "refiner-noise", "refiner-clean", "guide-pool");
+          "refiner-pool", "refiner-noise", "refiner-clean", "guide-pool", "guide-robust");
 
   /** Options that only the base stage reads ({@link #refuseBaseOptions}). */
   private static final List<String> BASE_OPTIONS =
@@ -139,7 +139,7 @@ public final class TrainCommand {
             + " [--crop N] [--max-augmentation A] [--detail-weight W] [--images N] [--config PRESET]"
             + " [--checkpoint-every N] [--until N] [--ema-decay D] [--frame-conditioning P] [--high-noise P]"
             + " [--motion-captions P] [--object-weight W] [--outline-weight W] [--latent-pool N] [--noise-band FROM-TO]"
-            + " [--refiner [--refiner-pool N] [--refiner-noise S] [--refiner-clean P]] [--guide [--guide-pool N]] [--init-from DIR [--init-parts P,...]]");
+            + " [--refiner [--refiner-pool N] [--refiner-noise S] [--refiner-clean P]] [--guide [--guide-pool N] [--guide-robust R]] [--init-from DIR [--init-parts P,...]]");
     return 2;
   }
 
@@ -168,8 +168,8 @@ public final class TrainCommand {
     if (guideOnly && (refinerOnly || stage.equals("vae") || decoderOnly)) {
       throw new IllegalArgumentException("--guide is for the first stage");
     }
-    if (o.containsKey("guide-pool") && !guideOnly) {
-      throw new IllegalArgumentException("--guide-pool is for --guide");
+    if ((o.containsKey("guide-pool") || o.containsKey("guide-robust")) && !guideOnly) {
+      throw new IllegalArgumentException("--guide-pool and --guide-robust are for --guide");
     }
     if (o.containsKey("resolutions") && !stage.equals("vae")) {
       throw new IllegalArgumentException("--resolutions is for --stage vae");
@@ -362,7 +362,8 @@ public final class TrainCommand {
             sc.height(), model.config().frames(),
             poolProgress("guide pool: clips encoded (each scene in every shape)",
                 size * dev.walt.world.Shape.values().length, 150));
-    return new GuideObjective(sc.name(), guide, model.textEncoder(), pool, batch);
+    return new GuideObjective(sc.name(), guide, model.textEncoder(), pool, batch)
+        .withRobustness(Double.parseDouble(o.getOrDefault("guide-robust", "0")));
   }
 
   /** Latent statistics of the EMA autoencoder on 16 training clips of the base stage's size. */

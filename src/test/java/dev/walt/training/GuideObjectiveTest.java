@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.walt.model.TestModels;
 import dev.walt.model.WaltModel;
@@ -73,6 +74,39 @@ class GuideObjectiveTest {
       double trained = meanLoss(objective, model, 8);
       // four training scenes: the guide learns them (the held-out ones measure it; this random model's are noise)
       assertTrue(trained < 0.5 * chance, "loss " + first + " -> " + trained);
+    }
+  }
+
+  @Test
+  void anAdversarialPerturbationRaisesTheLossAndLeavesNoGradientBehind() throws Exception {
+    try (WaltModel model = WaltModel.randomWeights(TestModels.withGuide(TestModels.small(), 8, 1), 3, Device.cpu())) {
+      GuideObjective.Pool pool = GuideObjective.Pool.open(dir.resolve(GuideObjective.FILE), model.vae(),
+          model.manager(), new TrainingBatches(1, Split.TRAIN), GuideObjective.HELD + 4, 8, model.config().frames(),
+          n -> {});
+      GuideObjective plain = new GuideObjective("base", model.guide(0), model.textEncoder(), pool, 4);
+      GuideObjective robust = new GuideObjective("base", model.guide(0), model.textEncoder(), pool, 4)
+          .withRobustness(0.2);
+      boolean previous = ai.djl.pytorch.jni.JniUtils.isGradMode();
+      ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+      try (NDManager scope = model.manager().newSubManager()) {
+        for (NDArray p : robust.parameters().arrays()) {
+          p.setRequiresGradient(true);
+        }
+        for (long step = 0; step < 4; step++) {
+          double clean = plain.loss(scope, step, new SplittableRandom(step)).getFloat();
+          for (NDArray p : robust.parameters().arrays()) { // the clean loss built no gradient yet: start at zero
+            ai.djl.pytorch.jni.JniUtils.zeroGrad((ai.djl.pytorch.engine.PtNDArray) p);
+          }
+          double attacked = robust.loss(scope, step, new SplittableRandom(step)).getFloat();
+          assertTrue(attacked > clean, "step " + step + ": " + clean + " -> " + attacked);
+          for (NDArray p : robust.parameters().arrays()) {
+            assertEquals(0f, p.getGradient().abs().max().getFloat(), "the attack's gradients are cleared");
+          }
+        }
+      } finally {
+        ai.djl.pytorch.jni.JniUtils.setGradMode(previous);
+      }
+      assertThrows(IllegalArgumentException.class, () -> plain.withRobustness(-0.1));
     }
   }
 

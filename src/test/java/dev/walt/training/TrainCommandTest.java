@@ -212,7 +212,7 @@ class TrainCommandTest {
               () -> TrainCommand.train(stage, Map.of("guide", "true", "model-out", plain.toString(), "work", work),
                   false, false)).getMessage());
     }
-    assertEquals("--guide-pool is for --guide",
+    assertEquals("--guide-pool and --guide-robust are for --guide",
         assertThrows(IllegalArgumentException.class,
             () -> TrainCommand.train("base", Map.of("guide-pool", "70", "model-out", plain.toString(), "work", work),
                 false, false)).getMessage());
