@@ -38,6 +38,8 @@ import org.jspecify.annotations.Nullable;
  *       [--resume] [--export] [--images N] [--config PRESET] [--checkpoint-every N] [--until N]
  *       [--frame-conditioning P] [--high-noise P [--noise-band FROM-TO]] [--motion-captions P]
  *       [--object-weight W | --outline-weight W] [--latent-pool N] [--init-from DIR [--init-parts P,...]]
+ *       [--refiner [--refiner-pool N] [--refiner-noise S] [--refiner-clean P]]
+ *       [--guide [--guide-pool N] [--guide-robust R]]
  * </pre>
  *
  * {@code --init-from DIR} builds the model of the folder's config (or of the preset) afresh and copies into it
@@ -61,6 +63,13 @@ import org.jspecify.annotations.Nullable;
  * work folder instead of encoding new ones every step ({@link LatentPool}: about twice the videos per
  * second on the CPU; the stills are still new each step). A super-resolution stage takes {@code --latent-pool N}
  * too: N clips encoded once at its resolution and at its input's (two files in the work folder).
+ *
+ * Parts trained alone, everything else frozen: {@code --refiner} trains a super-resolution stage's {@link
+ * RefinerObjective refiner} from a pool of N clips of the stage's own samples ({@code --refiner-pool}, default
+ * 300); {@code --guide} trains the first stage's {@link GuideObjective caption guide} from a pool of N scenes
+ * each encoded in every shape ({@code --guide-pool}, default 600), on adversarial perturbations of at most R per
+ * value with {@code --guide-robust R} (default 0). The work folder defaults to {@code /work/walt-train/<stage>-
+ * refiner} or {@code -guide}.
  *
  * The model folder ({@code --model-out}, default {@code src/main/resources/models/walt-tiny}) is loaded when
  * it holds a complete model, else initialised from {@code --config} (default {@code walt-tiny}) and {@code
