@@ -100,15 +100,8 @@ public final class DdimSampler {
    *
    * @param guide null (or scale 0) for none
    */
-  public NDArray sample(
-      NDManager manager,
-      Denoiser denoiser,
-      Shape shape,
-      Conditioning conditioning,
-      SamplerSettings settings,
-      @Nullable LatentGuide guide,
-      long seed,
-      SamplingListener listener,
+  public NDArray sample(NDManager manager, Denoiser denoiser, Shape shape, Conditioning conditioning,
+      SamplerSettings settings, @Nullable LatentGuide guide, long seed, SamplingListener listener,
       BooleanSupplier cancelled) {
     validate(shape, conditioning);
     boolean guided = guide != null && guide.scale() > 0 && conditioning.text() != null;
