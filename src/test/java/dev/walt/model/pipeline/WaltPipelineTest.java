@@ -74,6 +74,20 @@ class WaltPipelineTest {
   }
 
   @Test
+  void theBaseStagesGuideSteersTheSampleOnlyWithAScaleAndLeavesGradientsOff() {
+    GenerationSpec spec = GenerationSpec.text(PROMPT, 9, 6);
+    float[] plain = generate(pipeline, spec).toRgb();
+    // the guide is built after every other part, so the same seed gives the same other weights
+    try (WaltModel off = WaltModel.randomWeights(TestModels.withGuide(TestModels.small(), 8, 0), 11, Device.cpu());
+        WaltModel on = WaltModel.randomWeights(TestModels.withGuide(TestModels.small(), 8, 50), 11, Device.cpu())) {
+      assertThat(generate(new WaltPipeline(off), spec).toRgb()).isEqualTo(plain);
+      float[] guided = generate(new WaltPipeline(on), spec).toRgb();
+      assertThat(guided).isNotEqualTo(plain);
+      assertThat(ai.djl.pytorch.jni.JniUtils.isGradMode()).as("gradient recording is off again").isFalse();
+    }
+  }
+
+  @Test
   void aLoadedModelGeneratesExactlyWhatTheOriginalDid() throws Exception {
     model.save(dir, DataType.FLOAT32);
     float[] original = generate(pipeline, GenerationSpec.text(PROMPT, 9, 9)).toRgb();
