@@ -117,12 +117,15 @@ class QueuedSignal implements AutoCloseable {
 
   private void drain() {
     try {
-      while (pending.getAndSet(false)) {
-        sendNow();
+      // the spacing is checked right before each send: a signal that came between a check made after the
+      // previous send and the loop's test would otherwise be sent at once, microseconds after it
+      while (pending.get()) {
         long wait = untilDue();
-        if (wait > 0 && pending.get()) {
+        if (wait > 0) {
           TimeUnit.NANOSECONDS.sleep(wait);
         }
+        pending.set(false); // this send answers every signal until now
+        sendNow();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // closed
