@@ -125,14 +125,10 @@ public final class TrainCommand {
       return usage();
     }
     try {
-      if (flags.contains("--decoder-only")) {
-        options.put("decoder-only", "true");
-      }
-      if (flags.contains("--refiner")) {
-        options.put("refiner", "true");
-      }
-      if (flags.contains("--guide")) {
-        options.put("guide", "true");
+      for (String part : List.of("decoder-only", "refiner", "guide")) { // flags that train's options carry
+        if (flags.contains("--" + part)) {
+          options.put(part, "true");
+        }
       }
       return train(stage, options, flags.contains("--resume"), flags.contains("--export"));
     } catch (IOException | RuntimeException e) {
@@ -223,32 +219,8 @@ public final class TrainCommand {
           if (model.textEncoder() == null) {
             throw new IllegalArgumentException("stage " + stage + " needs a text encoder");
           }
-          if (guideOnly) {
-            objective = guideObjective(o, model, k, data, work, batch);
-          } else {
-          int images = Integer.parseInt(o.getOrDefault("images", Integer.toString(batch)));
-          BaseObjective base =
-              new BaseObjective(model.vae(), model.textEncoder(), model.stages().get(k), data, batch, images,
-                  sc.height(), config.frames(), TEXT_DROPOUT,
-                  Double.parseDouble(o.getOrDefault("frame-conditioning", "0.3")), 0.9,
-                  Double.parseDouble(o.getOrDefault("high-noise", "0")),
-                  Double.parseDouble(o.getOrDefault("motion-captions", "0")))
-                  .withObjectWeight(Double.parseDouble(o.getOrDefault("object-weight", "0")))
-                  .withOutlineWeight(Double.parseDouble(o.getOrDefault("outline-weight", "0")));
-          if (o.containsKey("noise-band")) {
-            String[] band = o.get("noise-band").split("-", 2);
-            if (band.length != 2) {
-              throw new IllegalArgumentException("--noise-band takes FROM-TO (timesteps), got " + o.get("noise-band"));
-            }
-            base.withTimestepBand(Integer.parseInt(band[0].trim()), Integer.parseInt(band[1].trim()));
-          }
-          if (o.containsKey("latent-pool")) {
-            base.withLatentPool(
-                latentPool(work.resolve(LatentPool.FILE), model, data, Integer.parseInt(o.get("latent-pool")), sc.height(),
-                    config.frames()));
-          }
-          objective = base;
-          }
+          objective = guideOnly ? guideObjective(o, model, k, data, work, batch)
+              : baseObjective(o, model, k, data, work, batch);
         } else if (guideOnly) {
           throw new IllegalArgumentException("--guide is for the first stage");
         } else if (refinerOnly) {
@@ -350,6 +322,34 @@ public final class TrainCommand {
             Progress.duration(perClip * (size - done)));
       }
     };
+  }
+
+  /** The objective of the first stage {@code k}: the denoiser and the text encoder, with the base options. */
+  private static Objective baseObjective(Map<String, String> o, WaltModel model, int k, TrainingBatches data,
+      Path work, int batch) throws IOException {
+    StageConfig sc = model.config().stages().get(k);
+    int images = Integer.parseInt(o.getOrDefault("images", Integer.toString(batch)));
+    BaseObjective base =
+        new BaseObjective(model.vae(), model.textEncoder(), model.stages().get(k), data, batch, images,
+            sc.height(), model.config().frames(), TEXT_DROPOUT,
+            Double.parseDouble(o.getOrDefault("frame-conditioning", "0.3")), 0.9,
+            Double.parseDouble(o.getOrDefault("high-noise", "0")),
+            Double.parseDouble(o.getOrDefault("motion-captions", "0")))
+            .withObjectWeight(Double.parseDouble(o.getOrDefault("object-weight", "0")))
+            .withOutlineWeight(Double.parseDouble(o.getOrDefault("outline-weight", "0")));
+    if (o.containsKey("noise-band")) {
+      String[] band = o.get("noise-band").split("-", 2);
+      if (band.length != 2) {
+        throw new IllegalArgumentException("--noise-band takes FROM-TO (timesteps), got " + o.get("noise-band"));
+      }
+      base.withTimestepBand(Integer.parseInt(band[0].trim()), Integer.parseInt(band[1].trim()));
+    }
+    if (o.containsKey("latent-pool")) {
+      base.withLatentPool(
+          latentPool(work.resolve(LatentPool.FILE), model, data, Integer.parseInt(o.get("latent-pool")), sc.height(),
+              model.config().frames()));
+    }
+    return base;
   }
 
   /** The objective of {@code --guide}: stage k's caption guide, from a pool of each scene in every shape. */
