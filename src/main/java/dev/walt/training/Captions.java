@@ -15,6 +15,12 @@ final class Captions {
 
   private Captions() {}
 
+  /** A training caption of {@code scene}: a training template drawn at random, its synonyms drawn anew. */
+  static String drawn(dev.walt.world.Scene scene, SplittableRandom random) {
+    List<dev.walt.world.Template> templates = dev.walt.world.Captions.templates(dev.walt.world.Split.TRAIN, false);
+    return dev.walt.world.Captions.caption(scene, templates.get(random.nextInt(templates.size())), random);
+  }
+
   /**
    * Encodes {@code captions} and replaces each, with probability {@code dropout}, by the encoder's null
    * embedding (the unconditional input of guidance).

@@ -12,10 +12,7 @@ import dev.walt.model.diffusion.NoiseSchedule;
 import dev.walt.model.guide.CaptionGuide;
 import dev.walt.model.text.WordTextEncoder;
 import dev.walt.model.vae.CausalVae;
-import dev.walt.world.Captions;
 import dev.walt.world.Example;
-import dev.walt.world.Split;
-import dev.walt.world.Template;
 import dev.walt.world.TrainingBatches;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -169,10 +166,8 @@ final class GuideObjective implements Objective {
   private NDArray scores(NDManager scope, int[] scenes, int timestep, SplittableRandom random, boolean training) {
     int n = scenes.length;
     List<String> captions = new ArrayList<>(n);
-    List<Template> templates = Captions.templates(Split.TRAIN, false);
     for (int b = 0; b < n; b++) {
-      captions.add(
-          Captions.caption(pool.example(scenes[b]).scene(), templates.get(random.nextInt(templates.size())), random));
+      captions.add(Captions.drawn(pool.example(scenes[b]).scene(), random));
     }
     NDArray z = pool.latents(scope, scenes); // (B * S, C, T, H, W), scene-major
     Shape clip = z.getShape().slice(1);
@@ -180,7 +175,7 @@ final class GuideObjective implements Objective {
         .repeat(1, SHAPES.length).reshape(z.getShape());
     NDArray t = scope.full(new Shape(z.getShape().get(0)), (float) timestep);
     NDArray noisy = schedule.addNoise(z, eps, t);
-    NDArray[] tokens = dev.walt.training.Captions.encode(text, scope, captions, 0, random, false);
+    NDArray[] tokens = Captions.encode(text, scope, captions, 0, random, false);
     ParameterStore store = new ParameterStore(scope, false);
     if (training && robustness > 0) {
       noisy = noisy.add(attack(scope, scenes, noisy, t, tokens));

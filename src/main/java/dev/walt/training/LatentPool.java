@@ -5,12 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import dev.walt.model.vae.CausalVae;
-import dev.walt.world.Captions;
 import dev.walt.world.Example;
 import dev.walt.world.Frames;
 import dev.walt.world.SceneRenderer;
-import dev.walt.world.Split;
-import dev.walt.world.Template;
 import dev.walt.world.TrainingBatches;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -189,12 +186,11 @@ final class LatentPool {
     int[] picked = new int[count];
     List<Example> drawn = new ArrayList<>(count);
     List<String> captions = new ArrayList<>(count);
-    List<Template> templates = Captions.templates(Split.TRAIN, false);
     for (int b = 0; b < count; b++) {
       picked[b] = random.nextInt(latents.length);
       Example example = examples.get(picked[b]);
       drawn.add(example);
-      captions.add(Captions.caption(example.scene(), templates.get(random.nextInt(templates.size())), random));
+      captions.add(Captions.drawn(example.scene(), random));
     }
     return new Drawn(latents(scope, picked), drawn, captions, picked);
   }
