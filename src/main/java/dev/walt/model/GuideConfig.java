@@ -17,9 +17,4 @@ public record GuideConfig(int channels, double scale) {
       throw new IllegalArgumentException("guide scale must be in [0, 1000], got " + scale);
     }
   }
-
-  /** This guide with another sampling scale. */
-  public GuideConfig withScale(double scale) {
-    return new GuideConfig(channels, scale);
-  }
 }
