@@ -80,9 +80,7 @@ class GuideObjectiveTest {
   @Test
   void anAdversarialPerturbationRaisesTheLossAndLeavesNoGradientBehind() throws Exception {
     try (WaltModel model = WaltModel.randomWeights(TestModels.withGuide(TestModels.small(), 8, 1), 3, Device.cpu())) {
-      GuideObjective.Pool pool = GuideObjective.Pool.open(dir.resolve(GuideObjective.FILE), model.vae(),
-          model.manager(), new TrainingBatches(1, Split.TRAIN), GuideObjective.HELD + 4, 8, model.config().frames(),
-          n -> {});
+      GuideObjective.Pool pool = pool(model, GuideObjective.HELD + 4);
       GuideObjective plain = new GuideObjective("base", model.guide(0), model.textEncoder(), pool, 4);
       GuideObjective robust = new GuideObjective("base", model.guide(0), model.textEncoder(), pool, 4)
           .withRobustness(0.2);
@@ -113,13 +111,17 @@ class GuideObjectiveTest {
   @Test
   void aPoolSmallerThanTheHeldOutScenesAndABatchIsRefused() throws Exception {
     try (WaltModel model = WaltModel.randomWeights(TestModels.withGuide(TestModels.small(), 8, 1), 3, Device.cpu())) {
-      GuideObjective.Pool pool = GuideObjective.Pool.open(dir.resolve(GuideObjective.FILE), model.vae(),
-          model.manager(), new TrainingBatches(1, Split.TRAIN), GuideObjective.HELD + 1, 8, model.config().frames(),
-          n -> {});
+      GuideObjective.Pool pool = pool(model, GuideObjective.HELD + 1);
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> new GuideObjective("base", model.guide(0), model.textEncoder(), pool, 2));
       assertEquals("the guide pool needs at least 66 scenes (64 held out), got 65", e.getMessage());
     }
+  }
+
+  /** A pool of the training stream's first {@code size} scenes at 8 px, in the test's folder. */
+  private GuideObjective.Pool pool(WaltModel model, int size) throws java.io.IOException {
+    return GuideObjective.Pool.open(dir.resolve(GuideObjective.FILE), model.vae(), model.manager(),
+        new TrainingBatches(1, Split.TRAIN), size, 8, model.config().frames(), n -> {});
   }
 
   private static double meanLoss(GuideObjective objective, WaltModel model, int draws) {
