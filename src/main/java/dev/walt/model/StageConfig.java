@@ -21,6 +21,9 @@ import org.jspecify.annotations.Nullable;
  *     or null for none (the decoded latent is the stage's output)
  * @param guide the caption guide of the first stage, whose weights are {@code <name>-guide.safetensors}, or
  *     null for none
+ * @param captionRefiner the caption refiner of the first stage ({@link dev.walt.model.guide.CaptionRefiner}), which
+ *     redraws its sampled latent towards the caption, whose weights are {@code <name>-caption-refiner.safetensors},
+ *     or null for none
  */
 public record StageConfig(
     String name,
@@ -32,7 +35,8 @@ public record StageConfig(
     double noiseAugmentation,
     boolean text,
     @Nullable RefinerConfig refiner,
-    @Nullable GuideConfig guide) {
+    @Nullable GuideConfig guide,
+    @Nullable RefinerConfig captionRefiner) {
 
   public StageConfig {
     if (name == null || !name.matches("[a-z][a-z0-9_-]*")) {
@@ -62,30 +66,68 @@ public record StageConfig(
     if (guide != null && (transformer.superResolution() || !text)) {
       throw new IllegalArgumentException("stage " + name + ": only a first stage that reads text has a guide");
     }
+    if (captionRefiner != null && (transformer.superResolution() || !text)) {
+      throw new IllegalArgumentException("stage " + name + ": only a first stage that reads text has a caption refiner");
+    }
   }
 
   /** A stage without a refiner. */
   public StageConfig(
       String name, TransformerConfig transformer, int height, int width, int steps, double guidance,
       double noiseAugmentation, boolean text) {
-    this(name, transformer, height, width, steps, guidance, noiseAugmentation, text, null, null);
+    this(name, transformer, height, width, steps, guidance, noiseAugmentation, text, null, null, null);
   }
 
   /** A stage without a guide. */
   public StageConfig(
       String name, TransformerConfig transformer, int height, int width, int steps, double guidance,
       double noiseAugmentation, boolean text, @Nullable RefinerConfig refiner) {
-    this(name, transformer, height, width, steps, guidance, noiseAugmentation, text, refiner, null);
+    this(name, transformer, height, width, steps, guidance, noiseAugmentation, text, refiner, null, null);
+  }
+
+  /** A stage without a caption refiner. */
+  public StageConfig(
+      String name, TransformerConfig transformer, int height, int width, int steps, double guidance,
+      double noiseAugmentation, boolean text, @Nullable RefinerConfig refiner, @Nullable GuideConfig guide) {
+    this(name, transformer, height, width, steps, guidance, noiseAugmentation, text, refiner, guide, null);
   }
 
   /** This stage with {@code refiner} (null: none). */
   public StageConfig withRefiner(@Nullable RefinerConfig refiner) {
-    return new StageConfig(name, transformer, height, width, steps, guidance, noiseAugmentation, text, refiner, guide);
+    return new StageConfig(name, transformer, height, width, steps, guidance, noiseAugmentation, text, refiner, guide,
+        captionRefiner);
   }
 
   /** This stage with {@code guide} (null: none). */
   public StageConfig withGuide(@Nullable GuideConfig guide) {
-    return new StageConfig(name, transformer, height, width, steps, guidance, noiseAugmentation, text, refiner, guide);
+    return new StageConfig(name, transformer, height, width, steps, guidance, noiseAugmentation, text, refiner, guide,
+        captionRefiner);
+  }
+
+  /** This stage with {@code captionRefiner} (null: none). */
+  public StageConfig withCaptionRefiner(@Nullable RefinerConfig captionRefiner) {
+    return new StageConfig(name, transformer, height, width, steps, guidance, noiseAugmentation, text, refiner, guide,
+        captionRefiner);
+  }
+
+  /** The weight file of this stage's caption refiner in a model folder (present only when it has one). */
+  public String captionRefinerWeightsFile() {
+    return name + "-caption-refiner.safetensors";
+  }
+
+  /** The weight files of this stage's refiner, guide and caption refiner, those it has. */
+  public java.util.List<String> partWeightFiles() {
+    java.util.List<String> files = new java.util.ArrayList<>();
+    if (refiner != null) {
+      files.add(refinerWeightsFile());
+    }
+    if (guide != null) {
+      files.add(guideWeightsFile());
+    }
+    if (captionRefiner != null) {
+      files.add(captionRefinerWeightsFile());
+    }
+    return files;
   }
 
   /** The weight file of this stage's guide in a model folder (present only when {@link #guide()} is set). */

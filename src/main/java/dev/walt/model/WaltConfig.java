@@ -68,10 +68,10 @@ public record WaltConfig(
       TransformerConfig t = stage.transformer();
       String where = "stage " + stage.name() + ": ";
       require(names.add(stage.name()), "stage name '" + stage.name() + "' is used twice");
-      require(stage.refiner() == null || stages.stream().noneMatch(o -> o.weightsFile().equals(stage.refinerWeightsFile())),
-          where + "another stage's weight file is " + stage.refinerWeightsFile() + ", this stage's refiner's");
-      require(stage.guide() == null || stages.stream().noneMatch(o -> o.weightsFile().equals(stage.guideWeightsFile())),
-          where + "another stage's weight file is " + stage.guideWeightsFile() + ", this stage's guide's");
+      for (String file : stage.partWeightFiles()) {
+        require(stages.stream().noneMatch(o -> o.weightsFile().equals(file)),
+            where + "another stage's weight file is " + file + ", one of this stage's parts'");
+      }
       require(stage.height() % s == 0 && stage.width() % s == 0,
           where + stage.height() + "x" + stage.width() + " is not a multiple of the VAE's factor " + s);
       require(t.latentChannels() == vae.latentChannels(),

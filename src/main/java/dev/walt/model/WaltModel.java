@@ -15,6 +15,7 @@ import dev.walt.model.text.WordTokenizer;
 import dev.walt.model.transformer.WaltTransformer;
 import dev.walt.model.vae.CausalVae;
 import dev.walt.model.guide.CaptionGuide;
+import dev.walt.model.guide.CaptionRefiner;
 import dev.walt.model.vae.InputRefiner;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,6 +45,7 @@ import org.jspecify.annotations.Nullable;
  *   &lt;stage&gt;.safetensors     one per stage, named after StageConfig.name: base, sr1, sr2
  *   &lt;stage&gt;-refiner.safetensors  a super-resolution stage's refiner, when its config has one
  *   &lt;stage&gt;-guide.safetensors    the first stage's caption guide, when its config has one
+ *   &lt;stage&gt;-caption-refiner.safetensors  the first stage's caption refiner, when its config has one
  *   vocab.txt                the word tokenizer's vocabulary, one token per line; [PAD] and [UNK]
  *                            first (added in front when the file lacks them)
  *   domain.json              the synthetic world's description (optional; walt-tiny has it)
@@ -73,12 +75,13 @@ public final class WaltModel implements AutoCloseable {
   private final List<WaltTransformer> stages;
   private final List<@Nullable InputRefiner> refiners;
   private final List<@Nullable CaptionGuide> guides;
+  private final List<@Nullable CaptionRefiner> captionRefiners;
   private final @Nullable String domainJson;
 
   private WaltModel(
       WaltConfig config, NDManager manager, CausalVae vae, @Nullable WordTextEncoder text,
       List<WaltTransformer> stages, List<@Nullable InputRefiner> refiners, List<@Nullable CaptionGuide> guides,
-      @Nullable String domainJson) {
+      List<@Nullable CaptionRefiner> captionRefiners, @Nullable String domainJson) {
     this.config = config;
     this.manager = manager;
     this.vae = vae;
@@ -86,6 +89,7 @@ public final class WaltModel implements AutoCloseable {
     this.stages = Collections.unmodifiableList(new ArrayList<>(stages));
     this.refiners = Collections.unmodifiableList(new ArrayList<>(refiners));
     this.guides = Collections.unmodifiableList(new ArrayList<>(guides));
+    this.captionRefiners = Collections.unmodifiableList(new ArrayList<>(captionRefiners));
     this.domainJson = domainJson;
   }
 
@@ -169,7 +173,18 @@ public final class WaltModel implements AutoCloseable {
       }
       guides.add(guide);
     }
-    return new WaltModel(config, manager, vae, text, stages, refiners, guides, domainJson);
+    List<@Nullable CaptionRefiner> captionRefiners = new ArrayList<>(); // after the guides: their seeds stay
+    for (StageConfig stage : config.stages()) {
+      CaptionRefiner refiner = null;
+      if (stage.captionRefiner() != null) {
+        refiner = new CaptionRefiner(stage.captionRefiner(), config.vae().latentChannels(),
+            stage.transformer().textDim());
+        refiner.initialize(manager);
+        refiner.zeroOutput();
+      }
+      captionRefiners.add(refiner);
+    }
+    return new WaltModel(config, manager, vae, text, stages, refiners, guides, captionRefiners, domainJson);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -278,6 +293,10 @@ public final class WaltModel implements AutoCloseable {
         if (guide != null) {
           Checkpoints.readWeights(dir.resolve(config.stages().get(k).guideWeightsFile()), guide);
         }
+        CaptionRefiner captionRefiner = model.captionRefiners.get(k);
+        if (captionRefiner != null) {
+          Checkpoints.readWeights(dir.resolve(config.stages().get(k).captionRefinerWeightsFile()), captionRefiner);
+        }
       }
       return model;
     } catch (IOException | RuntimeException e) {
@@ -296,12 +315,7 @@ public final class WaltModel implements AutoCloseable {
     }
     for (StageConfig stage : config.stages()) {
       files.add(stage.weightsFile());
-      if (stage.refiner() != null) {
-        files.add(stage.refinerWeightsFile());
-      }
-      if (stage.guide() != null) {
-        files.add(stage.guideWeightsFile());
-      }
+      files.addAll(stage.partWeightFiles());
     }
     return files;
   }
@@ -332,6 +346,11 @@ public final class WaltModel implements AutoCloseable {
       CaptionGuide guide = guides.get(k);
       if (guide != null) {
         Checkpoints.writeWeights(dir.resolve(config.stages().get(k).guideWeightsFile()), guide, weights);
+      }
+      CaptionRefiner captionRefiner = captionRefiners.get(k);
+      if (captionRefiner != null) {
+        Checkpoints.writeWeights(
+            dir.resolve(config.stages().get(k).captionRefinerWeightsFile()), captionRefiner, weights);
       }
     }
     if (domainJson != null) {
@@ -369,6 +388,11 @@ public final class WaltModel implements AutoCloseable {
   /** The caption guide of stage {@code k}, or null when the stage has none. */
   public @Nullable CaptionGuide guide(int k) {
     return guides.get(k);
+  }
+
+  /** The caption refiner of stage {@code k}, or null when the stage has none. */
+  public @Nullable CaptionRefiner captionRefiner(int k) {
+    return captionRefiners.get(k);
   }
 
   /** The transformer of the stage named {@code name}. */
@@ -419,6 +443,9 @@ public final class WaltModel implements AutoCloseable {
     }
     for (CaptionGuide guide : guides) {
       total += parameterCount(guide);
+    }
+    for (CaptionRefiner refiner : captionRefiners) {
+      total += parameterCount(refiner);
     }
     return total;
   }

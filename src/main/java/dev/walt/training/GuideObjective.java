@@ -39,7 +39,7 @@ import java.util.function.IntConsumer;
  * x_t)}: classifier guidance.
  *
  * <p>The autoencoder and the text encoder are frozen. The latents come from a pool of the training stream's first
- * scenes, each rendered in every shape and encoded once ({@link LatentPool#ofScenes}, {@value #FILE} in the work
+ * scenes, each rendered in every shape and encoded once ({@link ScenePool}, {@value #FILE} in the work
  * folder); its last {@value #HELD} scenes are never drawn and measure the guide ({@link #accuracy}). The timestep
  * is drawn uniformly from those the sampler guides ({@code alphaBar_t >=} {@value
  * DdimSampler#MIN_GUIDED_ALPHA_BAR}); the caption from a training template with fresh synonyms at each draw.
@@ -55,14 +55,14 @@ final class GuideObjective implements Objective {
 
   private final CaptionGuide guide;
   private final WordTextEncoder text;
-  private final Pool pool;
+  private final ScenePool pool;
   private final int batch;
   private final NoiseSchedule schedule = NoiseSchedule.walt();
   private final int lastGuided;
   private final NamedParameters parameters;
   private double robustness;
 
-  GuideObjective(String stage, CaptionGuide guide, WordTextEncoder text, Pool pool, int batch) {
+  GuideObjective(String stage, CaptionGuide guide, WordTextEncoder text, ScenePool pool, int batch) {
     if (batch < 1) {
       throw new IllegalArgumentException("batch must be >= 1, got " + batch);
     }
@@ -213,56 +213,5 @@ final class GuideObjective implements Objective {
       JniUtils.zeroGrad((PtNDArray) p);
     }
     return delta.stopGradient();
-  }
-
-  /** Each scene of the training stream's first clips, rendered in every shape and encoded once. */
-  static final class Pool {
-
-    private final List<Example> examples;
-    private final LatentPool clips; // clip scene * S + shape
-
-    private Pool(List<Example> examples, LatentPool clips) {
-      this.examples = examples;
-      this.clips = clips;
-    }
-
-    int size() {
-      return examples.size();
-    }
-
-    Example example(int i) {
-      return examples.get(i);
-    }
-
-    /** Latents (n * S, C, T, H, W) of scenes {@code picked}, each scene's shapes in {@link dev.walt.world.Shape} order. */
-    NDArray latents(NDManager scope, int[] picked) {
-      int[] indices = new int[picked.length * SHAPES.length];
-      for (int b = 0; b < picked.length; b++) {
-        for (int s = 0; s < SHAPES.length; s++) {
-          indices[b * SHAPES.length + s] = picked[b] * SHAPES.length + s;
-        }
-      }
-      return clips.latents(scope, indices);
-    }
-
-    /**
-     * The pool of {@code size} scenes at {@code resolution} ({@link LatentPool#ofScenes}: read from {@code file}
-     * when it holds them, else encoded and saved there); {@code progress} counts the clips, S per scene.
-     */
-    static Pool open(Path file, CausalVae vae, NDManager manager, TrainingBatches data, int size, int resolution,
-        int frames, IntConsumer progress) throws IOException {
-      if (size < 1) {
-        throw new IllegalArgumentException("the guide pool needs at least one scene, got " + size);
-      }
-      List<Example> examples = data.videoExamples(0, size);
-      List<Example> variants = new ArrayList<>(size * SHAPES.length);
-      for (Example example : examples) {
-        for (dev.walt.world.Shape shape : SHAPES) {
-          variants.add(new Example(example.scene().withShape(shape), example.caption(), example.template(),
-              example.index()));
-        }
-      }
-      return new Pool(examples, LatentPool.ofScenes(file, vae, manager, variants, resolution, frames, progress));
-    }
   }
 }

@@ -14,6 +14,7 @@ import dev.walt.model.checkpoint.ParameterNames;
 import dev.walt.model.transformer.TransformerConfig;
 import dev.walt.model.transformer.WaltTransformer;
 import dev.walt.model.guide.CaptionGuide;
+import dev.walt.model.guide.CaptionRefiner;
 import dev.walt.model.vae.InputRefiner;
 import dev.walt.world.Split;
 import dev.walt.world.TrainingBatches;
@@ -39,7 +40,7 @@ import org.jspecify.annotations.Nullable;
  *       [--frame-conditioning P] [--high-noise P [--noise-band FROM-TO]] [--motion-captions P]
  *       [--object-weight W | --outline-weight W] [--latent-pool N] [--init-from DIR [--init-parts P,...]]
  *       [--refiner [--refiner-pool N] [--refiner-noise S] [--refiner-clean P]]
- *       [--guide [--guide-pool N] [--guide-robust R]]
+ *       [--guide [--guide-pool N] [--guide-robust R]] [--caption-refiner [--scene-pool N] [--estimates P]]
  * </pre>
  *
  * {@code --init-from DIR} builds the model of the folder's config (or of the preset) afresh and copies into it
@@ -68,8 +69,10 @@ import org.jspecify.annotations.Nullable;
  * RefinerObjective refiner} from a pool of N clips of the stage's own samples ({@code --refiner-pool}, default
  * 300); {@code --guide} trains the first stage's {@link GuideObjective caption guide} from a pool of N scenes
  * each encoded in every shape ({@code --guide-pool}, default 600), on adversarial perturbations of at most R per
- * value with {@code --guide-robust R} (default 0). The work folder defaults to {@code /work/walt-train/<stage>-
- * refiner} or {@code -guide}.
+ * value with {@code --guide-robust R} (default 0); {@code --caption-refiner} trains the first stage's {@link
+ * CaptionRefinerObjective caption refiner} from a pool of N scenes each encoded in every shape ({@code --scene-pool},
+ * default 600), a share P of its inputs the stage's own estimates ({@code --estimates}, default 0.5). The work folder
+ * defaults to {@code /work/walt-train/<stage>-refiner}, {@code -guide} or {@code -caption-refiner}.
  *
  * The model folder ({@code --model-out}, default {@code src/main/resources/models/walt-tiny}) is loaded when
  * it holds a complete model, else initialised from {@code --config} (default {@code walt-tiny}) and {@code
@@ -95,7 +98,7 @@ public final class TrainCommand {
           "stage", "model-out", "work", "steps", "batch", "lr", "seed", "images", "config", "checkpoint-every", "until",
           "ema-decay", "resolutions", "crop", "max-augmentation", "detail-weight", "frame-conditioning", "high-noise",
           "motion-captions", "object-weight", "outline-weight", "latent-pool", "noise-band", "init-from", "init-parts",
-          "refiner-pool", "refiner-noise", "refiner-clean", "guide-pool", "guide-robust");
+          "refiner-pool", "refiner-noise", "refiner-clean", "guide-pool", "guide-robust", "scene-pool", "estimates");
 
   /** Options that only the base stage reads ({@link #refuseBaseOptions}). */
   private static final List<String> BASE_OPTIONS =
@@ -111,7 +114,7 @@ public final class TrainCommand {
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--resume") || a.equals("--export") || a.equals("--decoder-only") || a.equals("--refiner")
-          || a.equals("--guide")) {
+          || a.equals("--guide") || a.equals("--caption-refiner")) {
         flags.add(a);
       } else if (a.startsWith("--") && OPTIONS.contains(a.substring(2)) && i + 1 < args.length) {
         options.put(a.substring(2), args[++i]);
@@ -125,7 +128,7 @@ public final class TrainCommand {
       return usage();
     }
     try {
-      for (String part : List.of("decoder-only", "refiner", "guide")) { // flags that train's options carry
+      for (String part : List.of("decoder-only", "refiner", "guide", "caption-refiner")) { // flags that train's options carry
         if (flags.contains("--" + part)) {
           options.put(part, "true");
         }
@@ -144,7 +147,8 @@ public final class TrainCommand {
             + " [--crop N] [--max-augmentation A] [--detail-weight W] [--images N] [--config PRESET]"
             + " [--checkpoint-every N] [--until N] [--ema-decay D] [--frame-conditioning P] [--high-noise P]"
             + " [--motion-captions P] [--object-weight W] [--outline-weight W] [--latent-pool N] [--noise-band FROM-TO]"
-            + " [--refiner [--refiner-pool N] [--refiner-noise S] [--refiner-clean P]] [--guide [--guide-pool N] [--guide-robust R]] [--init-from DIR [--init-parts P,...]]");
+            + " [--refiner [--refiner-pool N] [--refiner-noise S] [--refiner-clean P]] [--guide [--guide-pool N] [--guide-robust R]] [--caption-refiner [--scene-pool N] [--estimates P]]"
+            + " [--init-from DIR [--init-parts P,...]]");
     return 2;
   }
 
@@ -152,8 +156,9 @@ public final class TrainCommand {
     Path modelDir = Path.of(o.getOrDefault("model-out", "src/main/resources/models/walt-tiny"));
     boolean refinerOnly = o.containsKey("refiner");
     boolean guideOnly = o.containsKey("guide");
-    Path work = Path.of(o.getOrDefault("work",
-        "/work/walt-train/" + stage + (refinerOnly ? "-refiner" : guideOnly ? "-guide" : "")));
+    boolean captionRefinerOnly = o.containsKey("caption-refiner");
+    Path work = Path.of(o.getOrDefault("work", "/work/walt-train/" + stage
+        + (refinerOnly ? "-refiner" : guideOnly ? "-guide" : captionRefinerOnly ? "-caption-refiner" : "")));
     long seed = Long.parseLong(o.getOrDefault("seed", "1"));
     long steps = Long.parseLong(o.getOrDefault("steps", "1000"));
     int batch = Integer.parseInt(o.getOrDefault("batch", stage.equals("vae") ? "2" : "4"));
@@ -175,6 +180,12 @@ public final class TrainCommand {
     }
     if ((o.containsKey("guide-pool") || o.containsKey("guide-robust")) && !guideOnly) {
       throw new IllegalArgumentException("--guide-pool and --guide-robust are for --guide");
+    }
+    if (captionRefinerOnly && (guideOnly || refinerOnly || stage.equals("vae") || decoderOnly)) {
+      throw new IllegalArgumentException("--caption-refiner is for the first stage");
+    }
+    if ((o.containsKey("scene-pool") || o.containsKey("estimates")) && !captionRefinerOnly) {
+      throw new IllegalArgumentException("--scene-pool and --estimates are for --caption-refiner");
     }
     if (o.containsKey("resolutions") && !stage.equals("vae")) {
       throw new IllegalArgumentException("--resolutions is for --stage vae");
@@ -220,9 +231,10 @@ public final class TrainCommand {
             throw new IllegalArgumentException("stage " + stage + " needs a text encoder");
           }
           objective = guideOnly ? guideObjective(o, model, k, data, work, batch)
+              : captionRefinerOnly ? captionRefinerObjective(o, model, k, data, work, batch)
               : baseObjective(o, model, k, data, work, batch);
-        } else if (guideOnly) {
-          throw new IllegalArgumentException("--guide is for the first stage");
+        } else if (guideOnly || captionRefinerOnly) {
+          throw new IllegalArgumentException((guideOnly ? "--guide" : "--caption-refiner") + " is for the first stage");
         } else if (refinerOnly) {
           refuseBaseOptions(o);
           refuseSuperResolutionOptions(o);
@@ -295,6 +307,9 @@ public final class TrainCommand {
           if (objective instanceof GuideObjective guiding) {
             System.out.println(guiding.accuracyReport(model.manager()));
           }
+          if (objective instanceof CaptionRefinerObjective refining) {
+            System.out.println(refining.report(model.manager()));
+          }
           model.save(modelDir, DataType.FLOAT16);
           System.out.println("exported the EMA weights of " + stage + " to " + modelDir);
         }
@@ -365,14 +380,38 @@ public final class TrainCommand {
       throw new IllegalArgumentException("stage " + sc.name() + " has no guide in its config.json (add \"guide\":"
           + " {\"channels\": 64, \"scale\": 1} to the stage)");
     }
-    int size = Integer.parseInt(o.getOrDefault("guide-pool", "600"));
-    GuideObjective.Pool pool =
-        GuideObjective.Pool.open(work.resolve(GuideObjective.FILE), model.vae(), model.manager(), data, size,
-            sc.height(), model.config().frames(),
-            poolProgress("guide pool: clips encoded (each scene in every shape)",
-                size * dev.walt.world.Shape.values().length, 150));
+    ScenePool pool = scenePool(work.resolve(GuideObjective.FILE), model, k, data,
+        Integer.parseInt(o.getOrDefault("guide-pool", "600")), "guide pool");
     return new GuideObjective(sc.name(), guide, model.textEncoder(), pool, batch)
         .withRobustness(Double.parseDouble(o.getOrDefault("guide-robust", "0")));
+  }
+
+  /** The objective of {@code --caption-refiner}: stage k's caption refiner, from a pool of each scene in every shape. */
+  private static Objective captionRefinerObjective(Map<String, String> o, WaltModel model, int k,
+      TrainingBatches data, Path work, int batch) throws IOException {
+    refuseBaseOptions(o);
+    if (o.containsKey("latent-pool")) {
+      throw new IllegalArgumentException("--latent-pool is for a diffusion stage; the caption refiner has --scene-pool");
+    }
+    StageConfig sc = model.config().stages().get(k);
+    CaptionRefiner refiner = model.captionRefiner(k);
+    if (refiner == null) {
+      throw new IllegalArgumentException("stage " + sc.name() + " has no caption refiner in its config.json (add"
+          + " \"captionRefiner\": {\"channels\": 64, \"layers\": 6} to the stage)");
+    }
+    ScenePool pool = scenePool(work.resolve(CaptionRefinerObjective.FILE), model, k, data,
+        Integer.parseInt(o.getOrDefault("scene-pool", "600")), "scene pool");
+    return new CaptionRefinerObjective(sc.name(), refiner, model.textEncoder(), model.stages().get(k), pool, batch,
+        Double.parseDouble(o.getOrDefault("estimates", "0.5")));
+  }
+
+  /** The pool of {@code size} scenes each in every shape at stage k's size, in {@code file} (encoded there first). */
+  private static ScenePool scenePool(Path file, WaltModel model, int k, TrainingBatches data, int size, String what)
+      throws IOException {
+    return ScenePool.open(file, model.vae(), model.manager(), data, size, model.config().stages().get(k).height(),
+        model.config().frames(),
+        poolProgress(what + ": clips encoded (each scene in every shape)", size * dev.walt.world.Shape.values().length,
+            150));
   }
 
   /** Latent statistics of the EMA autoencoder on 16 training clips of the base stage's size. */
@@ -468,6 +507,10 @@ public final class TrainCommand {
         if (model.guide(k) != null && (parts == null || parts.contains(name))) { // so does a guide
           copied += copyPart(name + "-guide", j < 0 ? null : from.guide(j), model.guide(k), null, fresh);
         }
+        if (model.captionRefiner(k) != null && (parts == null || parts.contains(name))) { // and a caption refiner
+          copied += copyPart(name + "-caption-refiner", j < 0 ? null : from.captionRefiner(j), model.captionRefiner(k),
+              null, fresh);
+        }
       }
       System.out.printf(Locale.ROOT, "initialised from %s: %d parameters copied, %d kept their initial values%s%n",
           source, copied, fresh.size(), fresh.isEmpty() ? "" : " " + fresh);
@@ -553,16 +596,23 @@ public final class TrainCommand {
     }
   }
 
-  /** The model in {@code dir} when complete, else a fresh one from {@code preset} and {@code seed}. */
+  /**
+   * The model in {@code dir} when complete; a fresh one from its config, or from {@code preset} without one, and
+   * {@code seed} when it holds no weights yet. A folder with some of its config's weight files but not all is
+   * refused: a part added to a trained model's config would otherwise start every other part afresh too.
+   */
   static WaltModel open(Path dir, String preset, long seed) throws IOException {
     if (Files.isRegularFile(dir.resolve(WaltModel.CONFIG_FILE))) {
-      boolean complete = true;
       WaltConfig config = Checkpoints.readConfig(dir, WaltConfig.class);
-      for (String file : WaltModel.files(config)) {
-        complete &= Files.isRegularFile(dir.resolve(file));
-      }
-      if (complete) {
+      List<String> files = WaltModel.files(config).stream().filter(f -> f.endsWith(".safetensors")).toList();
+      List<String> missing = files.stream().filter(f -> !Files.isRegularFile(dir.resolve(f))).toList();
+      if (missing.isEmpty()) {
         return WaltModel.load(dir);
+      }
+      if (missing.size() < files.size()) {
+        throw new IllegalArgumentException(dir + " holds some of its model's weights but not " + missing
+            + ": to add a part to a trained model, give an empty folder with the new config.json as --model-out and"
+            + " the trained model as --init-from");
       }
       return WaltModel.randomInit(config, seed);
     }

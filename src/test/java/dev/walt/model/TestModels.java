@@ -63,6 +63,14 @@ public final class TestModels {
         config.vae(), config.text(), config.diffusion(), stages);
   }
 
+  /** {@code config} with a caption refiner of {@code channels} x {@code layers} on its base stage. */
+  public static WaltConfig withCaptionRefiner(WaltConfig config, int channels, int layers) {
+    List<StageConfig> stages = new java.util.ArrayList<>(config.stages());
+    stages.set(0, stages.get(0).withCaptionRefiner(new RefinerConfig(channels, layers)));
+    return new WaltConfig(config.name(), config.fps(), config.frames(), config.overlapFrames(), config.maxFrames(),
+        config.vae(), config.text(), config.diffusion(), stages);
+  }
+
   /** {@code config} with its base stage's transformer changed by {@code change}. */
   public static WaltConfig withBase(
       WaltConfig config, java.util.function.UnaryOperator<dev.walt.model.transformer.TransformerConfig> change) {

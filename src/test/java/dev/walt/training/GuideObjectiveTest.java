@@ -32,8 +32,8 @@ class GuideObjectiveTest {
       int frames = model.config().frames();
       AtomicInteger encoded = new AtomicInteger();
       Path file = dir.resolve(GuideObjective.FILE);
-      GuideObjective.Pool pool =
-          GuideObjective.Pool.open(file, model.vae(), model.manager(), data, size, 8, frames, encoded::set);
+      ScenePool pool =
+          ScenePool.open(file, model.vae(), model.manager(), data, size, 8, frames, encoded::set);
       assertEquals(size * Shape.values().length, encoded.get(), "each scene in every shape");
       // each scene's own shape is its clip (frames 0 .. frames - 1) encoded; the other shapes differ from it
       try (NDManager scope = model.manager().newSubManager()) {
@@ -55,8 +55,8 @@ class GuideObjectiveTest {
         }
       }
       AtomicInteger again = new AtomicInteger();
-      GuideObjective.Pool read =
-          GuideObjective.Pool.open(file, model.vae(), model.manager(), data, size, 8, frames, again::set);
+      ScenePool read =
+          ScenePool.open(file, model.vae(), model.manager(), data, size, 8, frames, again::set);
       assertEquals(0, again.get(), "read back, not encoded again");
       try (NDManager scope = model.manager().newSubManager()) {
         assertArrayEquals(pool.latents(scope, new int[] {3, 0}).toFloatArray(),
@@ -80,7 +80,7 @@ class GuideObjectiveTest {
   @Test
   void anAdversarialPerturbationRaisesTheLossAndLeavesNoGradientBehind() throws Exception {
     try (WaltModel model = WaltModel.randomWeights(TestModels.withGuide(TestModels.small(), 8, 1), 3, Device.cpu())) {
-      GuideObjective.Pool pool = pool(model, GuideObjective.HELD + 4);
+      ScenePool pool = pool(model, GuideObjective.HELD + 4);
       GuideObjective plain = new GuideObjective("base", model.guide(0), model.textEncoder(), pool, 4);
       GuideObjective robust = new GuideObjective("base", model.guide(0), model.textEncoder(), pool, 4)
           .withRobustness(0.2);
@@ -111,7 +111,7 @@ class GuideObjectiveTest {
   @Test
   void aPoolSmallerThanTheHeldOutScenesAndABatchIsRefused() throws Exception {
     try (WaltModel model = WaltModel.randomWeights(TestModels.withGuide(TestModels.small(), 8, 1), 3, Device.cpu())) {
-      GuideObjective.Pool pool = pool(model, GuideObjective.HELD + 1);
+      ScenePool pool = pool(model, GuideObjective.HELD + 1);
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> new GuideObjective("base", model.guide(0), model.textEncoder(), pool, 2));
       assertEquals("the guide pool needs at least 66 scenes (64 held out), got 65", e.getMessage());
@@ -119,8 +119,8 @@ class GuideObjectiveTest {
   }
 
   /** A pool of the training stream's first {@code size} scenes at 8 px, in the test's folder. */
-  private GuideObjective.Pool pool(WaltModel model, int size) throws java.io.IOException {
-    return GuideObjective.Pool.open(dir.resolve(GuideObjective.FILE), model.vae(), model.manager(),
+  private ScenePool pool(WaltModel model, int size) throws java.io.IOException {
+    return ScenePool.open(dir.resolve(GuideObjective.FILE), model.vae(), model.manager(),
         new TrainingBatches(1, Split.TRAIN), size, 8, model.config().frames(), n -> {});
   }
 

@@ -252,11 +252,79 @@ class TrainCommandTest {
     }
   }
 
+  @Test
+  void theCaptionRefinerOptionsAreForTheFirstStageWithOne() throws IOException {
+    Path plain = savedRandomModel(TestModels.small());
+    String work = dir.resolve("work").toString();
+    for (String stage : List.of("vae", "sr1")) {
+      assertEquals("--caption-refiner is for the first stage",
+          assertThrows(IllegalArgumentException.class,
+              () -> TrainCommand.train(stage,
+                  Map.of("caption-refiner", "true", "model-out", plain.toString(), "work", work), false, false))
+              .getMessage());
+    }
+    assertEquals("--scene-pool and --estimates are for --caption-refiner",
+        assertThrows(IllegalArgumentException.class,
+            () -> TrainCommand.train("base", Map.of("estimates", "0.2", "model-out", plain.toString(), "work", work),
+                false, false)).getMessage());
+    assertTrue(assertThrows(IllegalArgumentException.class,
+            () -> TrainCommand.train("base",
+                Map.of("caption-refiner", "true", "model-out", plain.toString(), "work", work), false, false))
+        .getMessage().startsWith("stage base has no caption refiner in its config.json"));
+    assertTrue(java.nio.file.Files.notExists(dir.resolve("work")), "nothing trained");
+  }
+
+  @Test
+  void aFolderWithSomeOfItsWeightsButNotAllIsRefusedNotStartedAfresh() throws IOException {
+    Path trained = savedRandomModel(TestModels.small());
+    Checkpoints.writeConfig(trained, TestModels.withCaptionRefiner(TestModels.small(), 8, 3)); // a part added
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TrainCommand.train("base", Map.of("caption-refiner", "true", "model-out", trained.toString(), "work",
+            dir.resolve("work").toString()), false, false));
+    assertEquals(trained + " holds some of its model's weights but not [base-caption-refiner.safetensors]: to add a"
+        + " part to a trained model, give an empty folder with the new config.json as --model-out and the trained"
+        + " model as --init-from", e.getMessage());
+  }
+
+  @Test
+  void theCaptionRefinerTrainsAloneAndAWarmStartCarriesIt() throws IOException {
+    WaltConfig refined = TestModels.withCaptionRefiner(TestModels.small(), 8, 3);
+    Path model = dir.resolve("refined"); // in fp16, as an export writes it: only what trained may change
+    try (WaltModel random = WaltModel.randomWeights(refined, 3, Device.cpu())) {
+      random.save(model, DataType.FLOAT16);
+    }
+    Map<String, float[]> before = weights(model);
+    String work = dir.resolve("work").toString();
+    assertEquals(0, TrainCommand.train("base",
+        Map.of("caption-refiner", "true", "scene-pool", "66", "steps", "3", "batch", "2", "model-out", model.toString(),
+            "work", work), false, true));
+    Map<String, float[]> after = weights(model);
+    for (String name : before.keySet()) {
+      boolean same = java.util.Arrays.equals(before.get(name), after.get(name));
+      assertEquals(!name.startsWith("base-caption-refiner.safetensors:"), same, name);
+    }
+    Path copy = dir.resolve("copy");
+    java.nio.file.Files.createDirectories(copy);
+    Checkpoints.writeConfig(copy, refined);
+    try (WaltModel warm = TrainCommand.warmStart(copy, "walt-tiny", 9, model, Set.of("base"));
+        WaltModel source = WaltModel.load(model)) {
+      for (var pair : source.captionRefiner(0).getParameters()) {
+        assertArrayEquals(pair.getValue().getArray().toFloatArray(),
+            warm.captionRefiner(0).getParameters().get(pair.getKey()).getArray().toFloatArray(), 0f, pair.getKey());
+      }
+    }
+  }
+
   /** Every tensor of every weight file of the model in {@code folder}, as "file:tensor". */
   private static Map<String, float[]> weights(Path folder) throws IOException {
     Map<String, float[]> all = new java.util.TreeMap<>();
     try (WaltModel m = WaltModel.load(folder)) {
-      all.putAll(prefixed("base-guide.safetensors:", m.guide(0)));
+      if (m.guide(0) != null) {
+        all.putAll(prefixed("base-guide.safetensors:", m.guide(0)));
+      }
+      if (m.captionRefiner(0) != null) {
+        all.putAll(prefixed("base-caption-refiner.safetensors:", m.captionRefiner(0)));
+      }
       all.putAll(prefixed("base.safetensors:", m.stages().get(0)));
       all.putAll(prefixed("text.safetensors:", m.textEncoder()));
       all.putAll(prefixed("vae.safetensors:", m.vae()));

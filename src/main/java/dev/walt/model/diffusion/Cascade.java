@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The W.A.L.T text-to-video cascade (WALT.md section 5): a base stage, then super-resolution stages,
@@ -128,6 +129,10 @@ public final class Cascade {
             if (k == 0) {
               latent = sampler.sample(scope, stage.denoiser(), shape, conditioning, stage.sampler(), stage.guide(), seed,
                   steps, cancelled);
+              TextConditioning caption = request.text(0);
+              if (stage.captionRefiner() != null && caption != null) {
+                latent = refined(stage.captionRefiner(), latent, caption, known);
+              }
             } else {
               NDArray lowRes =
                   previousVae == stage.vae()
@@ -182,6 +187,13 @@ public final class Cascade {
     NDArray low = previousVae.decode(previousLatent);
     NDArray image = segment == 0 ? request.image(k - 1) : null;
     return image == null ? low : image.concat(low.get(":, :, 1:"), 2);
+  }
+
+  /** {@code latent} redrawn by {@code refiner}, with the known latent frames (when given) kept as they are. */
+  private static NDArray refined(
+      LatentRefiner refiner, NDArray latent, TextConditioning caption, @Nullable NDArray known) {
+    NDArray refined = refiner.refine(latent, caption);
+    return known == null ? refined : known.concat(refined.get(":, :, " + known.getShape().get(2) + ":"), 2);
   }
 
   /** Known latent frames first, zeros after, and the matching (B, T') mask. */

@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param refiner corrects the decoded output towards the previous stage's decoded video (super-resolution
  *     stages only), or null
  * @param guide steers the first stage's sampling towards the caption (classifier guidance), or null
+ * @param captionRefiner redraws the first stage's sampled latent towards the caption, or null
  */
 public record CascadeStage(
     String name,
@@ -29,7 +30,8 @@ public record CascadeStage(
     SamplerSettings sampler,
     double noiseAugmentation,
     @Nullable InputRefiner refiner,
-    @Nullable LatentGuide guide) {
+    @Nullable LatentGuide guide,
+    @Nullable LatentRefiner captionRefiner) {
 
   public CascadeStage {
     int s = vae.config().spatialFactor();
@@ -42,17 +44,24 @@ public record CascadeStage(
     }
   }
 
+  /** A stage without a caption refiner. */
+  public CascadeStage(
+      String name, Denoiser denoiser, VideoAutoencoder vae, int height, int width, SamplerSettings sampler,
+      double noiseAugmentation, @Nullable InputRefiner refiner, @Nullable LatentGuide guide) {
+    this(name, denoiser, vae, height, width, sampler, noiseAugmentation, refiner, guide, null);
+  }
+
   /** A stage without a guide. */
   public CascadeStage(
       String name, Denoiser denoiser, VideoAutoencoder vae, int height, int width, SamplerSettings sampler,
       double noiseAugmentation, @Nullable InputRefiner refiner) {
-    this(name, denoiser, vae, height, width, sampler, noiseAugmentation, refiner, null);
+    this(name, denoiser, vae, height, width, sampler, noiseAugmentation, refiner, null, null);
   }
 
   /** A stage without a refiner or a guide. */
   public CascadeStage(
       String name, Denoiser denoiser, VideoAutoencoder vae, int height, int width, SamplerSettings sampler,
       double noiseAugmentation) {
-    this(name, denoiser, vae, height, width, sampler, noiseAugmentation, null, null);
+    this(name, denoiser, vae, height, width, sampler, noiseAugmentation, null, null, null);
   }
 }

@@ -149,15 +149,24 @@ public final class CaptionGuide extends FixedShapeBlock implements LatentGuide {
     if (tokens.getShape().dimension() != 3 || tokens.getShape().get(2) != textDim) {
       throw new IllegalArgumentException("tokens must be (M, K, " + textDim + "), got " + tokens.getShape());
     }
-    long batch = tokens.getShape().get(0);
-    NDArray q = value(store, query, tokens, training, textDim, 1);
-    NDArray logits = tokens.matMul(q).reshape(batch, -1); // (M, K)
+    return text.forward(store, attentionPool(tokens, value(store, query, tokens, training, textDim, 1), mask),
+        training);
+  }
+
+  /**
+   * Tokens pooled by attention with one query: {@code sum_k softmax_k(tokens_k . q) tokens_k}, padding left out.
+   *
+   * @param tokens (M, K, Dt)
+   * @param query q (Dt, 1)
+   * @param mask 1 for a real token (M, K), or null for all
+   * @return (M, Dt)
+   */
+  static NDArray attentionPool(NDArray tokens, NDArray query, @Nullable NDArray mask) {
+    NDArray logits = tokens.matMul(query).reshape(tokens.getShape().get(0), -1); // (M, K)
     if (mask != null) {
       logits = logits.add(mask.toType(logits.getDataType(), false).sub(1).mul(1e4f));
     }
-    NDArray weights = logits.softmax(1).expandDims(2);
-    NDArray pooled = tokens.mul(weights).sum(new int[] {1}); // (M, Dt)
-    return text.forward(store, pooled, training);
+    return tokens.mul(logits.softmax(1).expandDims(2)).sum(new int[] {1});
   }
 
   /**

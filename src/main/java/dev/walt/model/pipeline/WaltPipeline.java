@@ -284,7 +284,8 @@ public final class WaltPipeline {
       stages.add(
           new CascadeStage(
               stage.name(), denoisers.apply(model.stages().get(k)), model.vae(), stage.height(), stage.width(),
-              sampler, k == 0 ? 0 : stage.noiseAugmentation(), model.refiner(k), model.guide(k)));
+              sampler, k == 0 ? 0 : stage.noiseAugmentation(), model.refiner(k), model.guide(k),
+              model.captionRefiner(k)));
     }
     return new Cascade(schedule, stages);
   }

@@ -263,6 +263,36 @@ class CascadeTest {
     assertThat(maxAbs(video.get(":, :, 1:2").sub(refiner.upsample(baseImage)))).isGreaterThan(1e-2f);
   }
 
+  @Test
+  void aCaptionRefinerRedrawsTheFirstStagesSampleAndKeepsTheKnownFrames() {
+    NDArray image = manager.randomUniform(-1f, 1f, new Shape(1, 3, 1, 8, 8));
+    NDArray target = manager.randomNormal(new Shape(1, 4, 3, 2, 2));
+    Denoiser base = input -> SCHEDULE.vFromX0(input.noisy(), target, Math.round(input.timesteps().getFloat(0)));
+    TextConditioning caption = new TextConditioning(manager.randomNormal(new Shape(1, 3, 6)), null, null, null);
+    List<NDArray> captions = new ArrayList<>();
+    LatentRefiner plusOne = (latent, text) -> {
+      captions.add(text.tokens());
+      return latent.add(1f);
+    };
+    Cascade cascade = new Cascade(SCHEDULE, List.of(new CascadeStage("base", base, vae, 8, 8,
+        new SamplerSettings(2, 0, 1, true), 0, null, null, plusOne)));
+    NDArray video = cascade.generate(manager,
+        new CascadeRequest(1, 9, 1, CascadeRequest.PAPER_OVERLAP, List.of(caption), List.of(), 3),
+        CascadeListener.NONE, () -> false);
+    assertThat(maxAbs(video.sub(vae.decode(target.add(1f))))).isLessThan(1e-4f);
+    assertThat(captions).containsExactly(caption.tokens());
+    // image-to-video: the image's latent frame stays as it is
+    NDArray i2v = cascade.generate(manager,
+        new CascadeRequest(1, 9, 1, CascadeRequest.PAPER_OVERLAP, List.of(caption), List.of(image), 3),
+        CascadeListener.NONE, () -> false);
+    NDArray expected = vae.decode(vae.encode(image).concat(target.get(":, :, 1:").add(1f), 2));
+    assertThat(maxAbs(i2v.sub(expected))).isLessThan(1e-4f);
+    // no caption, no refining
+    NDArray plain = cascade.generate(manager, request(1, null, 3), CascadeListener.NONE, () -> false);
+    assertThat(maxAbs(plain.sub(vae.decode(target)))).isLessThan(1e-4f);
+    assertThat(captions).hasSize(2);
+  }
+
   private static float maxAbs(NDArray a) {
     return a.abs().max().getFloat();
   }
