@@ -86,6 +86,28 @@ class WaltConfigTest {
   }
 
   @Test
+  void aFirstStagesCaptionRefinerRoundTripsAndOnlyAFirstStageThatReadsTextHasOne() throws Exception {
+    WaltConfig refined = TestModels.withCaptionRefiner(WaltConfig.tiny(), 48, 5);
+    assertThat(refined.base().captionRefiner()).isEqualTo(new RefinerConfig(48, 5));
+    assertThat(refined.base().captionRefinerWeightsFile()).isEqualTo("base-caption-refiner.safetensors");
+    assertThat(refined.base().partWeightFiles()).contains("base-caption-refiner.safetensors");
+    Checkpoints.writeConfig(dir, refined);
+    assertThat(Checkpoints.readConfig(dir, WaltConfig.class)).isEqualTo(refined);
+    assertThatThrownBy(() -> WaltConfig.tiny().stages().get(1).withCaptionRefiner(new RefinerConfig(48, 5)))
+        .hasMessage("stage sr2: only a first stage that reads text has a caption refiner");
+    StageConfig base = WaltConfig.tiny().base();
+    assertThatThrownBy(() -> new StageConfig("base", base.transformer(), 64, 64, 32, 1, 0, false, null, null,
+            new RefinerConfig(48, 5)))
+        .hasMessage("stage base: only a first stage that reads text has a caption refiner");
+    WaltConfig tiny = WaltConfig.tiny();
+    StageConfig clash =
+        new StageConfig("base-caption-refiner", tiny.stages().get(1).transformer(), 128, 128, 12, 1, 0.1, false);
+    assertThatThrownBy(() -> new WaltConfig("x", 8, 17, 5, 65, tiny.vae(), tiny.text(), tiny.diffusion(),
+            List.of(refined.base(), clash)))
+        .hasMessageContaining("another stage's weight file is base-caption-refiner.safetensors");
+  }
+
+  @Test
   void bundledConfigIsTheTinyPreset() throws Exception {
     try (InputStream in = getClass().getClassLoader().getResourceAsStream(WaltModel.BUNDLED + WaltModel.CONFIG_FILE)) {
       assertThat(in).isNotNull();

@@ -34,12 +34,15 @@ class WaltModelTest {
   @BeforeAll
   static void create() {
     model = WaltModel.randomWeights(
-        TestModels.withGuide(TestModels.withRefiner(TestModels.small(), 1, 4, 2), 8, 1.5), 7, Device.cpu());
+        TestModels.withCaptionRefiner(TestModels.withGuide(TestModels.withRefiner(TestModels.small(), 1, 4, 2), 8, 1.5),
+            8, 3), 7, Device.cpu());
     // the refiner's output convolution starts at zero: give it weights that a save and a load must carry
     try (NDManager scope = model.manager().newSubManager()) {
-      for (var pair : model.refiner(1).getParameters()) {
-        NDArray array = pair.getValue().getArray();
-        array.set(scope.randomNormal(array.getShape()).toFloatArray());
+      for (ai.djl.nn.Block zeroed : List.<ai.djl.nn.Block>of(model.refiner(1), model.captionRefiner(0))) {
+        for (var pair : zeroed.getParameters()) {
+          NDArray array = pair.getValue().getArray();
+          array.set(scope.randomNormal(array.getShape()).toFloatArray());
+        }
       }
     }
   }
@@ -62,6 +65,9 @@ class WaltModelTest {
       }
       if (m.guide(k) != null) {
         blocks.add(m.guide(k));
+      }
+      if (m.captionRefiner(k) != null) {
+        blocks.add(m.captionRefiner(k));
       }
     }
     return blocks;
@@ -132,27 +138,22 @@ class WaltModelTest {
   }
 
   @Test
-  void aStagesRefinerHasItsOwnWeightFile() throws Exception {
-    assertThat(WaltModel.files(model.config())).contains("sr1.safetensors", "sr1-refiner.safetensors")
-        .doesNotContain("base-refiner.safetensors");
-    model.save(dir, DataType.FLOAT16);
-    Files.delete(dir.resolve("sr1-refiner.safetensors"));
-    assertThatThrownBy(() -> WaltModel.load(dir))
-        .isInstanceOf(CheckpointException.class)
-        .hasMessageStartingWith("checkpoint sr1-refiner.safetensors: file not found in " + dir.toAbsolutePath());
-  }
-
-  @Test
-  void theBaseStagesGuideHasItsOwnWeightFile() throws Exception {
-    assertThat(WaltModel.files(model.config())).contains("base.safetensors", "base-guide.safetensors")
-        .doesNotContain("sr1-guide.safetensors");
+  void eachPartBesideAStageHasItsOwnWeightFileAndAMissingOneIsNamed() throws Exception {
+    assertThat(WaltModel.files(model.config()))
+        .contains("sr1.safetensors", "sr1-refiner.safetensors", "base.safetensors", "base-guide.safetensors",
+            "base-caption-refiner.safetensors")
+        .doesNotContain("base-refiner.safetensors", "sr1-guide.safetensors", "sr1-caption-refiner.safetensors");
     assertThat(model.guide(0).scale()).isEqualTo(1.5);
     assertThat(model.guide(1)).isNull();
-    model.save(dir, DataType.FLOAT16);
-    Files.delete(dir.resolve("base-guide.safetensors"));
-    assertThatThrownBy(() -> WaltModel.load(dir))
-        .isInstanceOf(CheckpointException.class)
-        .hasMessageStartingWith("checkpoint base-guide.safetensors: file not found in " + dir.toAbsolutePath());
+    assertThat(model.captionRefiner(1)).isNull();
+    for (String part : List.of("sr1-refiner.safetensors", "base-guide.safetensors",
+        "base-caption-refiner.safetensors")) {
+      model.save(dir, DataType.FLOAT16);
+      Files.delete(dir.resolve(part));
+      assertThatThrownBy(() -> WaltModel.load(dir))
+          .isInstanceOf(CheckpointException.class)
+          .hasMessageStartingWith("checkpoint " + part + ": file not found in " + dir.toAbsolutePath());
+    }
   }
 
   @Test

@@ -88,6 +88,25 @@ class WaltPipelineTest {
   }
 
   @Test
+  void theBaseStagesCaptionRefinerRedrawsTheSampleAndAnUntrainedOneChangesNothing() {
+    GenerationSpec spec = GenerationSpec.text(PROMPT, 9, 6);
+    float[] plain = generate(pipeline, spec).toRgb();
+    // the caption refiner is built after every other part, so the same seed gives the same other weights
+    try (WaltModel refined =
+        WaltModel.randomWeights(TestModels.withCaptionRefiner(TestModels.small(), 8, 3), 11, Device.cpu())) {
+      assertThat(generate(new WaltPipeline(refined), spec).toRgb()).as("its output convolution starts at zero")
+          .isEqualTo(plain);
+      try (NDManager scope = refined.manager().newSubManager()) {
+        for (var pair : refined.captionRefiner(0).getParameters()) {
+          NDArray array = pair.getValue().getArray();
+          array.set(scope.randomNormal(0, 0.1f, array.getShape(), array.getDataType()).toFloatArray());
+        }
+      }
+      assertThat(generate(new WaltPipeline(refined), spec).toRgb()).isNotEqualTo(plain);
+    }
+  }
+
+  @Test
   void aLoadedModelGeneratesExactlyWhatTheOriginalDid() throws Exception {
     model.save(dir, DataType.FLOAT32);
     float[] original = generate(pipeline, GenerationSpec.text(PROMPT, 9, 9)).toRgb();
