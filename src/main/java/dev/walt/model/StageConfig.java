@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * @param guide the caption guide of the first stage, whose weights are {@code <name>-guide.safetensors}, or
  *     null for none
  * @param captionRefiner the caption refiner of the first stage ({@link dev.walt.model.guide.CaptionRefiner}), which
- *     redraws its sampled latent towards the caption, whose weights are {@code <name>-caption-refiner.safetensors},
+ *     redraws its decoded sample towards the caption, whose weights are {@code <name>-caption-refiner.safetensors},
  *     or null for none
  */
 public record StageConfig(

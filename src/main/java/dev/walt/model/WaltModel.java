@@ -177,8 +177,7 @@ public final class WaltModel implements AutoCloseable {
     for (StageConfig stage : config.stages()) {
       CaptionRefiner refiner = null;
       if (stage.captionRefiner() != null) {
-        refiner = new CaptionRefiner(stage.captionRefiner(), config.vae().latentChannels(),
-            stage.transformer().textDim());
+        refiner = new CaptionRefiner(stage.captionRefiner(), stage.transformer().textDim());
         refiner.initialize(manager);
         refiner.zeroOutput();
       }

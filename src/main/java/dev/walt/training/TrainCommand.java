@@ -40,7 +40,7 @@ import org.jspecify.annotations.Nullable;
  *       [--frame-conditioning P] [--high-noise P [--noise-band FROM-TO]] [--motion-captions P]
  *       [--object-weight W | --outline-weight W] [--latent-pool N] [--init-from DIR [--init-parts P,...]]
  *       [--refiner [--refiner-pool N] [--refiner-noise S] [--refiner-clean P]]
- *       [--guide [--guide-pool N] [--guide-robust R]] [--caption-refiner [--scene-pool N] [--estimates P]]
+ *       [--guide [--guide-pool N] [--guide-robust R]] [--caption-refiner]
  * </pre>
  *
  * {@code --init-from DIR} builds the model of the folder's config (or of the preset) afresh and copies into it
@@ -70,8 +70,7 @@ import org.jspecify.annotations.Nullable;
  * 300); {@code --guide} trains the first stage's {@link GuideObjective caption guide} from a pool of N scenes
  * each encoded in every shape ({@code --guide-pool}, default 600), on adversarial perturbations of at most R per
  * value with {@code --guide-robust R} (default 0); {@code --caption-refiner} trains the first stage's {@link
- * CaptionRefinerObjective caption refiner} from a pool of N scenes each encoded in every shape ({@code --scene-pool},
- * default 600), a share P of its inputs the stage's own estimates ({@code --estimates}, default 0.5). The work folder
+ * CaptionRefinerObjective caption refiner} on frames of the training stream rendered in every shape. The work folder
  * defaults to {@code /work/walt-train/<stage>-refiner}, {@code -guide} or {@code -caption-refiner}.
  *
  * The model folder ({@code --model-out}, default {@code src/main/resources/models/walt-tiny}) is loaded when
@@ -98,7 +97,7 @@ public final class TrainCommand {
           "stage", "model-out", "work", "steps", "batch", "lr", "seed", "images", "config", "checkpoint-every", "until",
           "ema-decay", "resolutions", "crop", "max-augmentation", "detail-weight", "frame-conditioning", "high-noise",
           "motion-captions", "object-weight", "outline-weight", "latent-pool", "noise-band", "init-from", "init-parts",
-          "refiner-pool", "refiner-noise", "refiner-clean", "guide-pool", "guide-robust", "scene-pool", "estimates");
+          "refiner-pool", "refiner-noise", "refiner-clean", "guide-pool", "guide-robust");
 
   /** Options that only the base stage reads ({@link #refuseBaseOptions}). */
   private static final List<String> BASE_OPTIONS =
@@ -147,7 +146,7 @@ public final class TrainCommand {
             + " [--crop N] [--max-augmentation A] [--detail-weight W] [--images N] [--config PRESET]"
             + " [--checkpoint-every N] [--until N] [--ema-decay D] [--frame-conditioning P] [--high-noise P]"
             + " [--motion-captions P] [--object-weight W] [--outline-weight W] [--latent-pool N] [--noise-band FROM-TO]"
-            + " [--refiner [--refiner-pool N] [--refiner-noise S] [--refiner-clean P]] [--guide [--guide-pool N] [--guide-robust R]] [--caption-refiner [--scene-pool N] [--estimates P]]"
+            + " [--refiner [--refiner-pool N] [--refiner-noise S] [--refiner-clean P]] [--guide [--guide-pool N] [--guide-robust R]] [--caption-refiner]"
             + " [--init-from DIR [--init-parts P,...]]");
     return 2;
   }
@@ -183,9 +182,6 @@ public final class TrainCommand {
     }
     if (captionRefinerOnly && (guideOnly || refinerOnly || stage.equals("vae") || decoderOnly)) {
       throw new IllegalArgumentException("--caption-refiner is for the first stage");
-    }
-    if ((o.containsKey("scene-pool") || o.containsKey("estimates")) && !captionRefinerOnly) {
-      throw new IllegalArgumentException("--scene-pool and --estimates are for --caption-refiner");
     }
     if (o.containsKey("resolutions") && !stage.equals("vae")) {
       throw new IllegalArgumentException("--resolutions is for --stage vae");
@@ -380,38 +376,31 @@ public final class TrainCommand {
       throw new IllegalArgumentException("stage " + sc.name() + " has no guide in its config.json (add \"guide\":"
           + " {\"channels\": 64, \"scale\": 1} to the stage)");
     }
-    ScenePool pool = scenePool(work.resolve(GuideObjective.FILE), model, k, data,
-        Integer.parseInt(o.getOrDefault("guide-pool", "600")), "guide pool");
+    int size = Integer.parseInt(o.getOrDefault("guide-pool", "600"));
+    ScenePool pool =
+        ScenePool.open(work.resolve(GuideObjective.FILE), model.vae(), model.manager(), data, size,
+            sc.height(), model.config().frames(),
+            poolProgress("guide pool: clips encoded (each scene in every shape)",
+                size * dev.walt.world.Shape.values().length, 150));
     return new GuideObjective(sc.name(), guide, model.textEncoder(), pool, batch)
         .withRobustness(Double.parseDouble(o.getOrDefault("guide-robust", "0")));
   }
 
-  /** The objective of {@code --caption-refiner}: stage k's caption refiner, from a pool of each scene in every shape. */
+  /** The objective of {@code --caption-refiner}: stage k's caption refiner, on frames rendered in every shape. */
   private static Objective captionRefinerObjective(Map<String, String> o, WaltModel model, int k,
       TrainingBatches data, Path work, int batch) throws IOException {
     refuseBaseOptions(o);
     if (o.containsKey("latent-pool")) {
-      throw new IllegalArgumentException("--latent-pool is for a diffusion stage; the caption refiner has --scene-pool");
+      throw new IllegalArgumentException("--latent-pool is for a diffusion stage; the caption refiner renders its frames");
     }
     StageConfig sc = model.config().stages().get(k);
     CaptionRefiner refiner = model.captionRefiner(k);
     if (refiner == null) {
       throw new IllegalArgumentException("stage " + sc.name() + " has no caption refiner in its config.json (add"
-          + " \"captionRefiner\": {\"channels\": 64, \"layers\": 6} to the stage)");
+          + " \"captionRefiner\": {\"channels\": 32, \"layers\": 2} to the stage)");
     }
-    ScenePool pool = scenePool(work.resolve(CaptionRefinerObjective.FILE), model, k, data,
-        Integer.parseInt(o.getOrDefault("scene-pool", "600")), "scene pool");
-    return new CaptionRefinerObjective(sc.name(), refiner, model.textEncoder(), model.stages().get(k), pool, batch,
-        Double.parseDouble(o.getOrDefault("estimates", "0.5")));
-  }
-
-  /** The pool of {@code size} scenes each in every shape at stage k's size, in {@code file} (encoded there first). */
-  private static ScenePool scenePool(Path file, WaltModel model, int k, TrainingBatches data, int size, String what)
-      throws IOException {
-    return ScenePool.open(file, model.vae(), model.manager(), data, size, model.config().stages().get(k).height(),
-        model.config().frames(),
-        poolProgress(what + ": clips encoded (each scene in every shape)", size * dev.walt.world.Shape.values().length,
-            150));
+    return new CaptionRefinerObjective(sc.name(), refiner, model.textEncoder(), data, batch, sc.height(),
+        model.config().frames());
   }
 
   /** Latent statistics of the EMA autoencoder on 16 training clips of the base stage's size. */

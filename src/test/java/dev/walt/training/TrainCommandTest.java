@@ -263,10 +263,6 @@ class TrainCommandTest {
                   Map.of("caption-refiner", "true", "model-out", plain.toString(), "work", work), false, false))
               .getMessage());
     }
-    assertEquals("--scene-pool and --estimates are for --caption-refiner",
-        assertThrows(IllegalArgumentException.class,
-            () -> TrainCommand.train("base", Map.of("estimates", "0.2", "model-out", plain.toString(), "work", work),
-                false, false)).getMessage());
     assertTrue(assertThrows(IllegalArgumentException.class,
             () -> TrainCommand.train("base",
                 Map.of("caption-refiner", "true", "model-out", plain.toString(), "work", work), false, false))
@@ -296,8 +292,8 @@ class TrainCommandTest {
     Map<String, float[]> before = weights(model);
     String work = dir.resolve("work").toString();
     assertEquals(0, TrainCommand.train("base",
-        Map.of("caption-refiner", "true", "scene-pool", "66", "steps", "3", "batch", "2", "model-out", model.toString(),
-            "work", work), false, true));
+        Map.of("caption-refiner", "true", "steps", "3", "batch", "2", "model-out", model.toString(), "work", work),
+        false, true));
     Map<String, float[]> after = weights(model);
     for (String name : before.keySet()) {
       boolean same = java.util.Arrays.equals(before.get(name), after.get(name));

@@ -131,7 +131,7 @@ public final class Cascade {
                   steps, cancelled);
               TextConditioning caption = request.text(0);
               if (stage.captionRefiner() != null && caption != null) {
-                latent = refined(stage.captionRefiner(), latent, caption, known);
+                latent = refined(stage, latent, caption, known);
               }
             } else {
               NDArray lowRes =
@@ -189,10 +189,13 @@ public final class Cascade {
     return image == null ? low : image.concat(low.get(":, :, 1:"), 2);
   }
 
-  /** {@code latent} redrawn by {@code refiner}, with the known latent frames (when given) kept as they are. */
+  /**
+   * {@code latent} decoded, redrawn by the stage's caption refiner and encoded again, with the known latent frames
+   * (when given) kept as they are.
+   */
   private static NDArray refined(
-      LatentRefiner refiner, NDArray latent, TextConditioning caption, @Nullable NDArray known) {
-    NDArray refined = refiner.refine(latent, caption);
+      CascadeStage stage, NDArray latent, TextConditioning caption, @Nullable NDArray known) {
+    NDArray refined = stage.vae().encode(stage.captionRefiner().refine(stage.vae().decode(latent), caption));
     return known == null ? refined : known.concat(refined.get(":, :, " + known.getShape().get(2) + ":"), 2);
   }
 

@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param refiner corrects the decoded output towards the previous stage's decoded video (super-resolution
  *     stages only), or null
  * @param guide steers the first stage's sampling towards the caption (classifier guidance), or null
- * @param captionRefiner redraws the first stage's sampled latent towards the caption, or null
+ * @param captionRefiner redraws the first stage's decoded sample towards the caption (which is then encoded
+ *     again), or null
  */
 public record CascadeStage(
     String name,
@@ -31,7 +32,7 @@ public record CascadeStage(
     double noiseAugmentation,
     @Nullable InputRefiner refiner,
     @Nullable LatentGuide guide,
-    @Nullable LatentRefiner captionRefiner) {
+    @Nullable FrameRefiner captionRefiner) {
 
   public CascadeStage {
     int s = vae.config().spatialFactor();

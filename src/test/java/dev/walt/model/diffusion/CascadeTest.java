@@ -264,28 +264,32 @@ class CascadeTest {
   }
 
   @Test
-  void aCaptionRefinerRedrawsTheFirstStagesSampleAndKeepsTheKnownFrames() {
+  void aCaptionRefinerRedrawsTheFirstStagesDecodedSampleAndKeepsTheKnownFrames() {
     NDArray image = manager.randomUniform(-1f, 1f, new Shape(1, 3, 1, 8, 8));
     NDArray target = manager.randomNormal(new Shape(1, 4, 3, 2, 2));
     Denoiser base = input -> SCHEDULE.vFromX0(input.noisy(), target, Math.round(input.timesteps().getFloat(0)));
     TextConditioning caption = new TextConditioning(manager.randomNormal(new Shape(1, 3, 6)), null, null, null);
     List<NDArray> captions = new ArrayList<>();
-    LatentRefiner plusOne = (latent, text) -> {
+    FrameRefiner brighter = (video, text) -> {
       captions.add(text.tokens());
-      return latent.add(1f);
+      return video.add(0.25f);
     };
     Cascade cascade = new Cascade(SCHEDULE, List.of(new CascadeStage("base", base, vae, 8, 8,
-        new SamplerSettings(2, 0, 1, true), 0, null, null, plusOne)));
+        new SamplerSettings(2, 0, 1, true), 0, null, null, brighter)));
     NDArray video = cascade.generate(manager,
         new CascadeRequest(1, 9, 1, CascadeRequest.PAPER_OVERLAP, List.of(caption), List.of(), 3),
         CascadeListener.NONE, () -> false);
-    assertThat(maxAbs(video.sub(vae.decode(target.add(1f))))).isLessThan(1e-4f);
+    NDArray refined = vae.encode(vae.decode(target).add(0.25f)); // decoded, refined, encoded again
+    assertThat(maxAbs(refined.sub(target))).as("the refiner changed the latent").isGreaterThan(1e-2f);
+    assertThat(maxAbs(video.sub(vae.decode(refined)))).isLessThan(1e-4f);
     assertThat(captions).containsExactly(caption.tokens());
     // image-to-video: the image's latent frame stays as it is
     NDArray i2v = cascade.generate(manager,
         new CascadeRequest(1, 9, 1, CascadeRequest.PAPER_OVERLAP, List.of(caption), List.of(image), 3),
         CascadeListener.NONE, () -> false);
-    NDArray expected = vae.decode(vae.encode(image).concat(target.get(":, :, 1:").add(1f), 2));
+    NDArray known = vae.encode(image);
+    NDArray sampled = vae.encode(vae.decode(known.concat(target.get(":, :, 1:"), 2)).add(0.25f));
+    NDArray expected = vae.decode(known.concat(sampled.get(":, :, 1:"), 2));
     assertThat(maxAbs(i2v.sub(expected))).isLessThan(1e-4f);
     // no caption, no refining
     NDArray plain = cascade.generate(manager, request(1, null, 3), CascadeListener.NONE, () -> false);
