@@ -7,7 +7,6 @@ import ai.djl.training.ParameterStore;
 import dev.walt.model.diffusion.GaussianNoise;
 import dev.walt.model.guide.CaptionRefiner;
 import dev.walt.model.text.WordTextEncoder;
-import dev.walt.world.Example;
 import dev.walt.world.Frames;
 import dev.walt.world.Scene;
 import dev.walt.world.SceneRenderer;
@@ -23,10 +22,11 @@ import java.util.SplittableRandom;
  *
  * <p>Each step takes B frames, each a random frame of a random scene of the training stream, rendered at the
  * stage's size in every shape of the world (the same colour, size, place and background). The target is the frame
- * in the scene's own shape; the input a mixture {@code sum_s w_s x_s} of its shapes plus Gaussian noise of a level
- * up to {@value #MAX_NOISE}, the weights one-hot on the scene's own shape (a third of the draws: the refiner must
- * leave a right outline alone), one-hot on another shape (a third), or uniform on the simplex (a third: a blob
- * between the outlines, as the base stage draws it).
+ * in the scene's own shape; the input a mixture {@code sum_s w_s x_s} of its shapes, the weights one-hot on the
+ * scene's own shape (a third of the draws: the refiner must leave a right outline alone), one-hot on another shape
+ * (a third), or uniform on the simplex with each shape moved by up to {@value #MAX_SHIFT} pixels (a third: a ragged
+ * blob between the outlines, as the base stage draws it). Then noise as the base stage's samples have it: Gaussian
+ * per pixel of a level up to {@value #MAX_NOISE} and in blotches of 2 x 2 pixels up to {@value #MAX_BLOTCHES}.
  *
  * <p>The loss is the mean squared error with each pixel weighted by {@code 1 + }{@value #OUTLINE_WEIGHT}{@code
  *  d / mean(d)}, {@code d} how far the frame's shapes differ there: the outline is a small part of the frame.
@@ -39,6 +39,8 @@ final class CaptionRefinerObjective implements Objective {
   static final long HELD_FROM = 1_000_000;
   static final int HELD = 64;
   static final double MAX_NOISE = 0.15;
+  static final double MAX_BLOTCHES = 0.3;
+  static final int MAX_SHIFT = 2;
   static final double OUTLINE_WEIGHT = 3;
   private static final dev.walt.world.Shape[] SHAPES = dev.walt.world.Shape.values();
 
@@ -97,25 +99,34 @@ final class CaptionRefinerObjective implements Objective {
   private Batch draw(NDManager scope, long[] indices, SplittableRandom random, Kind kind) {
     int n = indices.length;
     int pixels = 3 * resolution * resolution;
-    float[] all = new float[n * SHAPES.length * pixels];
+    float[] rendered = new float[n * SHAPES.length * pixels];
     float[] own = new float[n * SHAPES.length];
     float[] mix = new float[n * SHAPES.length];
     float[] level = new float[n];
+    float[] blotches = new float[n];
     List<String> captions = new ArrayList<>(n);
     List<Scene> scenes = new ArrayList<>(n);
     for (int b = 0; b < n; b++) {
-      Example example = data.videoExamples(indices[b], 1).get(0);
-      Scene scene = example.scene();
+      Scene scene = data.videoExamples(indices[b], 1).get(0).scene();
       scenes.add(scene);
       int t = kind == null ? random.nextInt(frames) : frames / 2;
       for (int s = 0; s < SHAPES.length; s++) {
-        Frames.toArray(List.of(SceneRenderer.renderFrame(scene.withShape(SHAPES[s]), t, resolution)), all,
+        Frames.toArray(List.of(SceneRenderer.renderFrame(scene.withShape(SHAPES[s]), t, resolution)), rendered,
             (b * SHAPES.length + s) * pixels);
       }
-      int truth = scene.shape().ordinal();
+    }
+    float[] all = rendered.clone(); // the inputs' copy: a mixture's shapes move
+    for (int b = 0; b < n; b++) {
+      int truth = scenes.get(b).shape().ordinal();
       own[b * SHAPES.length + truth] = 1f;
-      captions.add(Captions.drawn(scene, random));
+      captions.add(Captions.drawn(scenes.get(b), random));
       Kind k = kind != null ? kind : Kind.values()[random.nextInt(3)];
+      if (k == Kind.MIXTURE) {
+        for (int s = 0; s < SHAPES.length; s++) {
+          shift(all, (b * SHAPES.length + s) * pixels, resolution, random.nextInt(2 * MAX_SHIFT + 1) - MAX_SHIFT,
+              random.nextInt(2 * MAX_SHIFT + 1) - MAX_SHIFT);
+        }
+      }
       switch (k) {
         case OWN -> mix[b * SHAPES.length + truth] = 1f;
         case OTHER -> mix[b * SHAPES.length + (truth + 1 + random.nextInt(SHAPES.length - 1)) % SHAPES.length] = 1f;
@@ -133,16 +144,41 @@ final class CaptionRefinerObjective implements Objective {
         case AVERAGE -> java.util.Arrays.fill(mix, b * SHAPES.length, (b + 1) * SHAPES.length, 1f / SHAPES.length);
       }
       level[b] = kind == null ? (float) (random.nextDouble() * MAX_NOISE) : 0f;
+      blotches[b] = kind == null ? (float) (random.nextDouble() * MAX_BLOTCHES) : 0f;
     }
-    NDArray shapes = scope.create(all, new Shape(n, SHAPES.length, 3, 1, resolution, resolution));
+    NDArray mixed = scope.create(all, new Shape(n, SHAPES.length, 3, 1, resolution, resolution));
     Shape weights = new Shape(n, SHAPES.length, 1, 1, 1, 1);
+    NDArray input = mixed.mul(scope.create(mix, weights)).sum(new int[] {1});
+    NDArray shapes = scope.create(rendered, mixed.getShape());
     NDArray target = shapes.mul(scope.create(own, weights)).sum(new int[] {1});
-    NDArray noise = new GaussianNoise(random.nextLong()).next(scope, target.getShape());
-    NDArray input = shapes.mul(scope.create(mix, weights)).sum(new int[] {1})
-        .add(noise.mul(scope.create(level, new Shape(n, 1, 1, 1, 1))));
+    GaussianNoise noise = new GaussianNoise(random.nextLong());
+    Shape perSample = new Shape(n, 1, 1, 1, 1);
+    input = input.add(noise.next(scope, target.getShape()).mul(scope.create(level, perSample)))
+        .add(noise.next(scope, new Shape(n, 3, 1, resolution / 2, resolution / 2)).repeat(3, 2).repeat(4, 2)
+            .mul(scope.create(blotches, perSample)));
     NDArray[] tokens = Captions.encode(text, scope, captions, 0, random, false);
     NDArray outline = shapes.sub(shapes.mean(new int[] {1}, true)).square().sum(new int[] {1}).sum(new int[] {1}, true);
     return new Batch(input, target, tokens[0], tokens[1], shapes, scenes, outline);
+  }
+
+  /**
+   * Moves the frame (3, size, size) at {@code offset} of {@code pixels} by (dx, dy), the edge pixels repeated into
+   * the space it leaves (the background is flat).
+   */
+  private static void shift(float[] pixels, int offset, int size, int dx, int dy) {
+    if (dx == 0 && dy == 0) {
+      return;
+    }
+    float[] copy = java.util.Arrays.copyOfRange(pixels, offset, offset + 3 * size * size);
+    for (int c = 0; c < 3; c++) {
+      for (int y = 0; y < size; y++) {
+        int sy = Math.min(size - 1, Math.max(0, y - dy));
+        for (int x = 0; x < size; x++) {
+          int sx = Math.min(size - 1, Math.max(0, x - dx));
+          pixels[offset + (c * size + y) * size + x] = copy[(c * size + sy) * size + sx];
+        }
+      }
+    }
   }
 
   /**

@@ -133,9 +133,10 @@ class WaltConfigTest {
     assertThat(tiny.segments(41)).isEqualTo(3);
     assertThatThrownBy(() -> tiny.segments(18)).hasMessageContaining("[17, 29, 41, 53, 65]");
     assertThat(WaltModel.files(tiny))
-        .containsExactly("vae.safetensors", "text.safetensors", "vocab.txt", "base.safetensors", "sr2.safetensors",
-            "sr2-refiner.safetensors");
+        .containsExactly("vae.safetensors", "text.safetensors", "vocab.txt", "base.safetensors",
+            "base-caption-refiner.safetensors", "sr2.safetensors", "sr2-refiner.safetensors");
     assertThat(tiny.stages().get(1).refiner()).isEqualTo(new RefinerConfig(32, 5));
+    assertThat(tiny.base().captionRefiner()).isEqualTo(new RefinerConfig(32, 2));
   }
 
   @Test

@@ -39,8 +39,8 @@ class CaptionRefinerObjectiveTest {
         trainer.train(120, null);
       }
       double trained = meanLoss(objective, model, 8);
-      // 0.139 -> 0.126 when written: objects of 4 px and an 8-channel refiner learn slowly, but the loss must fall
-      assertTrue(trained < 0.95 * first, "loss " + first + " -> " + trained);
+      // 0.342 -> 0.269 when written: objects of 4 px and an 8-channel refiner learn slowly, but the loss must fall
+      assertTrue(trained < 0.9 * first, "loss " + first + " -> " + trained);
       assertTrue(objective.report(model.manager()).startsWith("caption refiner on 64 held-out scenes, output (input)"
           + " nearest to the caption's shape: average "));
     }

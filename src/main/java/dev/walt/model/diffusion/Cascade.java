@@ -23,7 +23,9 @@ import org.jspecify.annotations.Nullable;
  * convolutional VAE is resolution independent, so one VAE serves every stage) the latent passes
  * unchanged. When they use different autoencoders, the latent is decoded with stage k's VAE and
  * re-encoded with stage k + 1's VAE at the low resolution, which puts it in the new stage's latent
- * space. Only the last stage's latent is decoded into the output; when that stage has a refiner, the
+ * space. When the first stage has a caption refiner, its sample is decoded, refined towards the caption and
+ * encoded again before the next stage sees it (the known latent frames of image-to-video kept as they are). Only
+ * the last stage's latent is decoded into the output; when that stage has a refiner, the
  * decoded video is refined towards the previous stage's decoded video, the one it upsampled (in image-to-video
  * with the given image as that video's first frame, since the image is what the first frame stands for).
  *
@@ -101,6 +103,7 @@ public final class Cascade {
           }
           NDArray previousLatent = null;
           VideoAutoencoder previousVae = null;
+          NDArray previousVideo = null; // the previous stage's refined video, when it was refined
           for (int k = 0; k < stages.size(); k++) {
             CascadeStage stage = stages.get(k);
             VaeConfig vae = stage.vae().config();
@@ -125,13 +128,15 @@ public final class Cascade {
             }
             SamplingListener steps = progress(listener, k, segment, total, done);
             long seed = seeds.nextSeed();
+            NDArray refinedVideo = null;
             NDArray latent;
             if (k == 0) {
               latent = sampler.sample(scope, stage.denoiser(), shape, conditioning, stage.sampler(), stage.guide(), seed,
                   steps, cancelled);
               TextConditioning caption = request.text(0);
               if (stage.captionRefiner() != null && caption != null) {
-                latent = refined(stage, latent, caption, known);
+                refinedVideo = stage.captionRefiner().refine(stage.vae().decode(latent), caption);
+                latent = encodedKeeping(stage, refinedVideo, known);
               }
             } else {
               NDArray lowRes =
@@ -147,7 +152,8 @@ public final class Cascade {
               // (B, c, T', H', W') -> (B, 3, frames, H, W)
               NDArray video = stage.vae().decode(latent);
               if (k > 0 && stage.refiner() != null) {
-                video = stage.refiner().refine(video, refinerInput(request, k, segment, previousVae, previousLatent));
+                video = stage.refiner().refine(video, refinerInput(request, k, segment,
+                    previousVideo != null ? previousVideo : previousVae.decode(previousLatent)));
               }
               if (continues) {
                 // a copy, so the rest of the decoded video can be freed now
@@ -165,6 +171,7 @@ public final class Cascade {
             }
             previousLatent = latent;
             previousVae = stage.vae();
+            previousVideo = refinedVideo;
           }
         }
       }
@@ -182,21 +189,15 @@ public final class Cascade {
    * What stage k's refiner brings its output back to: the previous stage's decoded video, which stage k upsampled,
    * with the given image itself (at the previous stage's size) as its first frame in image-to-video.
    */
-  private static NDArray refinerInput(
-      CascadeRequest request, int k, int segment, VideoAutoencoder previousVae, NDArray previousLatent) {
-    NDArray low = previousVae.decode(previousLatent);
+  private static NDArray refinerInput(CascadeRequest request, int k, int segment, NDArray low) {
     NDArray image = segment == 0 ? request.image(k - 1) : null;
     return image == null ? low : image.concat(low.get(":, :, 1:"), 2);
   }
 
-  /**
-   * {@code latent} decoded, redrawn by the stage's caption refiner and encoded again, with the known latent frames
-   * (when given) kept as they are.
-   */
-  private static NDArray refined(
-      CascadeStage stage, NDArray latent, TextConditioning caption, @Nullable NDArray known) {
-    NDArray refined = stage.vae().encode(stage.captionRefiner().refine(stage.vae().decode(latent), caption));
-    return known == null ? refined : known.concat(refined.get(":, :, " + known.getShape().get(2) + ":"), 2);
+  /** {@code video} encoded by the stage's autoencoder, with the known latent frames (when given) kept as they are. */
+  private static NDArray encodedKeeping(CascadeStage stage, NDArray video, @Nullable NDArray known) {
+    NDArray latent = stage.vae().encode(video);
+    return known == null ? latent : known.concat(latent.get(":, :, " + known.getShape().get(2) + ":"), 2);
   }
 
   /** Known latent frames first, zeros after, and the matching (B, T') mask. */

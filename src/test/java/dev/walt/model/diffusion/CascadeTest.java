@@ -297,6 +297,26 @@ class CascadeTest {
     assertThat(captions).hasSize(2);
   }
 
+  @Test
+  void aRefinedLastStageWorksFromTheFirstStagesRefinedVideoItself() {
+    // an untrained refiner returns bicubic upsampling of its input: here the caption refiner's output, not that
+    // output encoded and decoded again
+    InputRefiner refiner = new InputRefiner(new RefinerConfig(4, 2), 2);
+    refiner.initialize(manager);
+    refiner.zeroOutput();
+    NDArray target = manager.randomNormal(new Shape(1, 4, 3, 2, 2));
+    Denoiser base = input -> SCHEDULE.vFromX0(input.noisy(), target, Math.round(input.timesteps().getFloat(0)));
+    FrameRefiner brighter = (video, text) -> video.add(0.25f);
+    TextConditioning caption = new TextConditioning(manager.randomNormal(new Shape(1, 3, 6)), null, null, null);
+    Cascade cascade = new Cascade(SCHEDULE, List.of(
+        new CascadeStage("base", base, vae, 8, 8, new SamplerSettings(2, 0, 1, true), 0, null, null, brighter),
+        new CascadeStage("sr1", RANDOM, vae, 16, 16, new SamplerSettings(2, 0, 1, false), 0.1, refiner)));
+    NDArray video = cascade.generate(manager,
+        new CascadeRequest(1, 9, 1, CascadeRequest.PAPER_OVERLAP, List.of(caption), List.of(), 3),
+        CascadeListener.NONE, () -> false);
+    assertThat(maxAbs(video.sub(refiner.upsample(vae.decode(target).add(0.25f))))).isLessThan(1e-5f);
+  }
+
   private static float maxAbs(NDArray a) {
     return a.abs().max().getFloat();
   }

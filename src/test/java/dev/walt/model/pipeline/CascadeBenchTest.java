@@ -44,8 +44,15 @@ class CascadeBenchTest {
       // SR 2's refiner: 5 convolutions 3 x 3 (6 -> 32 -> 32 -> 32 -> 32 -> 3) with biases
       assertThat(WaltModel.parameterCount(model.refiner(1)))
           .isEqualTo(6 * 32 * 9 + 32 + 3 * (32 * 32 * 9 + 32) + 32 * 3 * 9 + 3).isEqualTo(30_371);
+      // the base stage's caption refiner: the query, the caption's projection (128 -> 64), per-frame 3 x 3
+      // convolutions 3 -> 32, 32 -> 64 and 64 -> 64 (stride 2), two blocks 64 -> 64 each with its FiLM (64 -> 128),
+      // then 64 -> 32 and 32 -> 3
+      assertThat(WaltModel.parameterCount(model.captionRefiner(0)))
+          .isEqualTo(128 + 128 * 64 + 64 + 3 * 32 * 9 + 32 + 32 * 64 * 9 + 64 + 64 * 64 * 9 + 64
+              + 2 * (64 * 128 + 128 + 64 * 64 * 9 + 64) + 64 * 32 * 9 + 32 + 32 * 3 * 9 + 3)
+          .isEqualTo(174_531);
       // fp16: two bytes per parameter, well under the 80 MB budget
-      assertThat(model.parameterCount()).isEqualTo(9_534_347 + 30_371).isLessThan(40_000_000);
+      assertThat(model.parameterCount()).isEqualTo(9_534_347 + 30_371 + 174_531).isLessThan(40_000_000);
     }
   }
 }
