@@ -227,7 +227,7 @@ public final class TrainCommand {
             throw new IllegalArgumentException("stage " + stage + " needs a text encoder");
           }
           objective = guideOnly ? guideObjective(o, model, k, data, work, batch)
-              : captionRefinerOnly ? captionRefinerObjective(o, model, k, data, work, batch)
+              : captionRefinerOnly ? captionRefinerObjective(o, model, k, data, batch)
               : baseObjective(o, model, k, data, work, batch);
         } else if (guideOnly || captionRefinerOnly) {
           throw new IllegalArgumentException((guideOnly ? "--guide" : "--caption-refiner") + " is for the first stage");
@@ -388,7 +388,7 @@ public final class TrainCommand {
 
   /** The objective of {@code --caption-refiner}: stage k's caption refiner, on frames rendered in every shape. */
   private static Objective captionRefinerObjective(Map<String, String> o, WaltModel model, int k,
-      TrainingBatches data, Path work, int batch) throws IOException {
+      TrainingBatches data, int batch) {
     refuseBaseOptions(o);
     if (o.containsKey("latent-pool")) {
       throw new IllegalArgumentException("--latent-pool is for a diffusion stage; the caption refiner renders its frames");

@@ -65,13 +65,13 @@ class GuideObjectiveTest {
 
       GuideObjective objective = new GuideObjective("base", model.guide(0), model.textEncoder(), pool, 4);
       double chance = Math.log(4 * Shape.values().length); // each caption against 4 scenes in every shape
-      double first = meanLoss(objective, model, 8);
+      double first = ObjectiveLosses.mean(objective, model, 8);
       assertEquals(chance, first, 0.1, "an untrained guide cannot tell the latents apart");
       try (Trainer trainer =
           new Trainer("base", objective, TrainerSettings.of(200, 3e-3, 1), dir.resolve("work"), model.manager())) {
         trainer.train(200, null);
       }
-      double trained = meanLoss(objective, model, 8);
+      double trained = ObjectiveLosses.mean(objective, model, 8);
       // four training scenes: the guide learns them (the held-out ones measure it; this random model's are noise)
       assertTrue(trained < 0.5 * chance, "loss " + first + " -> " + trained);
     }
@@ -122,17 +122,6 @@ class GuideObjectiveTest {
   private ScenePool pool(WaltModel model, int size) throws java.io.IOException {
     return ScenePool.open(dir.resolve(GuideObjective.FILE), model.vae(), model.manager(),
         new TrainingBatches(1, Split.TRAIN), size, 8, model.config().frames(), n -> {});
-  }
-
-  private static double meanLoss(GuideObjective objective, WaltModel model, int draws) {
-    double total = 0;
-    for (int i = 0; i < draws; i++) {
-      SplittableRandom random = new SplittableRandom(100 + i);
-      try (NDManager scope = model.manager().newSubManager()) {
-        total += Grad.off(() -> objective.loss(scope, 0, random).getFloat());
-      }
-    }
-    return total / draws;
   }
 
   private static double maxDifference(float[] a, float[] b) {

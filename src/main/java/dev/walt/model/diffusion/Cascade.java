@@ -25,9 +25,10 @@ import org.jspecify.annotations.Nullable;
  * re-encoded with stage k + 1's VAE at the low resolution, which puts it in the new stage's latent
  * space. When the first stage has a caption refiner, its sample is decoded, refined towards the caption and
  * encoded again before the next stage sees it (the known latent frames of image-to-video kept as they are). Only
- * the last stage's latent is decoded into the output; when that stage has a refiner, the
- * decoded video is refined towards the previous stage's decoded video, the one it upsampled (in image-to-video
- * with the given image as that video's first frame, since the image is what the first frame stands for).
+ * the last stage's latent is decoded into the output; when that stage has a refiner, the decoded video is refined
+ * towards the previous stage's decoded video, the one it upsampled (the caption refiner's output itself when the
+ * previous stage has one; in image-to-video with the given image as that video's first frame, since the image is
+ * what the first frame stands for).
  *
  * <p><b>Image-to-video</b>: the image, given at every stage's size, is encoded by that stage's VAE as a
  * one-frame video; its latent is the first known latent frame of the stage. The base stage also sees it as
@@ -186,8 +187,9 @@ public final class Cascade {
   }
 
   /**
-   * What stage k's refiner brings its output back to: the previous stage's decoded video, which stage k upsampled,
-   * with the given image itself (at the previous stage's size) as its first frame in image-to-video.
+   * What stage k's refiner brings its output back to: {@code low}, the previous stage's decoded (or caption-refined)
+   * video, which stage k upsampled, with the given image itself (at the previous stage's size) as its first frame
+   * in image-to-video.
    */
   private static NDArray refinerInput(CascadeRequest request, int k, int segment, NDArray low) {
     NDArray image = segment == 0 ? request.image(k - 1) : null;
