@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Trains a first stage's {@link CaptionRefiner} alone: from a frame that shows a scene with the wrong outline, or a
@@ -51,6 +52,8 @@ final class CaptionRefinerObjective implements Objective {
   private final int resolution;
   private final int frames;
   private final NamedParameters parameters;
+  private @Nullable RedrawPool pool;
+  private double poolShare;
 
   /**
    * @param resolution the stage's frame size
@@ -70,6 +73,32 @@ final class CaptionRefinerObjective implements Objective {
     this.parameters = new NamedParameters().add(stage + "-caption-refiner", refiner);
   }
 
+  /**
+   * Takes a share of each step's frames from {@code pool}: the stage's own redraws of known scenes, with the
+   * scene in its caption's shape as the target and no noise added. The pool's last eighth is held out for {@link
+   * #report}.
+   */
+  CaptionRefinerObjective withRedrawPool(RedrawPool pool, double share) {
+    if (!(share >= 0 && share <= 1)) {
+      throw new IllegalArgumentException("the redraw share must be in [0, 1], got " + share);
+    }
+    if (pool.frames() != frames || pool.side() != resolution) {
+      throw new IllegalArgumentException("the redraw pool has " + pool.frames() + " frames of " + pool.side() + " px a"
+          + " clip, the stage " + frames + " of " + resolution);
+    }
+    if (trainingClips(pool) < 1) {
+      throw new IllegalArgumentException("a redraw pool of " + pool.size() + " clips leaves none to train on");
+    }
+    this.pool = pool;
+    this.poolShare = share;
+    return this;
+  }
+
+  /** Clips {@code 0 .. n-1} of the pool are trained on, the rest (an eighth) held out. */
+  private static int trainingClips(RedrawPool pool) {
+    return pool.size() - pool.size() / 8;
+  }
+
   @Override
   public NamedParameters parameters() {
     return parameters;
@@ -81,7 +110,14 @@ final class CaptionRefinerObjective implements Objective {
     for (int b = 0; b < batch; b++) {
       scenes[b] = random.nextLong(HELD_FROM);
     }
-    Batch drawn = draw(scope, scenes, random, null);
+    int[] redraws = new int[batch];
+    java.util.Arrays.fill(redraws, -1);
+    if (pool != null) {
+      for (int b = 0; b < batch; b++) {
+        redraws[b] = random.nextDouble() < poolShare ? random.nextInt(trainingClips(pool)) : -1;
+      }
+    }
+    Batch drawn = draw(scope, scenes, redraws, random, null);
     NDArray refined = refiner.refine(new ParameterStore(scope, false), drawn.input, drawn.tokens, drawn.mask, true);
     NDArray weight = drawn.outline.div(drawn.outline.mean().add(1e-8f)).mul((float) OUTLINE_WEIGHT).add(1f);
     return refined.sub(drawn.target).square().mul(weight).mean().div(weight.mean());
@@ -95,8 +131,12 @@ final class CaptionRefinerObjective implements Objective {
       NDArray input, NDArray target, NDArray tokens, NDArray mask, NDArray shapes, List<Scene> scenes,
       NDArray outline) {}
 
-  /** The frames of {@code scenes}; {@code kind} null draws each input's kind and noise, else all are {@code kind}. */
-  private Batch draw(NDManager scope, long[] indices, SplittableRandom random, Kind kind) {
+  /**
+   * The frames of {@code scenes}, or where {@code redraws[b] >= 0} of that clip of the redraw pool (its redrawn
+   * frame the input as it is, its scene in its own shape the target); {@code kind} null draws each input's kind,
+   * frame and noise, else all are {@code kind} on the middle frame without noise.
+   */
+  private Batch draw(NDManager scope, long[] indices, int[] redraws, SplittableRandom random, @Nullable Kind kind) {
     int n = indices.length;
     int pixels = 3 * resolution * resolution;
     float[] rendered = new float[n * SHAPES.length * pixels];
@@ -104,12 +144,17 @@ final class CaptionRefinerObjective implements Objective {
     float[] mix = new float[n * SHAPES.length];
     float[] level = new float[n];
     float[] blotches = new float[n];
+    float[] redrawn = new float[n * pixels];
     List<String> captions = new ArrayList<>(n);
     List<Scene> scenes = new ArrayList<>(n);
     for (int b = 0; b < n; b++) {
-      Scene scene = data.videoExamples(indices[b], 1).get(0).scene();
+      RedrawPool from = redraws[b] >= 0 ? pool : null;
+      Scene scene = from != null ? from.example(redraws[b]).scene() : data.videoExamples(indices[b], 1).get(0).scene();
       scenes.add(scene);
       int t = kind == null ? random.nextInt(frames) : frames / 2;
+      if (from != null) {
+        from.frame(redraws[b], t, redrawn, b * pixels);
+      }
       for (int s = 0; s < SHAPES.length; s++) {
         Frames.toArray(List.of(SceneRenderer.renderFrame(scene.withShape(SHAPES[s]), t, resolution)), rendered,
             (b * SHAPES.length + s) * pixels);
@@ -119,6 +164,10 @@ final class CaptionRefinerObjective implements Objective {
     for (int b = 0; b < n; b++) {
       int truth = scenes.get(b).shape().ordinal();
       own[b * SHAPES.length + truth] = 1f;
+      if (redraws[b] >= 0) {
+        captions.add(pool.example(redraws[b]).caption()); // the caption it was redrawn with; no mixture, no noise
+        continue;
+      }
       captions.add(Captions.drawn(scenes.get(b), random));
       Kind k = kind != null ? kind : Kind.values()[random.nextInt(3)];
       if (k == Kind.MIXTURE) {
@@ -148,7 +197,8 @@ final class CaptionRefinerObjective implements Objective {
     }
     NDArray mixed = scope.create(all, new Shape(n, SHAPES.length, 3, 1, resolution, resolution));
     Shape weights = new Shape(n, SHAPES.length, 1, 1, 1, 1);
-    NDArray input = mixed.mul(scope.create(mix, weights)).sum(new int[] {1});
+    NDArray input = mixed.mul(scope.create(mix, weights)).sum(new int[] {1})
+        .add(scope.create(redrawn, new Shape(n, 3, 1, resolution, resolution)));
     NDArray shapes = scope.create(rendered, mixed.getShape());
     NDArray target = shapes.mul(scope.create(own, weights)).sum(new int[] {1});
     GaussianNoise noise = new GaussianNoise(random.nextLong());
@@ -186,22 +236,38 @@ final class CaptionRefinerObjective implements Objective {
    * squared distance) to the frame in the scene's own shape among its shapes, and the same for the input itself.
    */
   double[] nearestShape(NDManager manager, Kind kind) {
+    return nearestShare(manager, HELD, -1, kind);
+  }
+
+  /** {@link #nearestShape} on the middle frames of the redraw pool's held-out clips (its last eighth). */
+  double[] nearestShapeRedrawn(NDManager manager) {
+    if (pool == null || pool.size() == trainingClips(pool)) {
+      throw new IllegalStateException("no held-out redraws");
+    }
+    int first = trainingClips(pool);
+    return nearestShare(manager, pool.size() - first, first, Kind.OWN);
+  }
+
+  /** The shares over {@code count} held-out scenes, or redraw pool clips from {@code firstRedraw} when >= 0. */
+  private double[] nearestShare(NDManager manager, int count, int firstRedraw, Kind kind) {
     return Grad.off(() -> {
       int[] right = new int[2];
-      for (int start = 0; start < HELD; start += batch) {
-        long[] part = new long[Math.min(batch, HELD - start)];
+      for (int start = 0; start < count; start += batch) {
+        long[] part = new long[Math.min(batch, count - start)];
+        int[] redraws = new int[part.length];
         for (int i = 0; i < part.length; i++) {
           part[i] = HELD_FROM + start + i;
+          redraws[i] = firstRedraw < 0 ? -1 : firstRedraw + start + i;
         }
         try (NDManager scope = manager.newSubManager()) {
-          Batch drawn = draw(scope, part, new SplittableRandom(start), kind);
+          Batch drawn = draw(scope, part, redraws, new SplittableRandom(start), kind);
           NDArray refined =
               refiner.refine(new ParameterStore(scope, false), drawn.input, drawn.tokens, drawn.mask, false);
           right[0] += nearest(drawn, refined);
           right[1] += nearest(drawn, drawn.input);
         }
       }
-      return new double[] {right[0] / (double) HELD, right[1] / (double) HELD};
+      return new double[] {right[0] / (double) count, right[1] / (double) count};
     });
   }
 
@@ -229,6 +295,11 @@ final class CaptionRefinerObjective implements Objective {
       double[] share = nearestShape(manager, kind);
       line.append(String.format(Locale.ROOT, " %s %.1f %% (%.1f %%)", kind.name().toLowerCase(Locale.ROOT),
           100 * share[0], 100 * share[1]));
+    }
+    if (pool != null && pool.size() > trainingClips(pool)) {
+      double[] share = nearestShapeRedrawn(manager);
+      line.append(String.format(Locale.ROOT, "; the stage's redraws (%d held-out pool clips) %.1f %% (%.1f %%)",
+          pool.size() - trainingClips(pool), 100 * share[0], 100 * share[1]));
     }
     return line.toString();
   }

@@ -157,6 +157,30 @@ final class RefinerObjective implements Objective {
     return out;
   }
 
+  /**
+   * Frame {@code t} of a stored clip (3, T, s, s) of {@code frames} frames as floats in [-1, 1] into {@code out} at
+   * {@code offset}, (3, s, s).
+   */
+  static void frame(byte[] clip, int frames, int t, int side, float[] out, int offset) {
+    int plane = side * side;
+    for (int c = 0; c < 3; c++) {
+      int from = (c * frames + t) * plane;
+      int to = offset + c * plane;
+      for (int i = 0; i < plane; i++) {
+        out[to + i] = value(clip[from + i]);
+      }
+    }
+  }
+
+  /** Values in [-1, 1] stored as bytes 0..255 (8 bits per value, as the frames of a video are). */
+  static byte[] bytes(float[] values) {
+    byte[] out = new byte[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = (byte) Math.round(Math.min(255f, Math.max(0f, (values[i] + 1f) * 127.5f)));
+    }
+    return out;
+  }
+
   /** A stored byte (0..255) as the value in [-1, 1] it stands for. */
   private static float value(byte stored) {
     return (stored & 0xff) / 127.5f - 1f;
@@ -239,24 +263,8 @@ final class RefinerObjective implements Objective {
       return pool;
     }
 
-    /** Frame {@code t} of a clip (3, T, s, s) as floats in [-1, 1] into {@code out} at {@code offset}, (3, s, s). */
     private void frame(byte[] clip, int t, int side, float[] out, int offset) {
-      int plane = side * side;
-      for (int c = 0; c < 3; c++) {
-        int from = (c * frames + t) * plane;
-        int to = offset + c * plane;
-        for (int i = 0; i < plane; i++) {
-          out[to + i] = value(clip[from + i]);
-        }
-      }
-    }
-
-    private static byte[] bytes(float[] values) {
-      byte[] out = new byte[values.length];
-      for (int i = 0; i < values.length; i++) {
-        out[i] = (byte) Math.round(Math.min(255f, Math.max(0f, (values[i] + 1f) * 127.5f)));
-      }
-      return out;
+      RefinerObjective.frame(clip, frames, t, side, out, offset);
     }
 
     private void write(Path file, long fingerprint) throws IOException {

@@ -40,7 +40,8 @@ import org.jspecify.annotations.Nullable;
  *       [--frame-conditioning P] [--high-noise P [--noise-band FROM-TO]] [--motion-captions P]
  *       [--object-weight W | --outline-weight W] [--latent-pool N] [--init-from DIR [--init-parts P,...]]
  *       [--refiner [--refiner-pool N] [--refiner-noise S] [--refiner-clean P]]
- *       [--guide [--guide-pool N] [--guide-robust R]] [--caption-refiner]
+ *       [--guide [--guide-pool N] [--guide-robust R]]
+ *       [--caption-refiner [--redraw-pool N [--redraw-share P] [--redraw-strength A-B]]]
  * </pre>
  *
  * {@code --init-from DIR} builds the model of the folder's config (or of the preset) afresh and copies into it
@@ -70,7 +71,10 @@ import org.jspecify.annotations.Nullable;
  * 300); {@code --guide} trains the first stage's {@link GuideObjective caption guide} from a pool of N scenes
  * each encoded in every shape ({@code --guide-pool}, default 600), on adversarial perturbations of at most R per
  * value with {@code --guide-robust R} (default 0); {@code --caption-refiner} trains the first stage's {@link
- * CaptionRefinerObjective caption refiner} on frames of the training stream rendered in every shape. The work folder
+ * CaptionRefinerObjective caption refiner} on frames of the training stream rendered in every shape, and with
+ * {@code --redraw-pool N} a share P of them ({@code --redraw-share}, default 0.5) from a pool of N of the stage's
+ * own redraws of known scenes ({@link RedrawPool}; strengths uniform in {@code --redraw-strength}, default
+ * 0.5-0.85). The work folder
  * defaults to {@code /work/walt-train/<stage>-refiner}, {@code -guide} or {@code -caption-refiner}.
  *
  * The model folder ({@code --model-out}, default {@code src/main/resources/models/walt-tiny}) is loaded when
@@ -97,7 +101,8 @@ public final class TrainCommand {
           "stage", "model-out", "work", "steps", "batch", "lr", "seed", "images", "config", "checkpoint-every", "until",
           "ema-decay", "resolutions", "crop", "max-augmentation", "detail-weight", "frame-conditioning", "high-noise",
           "motion-captions", "object-weight", "outline-weight", "latent-pool", "noise-band", "init-from", "init-parts",
-          "refiner-pool", "refiner-noise", "refiner-clean", "guide-pool", "guide-robust");
+          "refiner-pool", "refiner-noise", "refiner-clean", "guide-pool", "guide-robust", "redraw-pool", "redraw-share",
+          "redraw-strength");
 
   /** Options that only the base stage reads ({@link #refuseBaseOptions}). */
   private static final List<String> BASE_OPTIONS =
@@ -146,7 +151,8 @@ public final class TrainCommand {
             + " [--crop N] [--max-augmentation A] [--detail-weight W] [--images N] [--config PRESET]"
             + " [--checkpoint-every N] [--until N] [--ema-decay D] [--frame-conditioning P] [--high-noise P]"
             + " [--motion-captions P] [--object-weight W] [--outline-weight W] [--latent-pool N] [--noise-band FROM-TO]"
-            + " [--refiner [--refiner-pool N] [--refiner-noise S] [--refiner-clean P]] [--guide [--guide-pool N] [--guide-robust R]] [--caption-refiner]"
+            + " [--refiner [--refiner-pool N] [--refiner-noise S] [--refiner-clean P]] [--guide [--guide-pool N] [--guide-robust R]]"
+            + " [--caption-refiner [--redraw-pool N [--redraw-share P] [--redraw-strength A-B]]]"
             + " [--init-from DIR [--init-parts P,...]]");
     return 2;
   }
@@ -182,6 +188,13 @@ public final class TrainCommand {
     }
     if (captionRefinerOnly && (guideOnly || refinerOnly || stage.equals("vae") || decoderOnly)) {
       throw new IllegalArgumentException("--caption-refiner is for the first stage");
+    }
+    if ((o.containsKey("redraw-pool") || o.containsKey("redraw-share") || o.containsKey("redraw-strength"))
+        && !captionRefinerOnly) {
+      throw new IllegalArgumentException("--redraw-pool, --redraw-share and --redraw-strength are for --caption-refiner");
+    }
+    if ((o.containsKey("redraw-share") || o.containsKey("redraw-strength")) && !o.containsKey("redraw-pool")) {
+      throw new IllegalArgumentException("--redraw-share and --redraw-strength need --redraw-pool N");
     }
     if (o.containsKey("resolutions") && !stage.equals("vae")) {
       throw new IllegalArgumentException("--resolutions is for --stage vae");
@@ -227,7 +240,7 @@ public final class TrainCommand {
             throw new IllegalArgumentException("stage " + stage + " needs a text encoder");
           }
           objective = guideOnly ? guideObjective(o, model, k, data, work, batch)
-              : captionRefinerOnly ? captionRefinerObjective(o, model, k, data, batch)
+              : captionRefinerOnly ? captionRefinerObjective(o, model, k, data, work, batch, seed)
               : baseObjective(o, model, k, data, work, batch);
         } else if (guideOnly || captionRefinerOnly) {
           throw new IllegalArgumentException((guideOnly ? "--guide" : "--caption-refiner") + " is for the first stage");
@@ -388,7 +401,7 @@ public final class TrainCommand {
 
   /** The objective of {@code --caption-refiner}: stage k's caption refiner, on frames rendered in every shape. */
   private static Objective captionRefinerObjective(Map<String, String> o, WaltModel model, int k,
-      TrainingBatches data, int batch) {
+      TrainingBatches data, Path work, int batch, long seed) throws IOException {
     refuseBaseOptions(o);
     if (o.containsKey("latent-pool")) {
       throw new IllegalArgumentException("--latent-pool is for a diffusion stage; the caption refiner renders its frames");
@@ -399,8 +412,20 @@ public final class TrainCommand {
       throw new IllegalArgumentException("stage " + sc.name() + " has no caption refiner in its config.json (add"
           + " \"captionRefiner\": {\"channels\": 32, \"layers\": 2} to the stage)");
     }
-    return new CaptionRefinerObjective(sc.name(), refiner, model.textEncoder(), data, batch, sc.height(),
-        model.config().frames());
+    CaptionRefinerObjective objective = new CaptionRefinerObjective(sc.name(), refiner, model.textEncoder(), data,
+        batch, sc.height(), model.config().frames());
+    if (o.containsKey("redraw-pool")) {
+      int size = Integer.parseInt(o.get("redraw-pool"));
+      String[] strength = o.getOrDefault("redraw-strength", "0.5-0.85").split("-", 2);
+      if (strength.length != 2) {
+        throw new IllegalArgumentException("--redraw-strength takes A-B, got " + o.get("redraw-strength"));
+      }
+      RedrawPool pool = RedrawPool.open(work.resolve(RedrawPool.FILE), model, data, size, seed,
+          Double.parseDouble(strength[0].trim()), Double.parseDouble(strength[1].trim()),
+          poolProgress("redraw pool: clips redrawn", size, 20));
+      objective.withRedrawPool(pool, Double.parseDouble(o.getOrDefault("redraw-share", "0.5")));
+    }
+    return objective;
   }
 
   /** Latent statistics of the EMA autoencoder on 16 training clips of the base stage's size. */

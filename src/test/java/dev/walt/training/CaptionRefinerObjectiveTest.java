@@ -45,6 +45,39 @@ class CaptionRefinerObjectiveTest {
   }
 
   @Test
+  void aRedrawPoolGivesItsShareOfTheFramesAndItsLastEighthIsHeldOutForTheReport() throws Exception {
+    try (WaltModel model =
+        WaltModel.randomWeights(TestModels.withCaptionRefiner(TestModels.small(), 8, 2), 3, Device.cpu())) {
+      TrainingBatches data = new TrainingBatches(1, Split.TRAIN);
+      RedrawPool pool = RedrawPool.open(dir.resolve(RedrawPool.FILE), model, data, 9, 1, 0.5, 0.85, done -> {});
+      CaptionRefinerObjective objective = new CaptionRefinerObjective("base", model.captionRefiner(0),
+          model.textEncoder(), data, 8, 8, model.config().frames()).withRedrawPool(pool, 1.0);
+      // untrained, the refiner is the identity: the held-out redraw (clip 8) refined is its input
+      double[] share = objective.nearestShapeRedrawn(model.manager());
+      assertEquals(share[1], share[0], 0);
+      double first = ObjectiveLosses.mean(objective, model, 8);
+      try (Trainer trainer =
+          new Trainer("base", objective, TrainerSettings.of(100, 3e-3, 1), dir.resolve("work"), model.manager())) {
+        trainer.train(100, null);
+      }
+      double trained = ObjectiveLosses.mean(objective, model, 8);
+      assertTrue(trained < 0.9 * first, "loss on the redraws " + first + " -> " + trained);
+      assertTrue(objective.report(model.manager()).contains("; the stage's redraws (1 held-out pool clips) "),
+          objective.report(model.manager()));
+
+      CaptionRefinerObjective other = new CaptionRefinerObjective("base", model.captionRefiner(0),
+          model.textEncoder(), data, 8, 8, model.config().frames());
+      assertEquals("the redraw share must be in [0, 1], got 1.5",
+          assertThrows(IllegalArgumentException.class, () -> other.withRedrawPool(pool, 1.5)).getMessage());
+      assertThrows(IllegalStateException.class, () -> other.nearestShapeRedrawn(model.manager()));
+      CaptionRefinerObjective larger = new CaptionRefinerObjective("base", model.captionRefiner(0),
+          model.textEncoder(), data, 8, 16, model.config().frames());
+      assertEquals("the redraw pool has 9 frames of 8 px a clip, the stage 9 of 16",
+          assertThrows(IllegalArgumentException.class, () -> larger.withRedrawPool(pool, 0.5)).getMessage());
+    }
+  }
+
+  @Test
   void aBatchBelowOneIsRefused() throws Exception {
     try (WaltModel model =
         WaltModel.randomWeights(TestModels.withCaptionRefiner(TestModels.small(), 8, 2), 3, Device.cpu())) {

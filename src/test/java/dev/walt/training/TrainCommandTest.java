@@ -267,6 +267,16 @@ class TrainCommandTest {
             () -> TrainCommand.train("base",
                 Map.of("caption-refiner", "true", "model-out", plain.toString(), "work", work), false, false))
         .getMessage().startsWith("stage base has no caption refiner in its config.json"));
+    for (String option : List.of("redraw-pool", "redraw-share", "redraw-strength")) {
+      assertEquals("--redraw-pool, --redraw-share and --redraw-strength are for --caption-refiner",
+          assertThrows(IllegalArgumentException.class,
+              () -> TrainCommand.train("base", Map.of(option, "1", "model-out", plain.toString(), "work", work), false,
+                  false)).getMessage());
+    }
+    assertEquals("--redraw-share and --redraw-strength need --redraw-pool N",
+        assertThrows(IllegalArgumentException.class,
+            () -> TrainCommand.train("base", Map.of("caption-refiner", "true", "redraw-share", "0.5", "model-out",
+                plain.toString(), "work", work), false, false)).getMessage());
     assertTrue(java.nio.file.Files.notExists(dir.resolve("work")), "nothing trained");
   }
 
@@ -292,8 +302,10 @@ class TrainCommandTest {
     Map<String, float[]> before = weights(model);
     String work = dir.resolve("work").toString();
     assertEquals(0, TrainCommand.train("base",
-        Map.of("caption-refiner", "true", "steps", "3", "batch", "2", "model-out", model.toString(), "work", work),
+        Map.of("caption-refiner", "true", "steps", "3", "batch", "2", "model-out", model.toString(), "work", work,
+            "redraw-pool", "3", "redraw-strength", "0.6-0.8"),
         false, true));
+    assertTrue(java.nio.file.Files.isRegularFile(dir.resolve("work").resolve(RedrawPool.FILE)), "the redraws kept");
     Map<String, float[]> after = weights(model);
     for (String name : before.keySet()) {
       boolean same = java.util.Arrays.equals(before.get(name), after.get(name));

@@ -103,6 +103,32 @@ public final class DdimSampler {
   public NDArray sample(NDManager manager, Denoiser denoiser, Shape shape, Conditioning conditioning,
       SamplerSettings settings, @Nullable LatentGuide guide, long seed, SamplingListener listener,
       BooleanSupplier cancelled) {
+    return run(manager, denoiser, shape, conditioning, settings, guide, null, 0, seed, listener, cancelled);
+  }
+
+  /**
+   * Redraws {@code start} (SDEdit, Meng et al. 2022): the latent is noised to the timestep {@code strength} of
+   * the way from clean to pure noise (the nearest of the sampling timesteps, at least the last) and sampled back
+   * from there with the remaining steps. Strength 1 is {@link #sample} from noise that ignores {@code start}.
+   *
+   * @param start the latent to redraw (B, C, T, H, W); its shape is the sample's
+   * @param strength in (0, 1]
+   */
+  public NDArray redraw(NDManager manager, Denoiser denoiser, NDArray start, double strength, Conditioning conditioning,
+      SamplerSettings settings, long seed) {
+    if (!(strength > 0 && strength <= 1)) {
+      throw new IllegalArgumentException("strength must be in (0, 1], got " + strength);
+    }
+    int steps = settings.steps();
+    int first = Math.min(steps - 1, (int) Math.round((1 - strength) * steps));
+    return run(manager, denoiser, start.getShape(), conditioning, settings, null, start, first, seed,
+        step -> {}, () -> false);
+  }
+
+  /** Samples from step {@code first} on: from noise at step 0, else from {@code start} noised to that step. */
+  private NDArray run(NDManager manager, Denoiser denoiser, Shape shape, Conditioning conditioning,
+      SamplerSettings settings, @Nullable LatentGuide guide, @Nullable NDArray start, int first, long seed,
+      SamplingListener listener, BooleanSupplier cancelled) {
     validate(shape, conditioning);
     boolean guided = guide != null && guide.scale() > 0 && conditioning.text() != null;
     GaussianNoise noise = new GaussianNoise(seed);
@@ -116,8 +142,12 @@ public final class DdimSampler {
         frameMask = mask.reshape(shape.get(0), 1, shape.get(2), 1, 1);
       }
       NDArray x = noise.next(run, shape);
+      if (start != null && first > 0) {
+        x = schedule.addNoise(start, x, timesteps[first]);
+        x.attach(run);
+      }
       NDArray previousX0 = null;
-      for (int i = 0; i < timesteps.length; i++) {
+      for (int i = first; i < timesteps.length; i++) {
         if (cancelled.getAsBoolean()) {
           throw new CancellationException(
               "sampling cancelled before step " + (i + 1) + " of " + timesteps.length);

@@ -205,6 +205,37 @@ public final class WaltPipeline {
   }
 
   /**
+   * The first stage's redraw of a clip (SDEdit): the clip at the first stage's size is encoded, noised {@code
+   * strength} of the way to pure noise and sampled back with the prompt (the stage's steps and guidance), then
+   * decoded. No caption refiner: this is what the stage itself draws, near a known scene (for training a caption
+   * refiner on the stage's own flaws, with the scene as the target).
+   *
+   * @param strength in (0, 1]; 1 ignores the clip
+   */
+  public Clip redrawBase(Clip clip, String prompt, long seed, double strength) {
+    WaltConfig config = model.config();
+    StageConfig base = config.base();
+    if (clip.width() != base.width() || clip.height() != base.height() || clip.frameCount() != config.frames()) {
+      throw new IllegalArgumentException("the clip must be " + config.frames() + " frames of " + base.width() + "x"
+          + base.height() + ", got " + clip.frameCount() + " of " + clip.width() + "x" + clip.height());
+    }
+    boolean gradMode = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try (NDManager job = model.manager().newSubManager()) {
+      NDArray latent = model.vae().encode(pixels(job, clip));
+      List<@Nullable TextConditioning> texts = text(job, GenerationSpec.text(prompt, config.frames(), seed));
+      TextConditioning text = texts.isEmpty() ? null : texts.get(0);
+      SamplerSettings settings = new SamplerSettings(base.steps(), config.diffusion().eta(),
+          base.text() ? base.guidance() : 1.0, base.transformer().selfConditioning());
+      NDArray sample = new DdimSampler(schedule).redraw(job, denoisers.apply(model.stages().get(0)), latent, strength,
+          Conditioning.text(text), settings, seed);
+      return clip(model.vae().decode(sample));
+    } finally {
+      JniUtils.setGradMode(gradMode);
+    }
+  }
+
+  /**
    * A super-resolution stage's output and its parts.
    *
    * @param output what the stage gives (refined when it has a refiner)

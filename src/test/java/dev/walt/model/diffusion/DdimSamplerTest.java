@@ -160,6 +160,45 @@ class DdimSamplerTest {
   }
 
   @Test
+  void aRedrawStartsFromTheLatentNoisedToItsStrengthAndTakesTheRemainingSteps() {
+    NDArray start = manager.randomNormal(SHAPE).mul(0.5f);
+    int[] timesteps = schedule.samplingTimesteps(10);
+    List<Integer> seen = new ArrayList<>();
+    List<float[]> firstInput = new ArrayList<>();
+    Denoiser watcher = input -> {
+      seen.add(Math.round(input.timesteps().getFloat(0)));
+      if (firstInput.isEmpty()) {
+        firstInput.add(input.noisy().toFloatArray());
+      }
+      return input.noisy().mul(0.2f);
+    };
+    sampler.redraw(manager, watcher, start, 0.4, Conditioning.none(), new SamplerSettings(10, 0, 1, false), 5);
+    // 40 % of the way: the last 4 of the 10 timesteps (round((1 - 0.4) * 10) = 6 skipped)
+    assertThat(seen).containsExactly(timesteps[6], timesteps[7], timesteps[8], timesteps[9]);
+    NDArray expected = schedule.addNoise(start, new GaussianNoise(5).next(manager, SHAPE), timesteps[6]);
+    assertThat(maxAbs(manager.create(firstInput.get(0), SHAPE).sub(expected))).isLessThan(1e-6f);
+  }
+
+  @Test
+  void aRedrawAtStrengthOneIsASampleFromNoiseAndAnOracleRedrawRecoversItsTarget() {
+    Denoiser random = input -> input.noisy().mul(0.3f).add(input.timesteps().reshape(2, 1, 1, 1, 1).div(1000f));
+    SamplerSettings settings = new SamplerSettings(6, 0, 1, true);
+    NDArray start = manager.randomNormal(SHAPE);
+    float[] sampled =
+        sampler.sample(manager, random, SHAPE, Conditioning.none(), settings, 3, SamplingListener.NONE, () -> false)
+            .toFloatArray();
+    assertThat(sampler.redraw(manager, random, start, 1.0, Conditioning.none(), settings, 3).toFloatArray())
+        .containsExactly(sampled);
+    NDArray target = manager.randomNormal(SHAPE);
+    NDArray redrawn = sampler.redraw(manager, oracle(schedule, target), start, 0.3, Conditioning.none(), settings, 4);
+    assertThat(maxAbs(redrawn.sub(target))).isLessThan(1e-4f);
+    assertThatThrownBy(() -> sampler.redraw(manager, random, start, 0, Conditioning.none(), settings, 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("strength must be in (0, 1], got 0.0");
+    assertThatThrownBy(() -> sampler.redraw(manager, random, start, 1.5, Conditioning.none(), settings, 1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void cancellationStopsBeforeTheNextStep() {
     AtomicInteger calls = new AtomicInteger();
     AtomicInteger stepsSeen = new AtomicInteger();

@@ -110,6 +110,46 @@ class WaltPipelineTest {
   }
 
   @Test
+  void aRedrawOfTheBaseStageWithADenoiserThatKnowsTheClipIsItsReconstruction() {
+    List<BufferedImage> frames = new ArrayList<>();
+    for (int t = 0; t < 9; t++) {
+      BufferedImage frame = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+      Graphics2D g = frame.createGraphics();
+      g.setColor(Color.ORANGE);
+      g.fillRect(t % 5, 2, 3, 3);
+      g.dispose();
+      frames.add(frame);
+    }
+    Clip clip = new Clip(frames, 8);
+    NDArray latent;
+    try (NDManager scope = model.manager().newSubManager()) {
+      latent = model.vae().encode(scope.create(clip.toRgb(), new Shape(1, 3, 9, 8, 8)));
+      latent.attach(model.manager());
+    }
+    var schedule = model.config().diffusion().noiseSchedule();
+    Denoiser knows = input -> schedule.vFromX0(input.noisy(), latent, Math.round(input.timesteps().getFloat(0)));
+    WaltPipeline oracle = new WaltPipeline(model, Duration.ofSeconds(1), System::nanoTime, d -> knows);
+    float[] reconstruction = pipeline.reconstruct(clip).toRgb();
+    for (double strength : new double[] {0.5, 1.0}) {
+      float[] redrawn = oracle.redrawBase(clip, PROMPT, 3, strength).toRgb();
+      assertThat(redrawn).hasSameSizeAs(reconstruction);
+      for (int i = 0; i < redrawn.length; i++) {
+        assertThat(redrawn[i]).as("value %d at strength %s", i, strength).isCloseTo(reconstruction[i],
+            org.assertj.core.api.Assertions.within(2e-3f));
+      }
+    }
+    latent.close();
+    // the model's own base stage: deterministic, and another seed draws another video
+    float[] a = pipeline.redrawBase(clip, PROMPT, 3, 0.7).toRgb();
+    assertThat(pipeline.redrawBase(clip, PROMPT, 3, 0.7).toRgb()).isEqualTo(a);
+    assertThat(pipeline.redrawBase(clip, PROMPT, 4, 0.7).toRgb()).isNotEqualTo(a);
+    assertThatThrownBy(() -> pipeline.redrawBase(new Clip(frames.subList(0, 5), 8), PROMPT, 3, 0.7))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("the clip must be 9 frames of 8x8, got 5 of 8x8");
+    assertThatThrownBy(() -> pipeline.redrawBase(clip, PROMPT, 3, 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("strength must be in (0, 1], got 0.0");
+  }
+
+  @Test
   void aLoadedModelGeneratesExactlyWhatTheOriginalDid() throws Exception {
     model.save(dir, DataType.FLOAT32);
     float[] original = generate(pipeline, GenerationSpec.text(PROMPT, 9, 9)).toRgb();
