@@ -27,7 +27,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
@@ -284,17 +286,8 @@ public final class WaltModel implements AutoCloseable {
       }
       for (int k = 0; k < config.stages().size(); k++) {
         Checkpoints.readWeights(dir.resolve(config.stages().get(k).weightsFile()), model.stages.get(k));
-        InputRefiner refiner = model.refiners.get(k);
-        if (refiner != null) {
-          Checkpoints.readWeights(dir.resolve(config.stages().get(k).refinerWeightsFile()), refiner);
-        }
-        CaptionGuide guide = model.guides.get(k);
-        if (guide != null) {
-          Checkpoints.readWeights(dir.resolve(config.stages().get(k).guideWeightsFile()), guide);
-        }
-        CaptionRefiner captionRefiner = model.captionRefiners.get(k);
-        if (captionRefiner != null) {
-          Checkpoints.readWeights(dir.resolve(config.stages().get(k).captionRefinerWeightsFile()), captionRefiner);
+        for (var part : model.parts(k).entrySet()) {
+          Checkpoints.readWeights(dir.resolve(part.getKey()), part.getValue());
         }
       }
       return model;
@@ -338,18 +331,8 @@ public final class WaltModel implements AutoCloseable {
     }
     for (int k = 0; k < stages.size(); k++) {
       Checkpoints.writeWeights(dir.resolve(config.stages().get(k).weightsFile()), stages.get(k), weights);
-      InputRefiner refiner = refiners.get(k);
-      if (refiner != null) {
-        Checkpoints.writeWeights(dir.resolve(config.stages().get(k).refinerWeightsFile()), refiner, weights);
-      }
-      CaptionGuide guide = guides.get(k);
-      if (guide != null) {
-        Checkpoints.writeWeights(dir.resolve(config.stages().get(k).guideWeightsFile()), guide, weights);
-      }
-      CaptionRefiner captionRefiner = captionRefiners.get(k);
-      if (captionRefiner != null) {
-        Checkpoints.writeWeights(
-            dir.resolve(config.stages().get(k).captionRefinerWeightsFile()), captionRefiner, weights);
+      for (var part : parts(k).entrySet()) {
+        Checkpoints.writeWeights(dir.resolve(part.getKey()), part.getValue(), weights);
       }
     }
     if (domainJson != null) {
@@ -377,6 +360,25 @@ public final class WaltModel implements AutoCloseable {
   /** The transformers, in stage order. */
   public List<WaltTransformer> stages() {
     return stages;
+  }
+
+  /**
+   * Stage {@code k}'s parts besides its transformer (refiner, guide, caption refiner, those it has), each under its
+   * weight file's name, in {@link StageConfig#partWeightFiles()} order.
+   */
+  private Map<String, Block> parts(int k) {
+    StageConfig stage = config.stages().get(k);
+    Map<String, Block> parts = new LinkedHashMap<>();
+    if (refiners.get(k) != null) {
+      parts.put(stage.refinerWeightsFile(), refiners.get(k));
+    }
+    if (guides.get(k) != null) {
+      parts.put(stage.guideWeightsFile(), guides.get(k));
+    }
+    if (captionRefiners.get(k) != null) {
+      parts.put(stage.captionRefinerWeightsFile(), captionRefiners.get(k));
+    }
+    return parts;
   }
 
   /** The refiner of stage {@code k}, or null when the stage has none. */
@@ -434,17 +436,11 @@ public final class WaltModel implements AutoCloseable {
   /** Scalar parameters of the whole model. */
   public long parameterCount() {
     long total = parameterCount(vae) + (text == null ? 0 : parameterCount(text));
-    for (WaltTransformer stage : stages) {
-      total += stage.parameterCount();
-    }
-    for (InputRefiner refiner : refiners) {
-      total += parameterCount(refiner);
-    }
-    for (CaptionGuide guide : guides) {
-      total += parameterCount(guide);
-    }
-    for (CaptionRefiner refiner : captionRefiners) {
-      total += parameterCount(refiner);
+    for (int k = 0; k < stages.size(); k++) {
+      total += stages.get(k).parameterCount();
+      for (Block part : parts(k).values()) {
+        total += parameterCount(part);
+      }
     }
     return total;
   }

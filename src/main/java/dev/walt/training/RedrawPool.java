@@ -43,9 +43,12 @@ final class RedrawPool {
   private final int side;
   private final byte[][] redrawn; // (3, T, side, side) per clip
   private final byte[] drawnShape; // the shape the scene was rendered in before the redraw
+  private final long fingerprint;
 
-  private RedrawPool(List<Example> examples, int frames, int side, byte[][] redrawn, byte[] drawnShape) {
+  private RedrawPool(List<Example> examples, int frames, int side, byte[][] redrawn, byte[] drawnShape,
+      long fingerprint) {
     this.examples = examples;
+    this.fingerprint = fingerprint;
     this.frames = frames;
     this.side = side;
     this.redrawn = redrawn;
@@ -69,6 +72,16 @@ final class RedrawPool {
     return examples.get(clip);
   }
 
+  /** The scenes of the clips, in order. */
+  List<Example> examples() {
+    return examples;
+  }
+
+  /** What the pool was made from: weights, scenes and settings. */
+  long fingerprint() {
+    return fingerprint;
+  }
+
   /** The shape clip {@code clip}'s scene was rendered in before the stage redrew it. */
   Shape drawnShape(int clip) {
     return SHAPES[drawnShape[clip]];
@@ -77,6 +90,11 @@ final class RedrawPool {
   /** Frame {@code t} of clip {@code clip}'s redraw as floats in [-1, 1] into {@code out} at {@code offset}, (3, s, s). */
   void frame(int clip, int t, float[] out, int offset) {
     RefinerObjective.frame(redrawn[clip], frames, t, side, out, offset);
+  }
+
+  /** Clip {@code clip}'s redraw as a video at {@code fps}. */
+  Clip clip(int clip, int fps) {
+    return Clip.fromRgb(RefinerObjective.floats(redrawn[clip]), frames, side, side, fps); // stored as (3, T, s, s)
   }
 
   /**
@@ -121,7 +139,7 @@ final class RedrawPool {
       drawn[i] = (byte) shape;
       progress.accept(i + 1);
     }
-    RedrawPool pool = new RedrawPool(examples, frames, side, redrawn, drawn);
+    RedrawPool pool = new RedrawPool(examples, frames, side, redrawn, drawn, fingerprint);
     pool.write(file, fingerprint);
     return pool;
   }
@@ -160,7 +178,7 @@ final class RedrawPool {
           return null; // cut short: redraw again
         }
       }
-      return new RedrawPool(examples, frames, side, redrawn, drawn);
+      return new RedrawPool(examples, frames, side, redrawn, drawn, fingerprint);
     }
   }
 }

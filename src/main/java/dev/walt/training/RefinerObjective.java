@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Trains a super-resolution stage's {@link InputRefiner}: the mean squared error between the refined output and
@@ -149,7 +150,8 @@ final class RefinerObjective implements Objective {
     return new double[] {refined / pool.size(), bicubic / pool.size()};
   }
 
-  private static float[] floats(byte[] values) {
+  /** Stored bytes as the values in [-1, 1] they stand for. */
+  static float[] floats(byte[] values) {
     float[] out = new float[values.length];
     for (int i = 0; i < values.length; i++) {
       out[i] = value(values[i]);
@@ -211,12 +213,28 @@ final class RefinerObjective implements Objective {
       return decoded.length;
     }
 
+    /** Clip {@code clip}'s low-resolution input, (3, T, s, s) in [-1, 1]. */
+    float[] input(int clip) {
+      return floats(input[clip]);
+    }
+
     /**
      * The pool of stage {@code k} of {@code model}, read from {@code file} when it holds one of this size, model
      * and stream, else sampled (each finished clip reported to {@code progress}) and saved there.
      */
     static Pool open(Path file, WaltModel model, int k, TrainingBatches data, int size, long seed, double latentNoise,
         IntConsumer progress) throws IOException {
+      return open(file, model, k, data, size, seed, latentNoise, null, progress);
+    }
+
+    /**
+     * {@link #open(Path, WaltModel, int, TrainingBatches, int, long, double, IntConsumer)}, where with {@code
+     * redraws} the clips that are not clean take their input from the first stage's redraw of their scene, refined
+     * by its caption refiner (when it has one) as the cascade does, instead of a noisy latent: the cascade's own
+     * inputs, with the truth known. Stage {@code k} must then be the second, and the redraws the same scenes.
+     */
+    static Pool open(Path file, WaltModel model, int k, TrainingBatches data, int size, long seed, double latentNoise,
+        @Nullable RedrawPool redraws, IntConsumer progress) throws IOException {
       if (!(latentNoise >= 0)) {
         throw new IllegalArgumentException("the refiner's latent noise must be >= 0, got " + latentNoise);
       }
@@ -228,10 +246,20 @@ final class RefinerObjective implements Objective {
       int low = model.config().stages().get(k - 1).height();
       int frames = model.config().frames();
       List<Example> examples = data.videoExamples(0, size);
+      if (redraws != null) {
+        if (k != 1) {
+          throw new IllegalArgumentException("redraws are the first stage's: they are inputs of the second stage only");
+        }
+        if (redraws.size() < size || !examples.equals(redraws.examples().subList(0, size))) {
+          throw new IllegalArgumentException("the redraws are not of this pool's " + size + " scenes");
+        }
+      }
       long fingerprint =
           Double.doubleToLongBits(
               LatentPool.weightsFingerprint(model.stages().get(k)) + LatentPool.weightsFingerprint(model.vae()))
-              ^ LatentPool.sceneFingerprint(examples) ^ seed ^ Double.doubleToLongBits(latentNoise) * 31;
+              ^ LatentPool.sceneFingerprint(examples) ^ seed ^ Double.doubleToLongBits(latentNoise) * 31
+              ^ (redraws == null ? 0 : redraws.fingerprint() * 961 ^ Double.doubleToLongBits(
+                  model.captionRefiner(0) == null ? 0 : LatentPool.weightsFingerprint(model.captionRefiner(0))));
       if (Files.isRegularFile(file)) {
         Pool read = read(file, size, frames, high, low, fingerprint);
         if (read != null) {
@@ -251,6 +279,10 @@ final class RefinerObjective implements Objective {
         // a quarter of the clips as the evaluator gives them (the clean input), the others from a latent with
         // noise up to latentNoise, decoded: the flaws of a sample from the stage before, which the stage cleans
         double noise = i % CLEAN_EVERY == 0 ? 0 : latentNoise * new SplittableRandom(seed * 1_000_003L + i).nextDouble();
+        if (redraws != null && i % CLEAN_EVERY != 0) {
+          lowClip = pipeline.refineCaption(redraws.clip(i, fps), examples.get(i).caption());
+          noise = 0;
+        }
         WaltPipeline.SuperResolved parts =
             pipeline.superResolveParts(k, lowClip, truth.examples().get(0).caption(), seed + i, noise);
         decoded[i] = bytes(parts.decoded().toRgb());

@@ -39,7 +39,8 @@ import org.jspecify.annotations.Nullable;
  *       [--resume] [--export] [--images N] [--config PRESET] [--checkpoint-every N] [--until N]
  *       [--frame-conditioning P] [--high-noise P [--noise-band FROM-TO]] [--motion-captions P]
  *       [--object-weight W | --outline-weight W] [--latent-pool N] [--init-from DIR [--init-parts P,...]]
- *       [--refiner [--refiner-pool N] [--refiner-noise S] [--refiner-clean P]]
+ *       [--refiner [--refiner-pool N | --refiner-redraws N [--redraw-strength A-B]] [--refiner-noise S]
+ *       [--refiner-clean P]]
  *       [--guide [--guide-pool N] [--guide-robust R]]
  *       [--caption-refiner [--redraw-pool N [--redraw-share P] [--redraw-strength A-B]]]
  * </pre>
@@ -68,7 +69,9 @@ import org.jspecify.annotations.Nullable;
  *
  * Parts trained alone, everything else frozen: {@code --refiner} trains a super-resolution stage's {@link
  * RefinerObjective refiner} from a pool of N clips of the stage's own samples ({@code --refiner-pool}, default
- * 300); {@code --guide} trains the first stage's {@link GuideObjective caption guide} from a pool of N scenes
+ * 300), with {@code --refiner-redraws N} the second stage's from N clips whose inputs (but every fourth, clean) are
+ * the first stage's redraws of their scenes ({@link RedrawPool}, kept in the work folder as {@value
+ * RedrawPool#FILE}) refined by its caption refiner; {@code --guide} trains the first stage's {@link GuideObjective caption guide} from a pool of N scenes
  * each encoded in every shape ({@code --guide-pool}, default 600), on adversarial perturbations of at most R per
  * value with {@code --guide-robust R} (default 0); {@code --caption-refiner} trains the first stage's {@link
  * CaptionRefinerObjective caption refiner} on frames of the training stream rendered in every shape, and with
@@ -102,7 +105,7 @@ public final class TrainCommand {
           "ema-decay", "resolutions", "crop", "max-augmentation", "detail-weight", "frame-conditioning", "high-noise",
           "motion-captions", "object-weight", "outline-weight", "latent-pool", "noise-band", "init-from", "init-parts",
           "refiner-pool", "refiner-noise", "refiner-clean", "guide-pool", "guide-robust", "redraw-pool", "redraw-share",
-          "redraw-strength");
+          "redraw-strength", "refiner-redraws");
 
   /** Options that only the base stage reads ({@link #refuseBaseOptions}). */
   private static final List<String> BASE_OPTIONS =
@@ -151,7 +154,7 @@ public final class TrainCommand {
             + " [--crop N] [--max-augmentation A] [--detail-weight W] [--images N] [--config PRESET]"
             + " [--checkpoint-every N] [--until N] [--ema-decay D] [--frame-conditioning P] [--high-noise P]"
             + " [--motion-captions P] [--object-weight W] [--outline-weight W] [--latent-pool N] [--noise-band FROM-TO]"
-            + " [--refiner [--refiner-pool N] [--refiner-noise S] [--refiner-clean P]] [--guide [--guide-pool N] [--guide-robust R]]"
+            + " [--refiner [--refiner-pool N | --refiner-redraws N [--redraw-strength A-B]] [--refiner-noise S] [--refiner-clean P]] [--guide [--guide-pool N] [--guide-robust R]]"
             + " [--caption-refiner [--redraw-pool N [--redraw-share P] [--redraw-strength A-B]]]"
             + " [--init-from DIR [--init-parts P,...]]");
     return 2;
@@ -176,9 +179,13 @@ public final class TrainCommand {
     if (refinerOnly && (stage.equals("vae") || decoderOnly)) {
       throw new IllegalArgumentException("--refiner is for a super-resolution stage");
     }
-    if ((o.containsKey("refiner-pool") || o.containsKey("refiner-noise") || o.containsKey("refiner-clean"))
-        && !refinerOnly) {
-      throw new IllegalArgumentException("--refiner-pool, --refiner-noise and --refiner-clean are for --refiner");
+    if ((o.containsKey("refiner-pool") || o.containsKey("refiner-noise") || o.containsKey("refiner-clean")
+        || o.containsKey("refiner-redraws")) && !refinerOnly) {
+      throw new IllegalArgumentException(
+          "--refiner-pool, --refiner-redraws, --refiner-noise and --refiner-clean are for --refiner");
+    }
+    if (o.containsKey("refiner-pool") && o.containsKey("refiner-redraws")) {
+      throw new IllegalArgumentException("--refiner-redraws N sets the pool's size: give it or --refiner-pool");
     }
     if (guideOnly && (refinerOnly || stage.equals("vae") || decoderOnly)) {
       throw new IllegalArgumentException("--guide is for the first stage");
@@ -189,12 +196,14 @@ public final class TrainCommand {
     if (captionRefinerOnly && (guideOnly || refinerOnly || stage.equals("vae") || decoderOnly)) {
       throw new IllegalArgumentException("--caption-refiner is for the first stage");
     }
-    if ((o.containsKey("redraw-pool") || o.containsKey("redraw-share") || o.containsKey("redraw-strength"))
-        && !captionRefinerOnly) {
-      throw new IllegalArgumentException("--redraw-pool, --redraw-share and --redraw-strength are for --caption-refiner");
+    if ((o.containsKey("redraw-pool") || o.containsKey("redraw-share")) && !captionRefinerOnly) {
+      throw new IllegalArgumentException("--redraw-pool and --redraw-share are for --caption-refiner");
     }
-    if ((o.containsKey("redraw-share") || o.containsKey("redraw-strength")) && !o.containsKey("redraw-pool")) {
-      throw new IllegalArgumentException("--redraw-share and --redraw-strength need --redraw-pool N");
+    if (o.containsKey("redraw-share") && !o.containsKey("redraw-pool")) {
+      throw new IllegalArgumentException("--redraw-share needs --redraw-pool N");
+    }
+    if (o.containsKey("redraw-strength") && !o.containsKey("redraw-pool") && !o.containsKey("refiner-redraws")) {
+      throw new IllegalArgumentException("--redraw-strength needs --redraw-pool N or --refiner-redraws N");
     }
     if (o.containsKey("resolutions") && !stage.equals("vae")) {
       throw new IllegalArgumentException("--resolutions is for --stage vae");
@@ -256,10 +265,11 @@ public final class TrainCommand {
                 "stage " + stage + " has no refiner in " + modelDir + "'s config.json (add \"refiner\": {\"channels\": 32,"
                     + " \"layers\": 5} to the stage)");
           }
-          int size = Integer.parseInt(o.getOrDefault("refiner-pool", "300"));
+          int size = Integer.parseInt(o.getOrDefault("refiner-pool", o.getOrDefault("refiner-redraws", "300")));
+          RedrawPool redraws = o.containsKey("refiner-redraws") ? redrawPool(o, model, data, work, size, seed) : null;
           RefinerObjective.Pool pool =
               RefinerObjective.Pool.open(work.resolve(RefinerObjective.FILE), model, k, data, size, seed,
-                  Double.parseDouble(o.getOrDefault("refiner-noise", "0.5")),
+                  Double.parseDouble(o.getOrDefault("refiner-noise", "0.5")), redraws,
                   poolProgress("refiner pool: clips sampled", size, 25));
           RefinerObjective refining = new RefinerObjective(stage, refiner, pool, batch);
           if (o.containsKey("refiner-clean")) {
@@ -415,17 +425,22 @@ public final class TrainCommand {
     CaptionRefinerObjective objective = new CaptionRefinerObjective(sc.name(), refiner, model.textEncoder(), data,
         batch, sc.height(), model.config().frames());
     if (o.containsKey("redraw-pool")) {
-      int size = Integer.parseInt(o.get("redraw-pool"));
-      String[] strength = o.getOrDefault("redraw-strength", "0.5-0.85").split("-", 2);
-      if (strength.length != 2) {
-        throw new IllegalArgumentException("--redraw-strength takes A-B, got " + o.get("redraw-strength"));
-      }
-      RedrawPool pool = RedrawPool.open(work.resolve(RedrawPool.FILE), model, data, size, seed,
-          Double.parseDouble(strength[0].trim()), Double.parseDouble(strength[1].trim()),
-          poolProgress("redraw pool: clips redrawn", size, 20));
+      RedrawPool pool = redrawPool(o, model, data, work, Integer.parseInt(o.get("redraw-pool")), seed);
       objective.withRedrawPool(pool, Double.parseDouble(o.getOrDefault("redraw-share", "0.5")));
     }
     return objective;
+  }
+
+  /** The first stage's redraws of {@code size} scenes in the work folder ({@code --redraw-strength}), made if needed. */
+  private static RedrawPool redrawPool(Map<String, String> o, WaltModel model, TrainingBatches data, Path work,
+      int size, long seed) throws IOException {
+    String[] strength = o.getOrDefault("redraw-strength", "0.5-0.85").split("-", 2);
+    if (strength.length != 2) {
+      throw new IllegalArgumentException("--redraw-strength takes A-B, got " + o.get("redraw-strength"));
+    }
+    return RedrawPool.open(work.resolve(RedrawPool.FILE), model, data, size, seed,
+        Double.parseDouble(strength[0].trim()), Double.parseDouble(strength[1].trim()),
+        poolProgress("redraw pool: clips redrawn", size, 20));
   }
 
   /** Latent statistics of the EMA autoencoder on 16 training clips of the base stage's size. */

@@ -57,6 +57,45 @@ class RefinerObjectiveTest {
   }
 
   @Test
+  void withRedrawsTheInputsThatAreNotCleanAreTheFirstStagesRedrawsThroughItsCaptionRefiner() throws Exception {
+    try (WaltModel model = WaltModel.randomWeights(
+        TestModels.withCaptionRefiner(TestModels.withRefiner(TestModels.small(), 1, 8, 3), 8, 2), 3, Device.cpu())) {
+      // a caption refiner that is not the identity, so that its part in the inputs shows
+      try (NDManager scope = model.manager().newSubManager()) {
+        for (var pair : model.captionRefiner(0).getParameters()) {
+          var array = pair.getValue().getArray();
+          array.set(scope.randomNormal(0, 0.1f, array.getShape(), array.getDataType()).toFloatArray());
+        }
+      }
+      TrainingBatches data = new TrainingBatches(1, Split.TRAIN);
+      RedrawPool redraws = RedrawPool.open(dir.resolve(RedrawPool.FILE), model, data, 6, 1, 0.5, 0.85, done -> {});
+      RefinerObjective.Pool pool =
+          RefinerObjective.Pool.open(dir.resolve(RefinerObjective.FILE), model, 1, data, 5, 1, 0.5, redraws, done -> {});
+      var pipeline = new dev.walt.model.pipeline.WaltPipeline(model);
+      for (int clip = 0; clip < 5; clip++) {
+        var example = data.videoExamples(clip, 1).get(0);
+        float[] expected = clip % 4 == 0
+            ? data.videos(clip, 1, 8, 9).pixels() // clean: the scene at the first stage's size
+            : pipeline.refineCaption(redraws.clip(clip, 8), example.caption()).toRgb();
+        float[] input = pool.input(clip);
+        assertEquals(expected.length, input.length);
+        for (int i = 0; i < input.length; i++) {
+          assertEquals(Math.max(-1, Math.min(1, expected[i])), input[i], 0.5 / 127.5 + 1e-6, "clip " + clip);
+        }
+      }
+      // the refined redraw is not the redraw itself
+      float[] redraw = redraws.clip(1, 8).toRgb();
+      assertTrue(!java.util.Arrays.equals(redraw, pool.input(1)));
+
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RefinerObjective.Pool.open(
+          dir.resolve("other.bin"), model, 1, data, 7, 1, 0.5, redraws, done -> {}));
+      assertEquals("the redraws are not of this pool's 7 scenes", e.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> RefinerObjective.Pool.open(dir.resolve("other.bin"), model,
+          1, new TrainingBatches(2, Split.TRAIN), 5, 1, 0.5, redraws, done -> {}));
+    }
+  }
+
+  @Test
   void aCleanShareDrawsTheCleanClipsThatOften() throws Exception {
     try (WaltModel model = WaltModel.randomWeights(TestModels.withRefiner(TestModels.small(), 1, 4, 2), 3, Device.cpu())) {
       RefinerObjective.Pool pool = RefinerObjective.Pool.open(dir.resolve(RefinerObjective.FILE), model, 1,

@@ -192,7 +192,7 @@ class TrainCommandTest {
               () -> TrainCommand.train(stage, Map.of("refiner", "true", "model-out", plain.toString(), "work", work),
                   false, false)).getMessage());
     }
-    assertEquals("--refiner-pool, --refiner-noise and --refiner-clean are for --refiner",
+    assertEquals("--refiner-pool, --refiner-redraws, --refiner-noise and --refiner-clean are for --refiner",
         assertThrows(IllegalArgumentException.class,
             () -> TrainCommand.train("sr1", Map.of("refiner-pool", "3", "model-out", plain.toString(), "work", work),
                 false, false)).getMessage());
@@ -267,16 +267,28 @@ class TrainCommandTest {
             () -> TrainCommand.train("base",
                 Map.of("caption-refiner", "true", "model-out", plain.toString(), "work", work), false, false))
         .getMessage().startsWith("stage base has no caption refiner in its config.json"));
-    for (String option : List.of("redraw-pool", "redraw-share", "redraw-strength")) {
-      assertEquals("--redraw-pool, --redraw-share and --redraw-strength are for --caption-refiner",
+    for (String option : List.of("redraw-pool", "redraw-share")) {
+      assertEquals("--redraw-pool and --redraw-share are for --caption-refiner",
           assertThrows(IllegalArgumentException.class,
               () -> TrainCommand.train("base", Map.of(option, "1", "model-out", plain.toString(), "work", work), false,
                   false)).getMessage());
     }
-    assertEquals("--redraw-share and --redraw-strength need --redraw-pool N",
+    assertEquals("--redraw-share needs --redraw-pool N",
         assertThrows(IllegalArgumentException.class,
             () -> TrainCommand.train("base", Map.of("caption-refiner", "true", "redraw-share", "0.5", "model-out",
                 plain.toString(), "work", work), false, false)).getMessage());
+    assertEquals("--redraw-strength needs --redraw-pool N or --refiner-redraws N",
+        assertThrows(IllegalArgumentException.class,
+            () -> TrainCommand.train("base", Map.of("caption-refiner", "true", "redraw-strength", "0.5-0.6",
+                "model-out", plain.toString(), "work", work), false, false)).getMessage());
+    assertEquals("--refiner-pool, --refiner-redraws, --refiner-noise and --refiner-clean are for --refiner",
+        assertThrows(IllegalArgumentException.class,
+            () -> TrainCommand.train("base", Map.of("caption-refiner", "true", "refiner-redraws", "4",
+                "model-out", plain.toString(), "work", work), false, false)).getMessage());
+    assertEquals("--refiner-redraws N sets the pool's size: give it or --refiner-pool",
+        assertThrows(IllegalArgumentException.class,
+            () -> TrainCommand.train("sr1", Map.of("refiner", "true", "refiner-redraws", "4", "refiner-pool", "4",
+                "model-out", plain.toString(), "work", work), false, false)).getMessage());
     assertTrue(java.nio.file.Files.notExists(dir.resolve("work")), "nothing trained");
   }
 

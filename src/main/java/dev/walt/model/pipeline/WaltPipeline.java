@@ -21,6 +21,7 @@ import dev.walt.model.diffusion.SuperResolutionStage;
 import dev.walt.model.diffusion.TextConditioning;
 import dev.walt.model.text.TextEmbedding;
 import dev.walt.model.text.TextEncoder;
+import dev.walt.model.guide.CaptionRefiner;
 import dev.walt.model.vae.InputRefiner;
 import dev.walt.video.Clip;
 import dev.walt.video.Images;
@@ -230,6 +231,31 @@ public final class WaltPipeline {
       NDArray sample = new DdimSampler(schedule).redraw(job, denoisers.apply(model.stages().get(0)), latent, strength,
           Conditioning.text(text), settings, seed);
       return clip(model.vae().decode(sample));
+    } finally {
+      JniUtils.setGradMode(gradMode);
+    }
+  }
+
+  /**
+   * The first stage's caption refiner on a clip at the first stage's size, as the cascade runs it on the stage's
+   * decoded sample; the clip itself when the stage has no caption refiner or the model no text encoder.
+   */
+  public Clip refineCaption(Clip clip, String prompt) {
+    WaltConfig config = model.config();
+    StageConfig base = config.base();
+    if (clip.width() != base.width() || clip.height() != base.height()) {
+      throw new IllegalArgumentException("the clip must be " + base.width() + "x" + base.height() + ", got "
+          + clip.width() + "x" + clip.height());
+    }
+    CaptionRefiner refiner = model.captionRefiner(0);
+    if (refiner == null || model.textEncoder() == null) {
+      return clip;
+    }
+    boolean gradMode = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try (NDManager job = model.manager().newSubManager()) {
+      TextConditioning text = text(job, GenerationSpec.text(prompt, config.frames(), 0)).get(0);
+      return clip(refiner.refine(pixels(job, clip), text));
     } finally {
       JniUtils.setGradMode(gradMode);
     }
