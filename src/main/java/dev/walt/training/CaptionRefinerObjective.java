@@ -32,7 +32,13 @@ import org.jspecify.annotations.Nullable;
  * <p>The loss is the mean squared error with each pixel weighted by {@code 1 + }{@value #OUTLINE_WEIGHT}{@code
  *  d / mean(d)}, {@code d} how far the frame's shapes differ there: the outline is a small part of the frame.
  *
- * <p>Scenes {@value #HELD_FROM} .. of the stream are never drawn; {@link #report} measures the refiner on 64 of them.
+ * <p>With a {@link #withRedrawPool redraw pool}, a share of the frames are instead the stage's own redraws of
+ * known scenes ({@link RedrawPool}): a ragged blob of the stage's drawing, often of another shape, at the scene's
+ * place, with the scene in its caption's shape as the target. Those are the inputs the refiner meets in the cascade,
+ * which rendered mixtures only approximate.
+ *
+ * <p>Scenes {@value #HELD_FROM} .. of the stream are never drawn; {@link #report} measures the refiner on 64 of them
+ * (and on the redraw pool's held-out last eighth).
  */
 final class CaptionRefinerObjective implements Objective {
 
@@ -201,11 +207,14 @@ final class CaptionRefinerObjective implements Objective {
         .add(scope.create(redrawn, new Shape(n, 3, 1, resolution, resolution)));
     NDArray shapes = scope.create(rendered, mixed.getShape());
     NDArray target = shapes.mul(scope.create(own, weights)).sum(new int[] {1});
-    GaussianNoise noise = new GaussianNoise(random.nextLong());
-    Shape perSample = new Shape(n, 1, 1, 1, 1);
-    input = input.add(noise.next(scope, target.getShape()).mul(scope.create(level, perSample)))
-        .add(noise.next(scope, new Shape(n, 3, 1, resolution / 2, resolution / 2)).repeat(3, 2).repeat(4, 2)
-            .mul(scope.create(blotches, perSample)));
+    long noiseSeed = random.nextLong();
+    if (kind == null) { // a fixed kind has no noise
+      GaussianNoise noise = new GaussianNoise(noiseSeed);
+      Shape perSample = new Shape(n, 1, 1, 1, 1);
+      input = input.add(noise.next(scope, target.getShape()).mul(scope.create(level, perSample)))
+          .add(noise.next(scope, new Shape(n, 3, 1, resolution / 2, resolution / 2)).repeat(3, 2).repeat(4, 2)
+              .mul(scope.create(blotches, perSample)));
+    }
     NDArray[] tokens = Captions.encode(text, scope, captions, 0, random, false);
     NDArray outline = shapes.sub(shapes.mean(new int[] {1}, true)).square().sum(new int[] {1}).sum(new int[] {1}, true);
     return new Batch(input, target, tokens[0], tokens[1], shapes, scenes, outline);
