@@ -36,7 +36,7 @@ public record StageConfig(
     boolean text,
     @Nullable RefinerConfig refiner,
     @Nullable GuideConfig guide,
-    @Nullable RefinerConfig captionRefiner) {
+    @Nullable CaptionRefinerConfig captionRefiner) {
 
   public StageConfig {
     if (name == null || !name.matches("[a-z][a-z0-9_-]*")) {
@@ -105,7 +105,7 @@ public record StageConfig(
   }
 
   /** This stage with {@code captionRefiner} (null: none). */
-  public StageConfig withCaptionRefiner(@Nullable RefinerConfig captionRefiner) {
+  public StageConfig withCaptionRefiner(@Nullable CaptionRefinerConfig captionRefiner) {
     return new StageConfig(name, transformer, height, width, steps, guidance, noiseAugmentation, text, refiner, guide,
         captionRefiner);
   }

@@ -60,6 +60,7 @@ final class CaptionRefinerObjective implements Objective {
   private final NamedParameters parameters;
   private @Nullable RedrawPool pool;
   private double poolShare;
+  private double ownInputShare;
 
   /**
    * @param resolution the stage's frame size
@@ -100,6 +101,19 @@ final class CaptionRefinerObjective implements Objective {
     return this;
   }
 
+  /**
+   * In a share of the steps, passes the inputs through the refiner itself first, once or twice (without
+   * gradients), so that it learns to go on from its own output: the cascade can then run it more than once
+   * ({@code "passes"} of its config) without drifting.
+   */
+  CaptionRefinerObjective withOwnInputs(double share) {
+    if (!(share >= 0 && share <= 1)) {
+      throw new IllegalArgumentException("the own-input share must be in [0, 1], got " + share);
+    }
+    this.ownInputShare = share;
+    return this;
+  }
+
   /** Clips {@code 0 .. n-1} of the pool are trained on, the rest (an eighth) held out. */
   private static int trainingClips(RedrawPool pool) {
     return pool.size() - pool.size() / 8;
@@ -124,7 +138,18 @@ final class CaptionRefinerObjective implements Objective {
       }
     }
     Batch drawn = draw(scope, scenes, redraws, random, null);
-    NDArray refined = refiner.refine(new ParameterStore(scope, false), drawn.input, drawn.tokens, drawn.mask, true);
+    NDArray input = drawn.input;
+    if (ownInputShare > 0 && random.nextDouble() < ownInputShare) {
+      int before = 1 + random.nextInt(2);
+      input = Grad.off(() -> {
+        NDArray x = drawn.input;
+        for (int pass = 0; pass < before; pass++) {
+          x = refiner.refine(new ParameterStore(scope, false), x, drawn.tokens, drawn.mask, false);
+        }
+        return x;
+      });
+    }
+    NDArray refined = refiner.refine(new ParameterStore(scope, false), input, drawn.tokens, drawn.mask, true);
     NDArray weight = drawn.outline.div(drawn.outline.mean().add(1e-8f)).mul((float) OUTLINE_WEIGHT).add(1f);
     return refined.sub(drawn.target).square().mul(weight).mean().div(weight.mean());
   }

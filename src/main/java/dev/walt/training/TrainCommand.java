@@ -42,7 +42,7 @@ import org.jspecify.annotations.Nullable;
  *       [--refiner [--refiner-pool N | --refiner-redraws N [--redraw-strength A-B]] [--refiner-noise S]
  *       [--refiner-clean P]]
  *       [--guide [--guide-pool N] [--guide-robust R]]
- *       [--caption-refiner [--redraw-pool N [--redraw-share P] [--redraw-strength A-B]]]
+ *       [--caption-refiner [--redraw-pool N [--redraw-share P] [--redraw-strength A-B]] [--own-inputs P]]
  * </pre>
  *
  * {@code --init-from DIR} builds the model of the folder's config (or of the preset) afresh and copies into it
@@ -77,7 +77,8 @@ import org.jspecify.annotations.Nullable;
  * CaptionRefinerObjective caption refiner} on frames of the training stream rendered in every shape, and with
  * {@code --redraw-pool N} a share P of them ({@code --redraw-share}, default 0.5) from a pool of N of the stage's
  * own redraws of known scenes ({@link RedrawPool}; strengths uniform in {@code --redraw-strength}, default
- * 0.5-0.85). The work folder
+ * 0.5-0.85); {@code --own-inputs P} passes a share P of the steps' inputs through the refiner first (default 0),
+ * for a refiner that runs more than once. The work folder
  * defaults to {@code /work/walt-train/<stage>-refiner}, {@code -guide} or {@code -caption-refiner}.
  *
  * The model folder ({@code --model-out}, default {@code src/main/resources/models/walt-tiny}) is loaded when
@@ -105,7 +106,7 @@ public final class TrainCommand {
           "ema-decay", "resolutions", "crop", "max-augmentation", "detail-weight", "frame-conditioning", "high-noise",
           "motion-captions", "object-weight", "outline-weight", "latent-pool", "noise-band", "init-from", "init-parts",
           "refiner-pool", "refiner-noise", "refiner-clean", "guide-pool", "guide-robust", "redraw-pool", "redraw-share",
-          "redraw-strength", "refiner-redraws");
+          "redraw-strength", "refiner-redraws", "own-inputs");
 
   /** Options that only the base stage reads ({@link #refuseBaseOptions}). */
   private static final List<String> BASE_OPTIONS =
@@ -155,7 +156,7 @@ public final class TrainCommand {
             + " [--checkpoint-every N] [--until N] [--ema-decay D] [--frame-conditioning P] [--high-noise P]"
             + " [--motion-captions P] [--object-weight W] [--outline-weight W] [--latent-pool N] [--noise-band FROM-TO]"
             + " [--refiner [--refiner-pool N | --refiner-redraws N [--redraw-strength A-B]] [--refiner-noise S] [--refiner-clean P]] [--guide [--guide-pool N] [--guide-robust R]]"
-            + " [--caption-refiner [--redraw-pool N [--redraw-share P] [--redraw-strength A-B]]]"
+            + " [--caption-refiner [--redraw-pool N [--redraw-share P] [--redraw-strength A-B]] [--own-inputs P]]"
             + " [--init-from DIR [--init-parts P,...]]");
     return 2;
   }
@@ -196,8 +197,9 @@ public final class TrainCommand {
     if (captionRefinerOnly && (guideOnly || refinerOnly || stage.equals("vae") || decoderOnly)) {
       throw new IllegalArgumentException("--caption-refiner is for the first stage");
     }
-    if ((o.containsKey("redraw-pool") || o.containsKey("redraw-share")) && !captionRefinerOnly) {
-      throw new IllegalArgumentException("--redraw-pool and --redraw-share are for --caption-refiner");
+    if ((o.containsKey("redraw-pool") || o.containsKey("redraw-share") || o.containsKey("own-inputs"))
+        && !captionRefinerOnly) {
+      throw new IllegalArgumentException("--redraw-pool, --redraw-share and --own-inputs are for --caption-refiner");
     }
     if (o.containsKey("redraw-share") && !o.containsKey("redraw-pool")) {
       throw new IllegalArgumentException("--redraw-share needs --redraw-pool N");
@@ -420,10 +422,11 @@ public final class TrainCommand {
     CaptionRefiner refiner = model.captionRefiner(k);
     if (refiner == null) {
       throw new IllegalArgumentException("stage " + sc.name() + " has no caption refiner in its config.json (add"
-          + " \"captionRefiner\": {\"channels\": 32, \"layers\": 2} to the stage)");
+          + " \"captionRefiner\": {\"channels\": 32, \"layers\": 2, \"passes\": 1} to the stage)");
     }
     CaptionRefinerObjective objective = new CaptionRefinerObjective(sc.name(), refiner, model.textEncoder(), data,
         batch, sc.height(), model.config().frames());
+    objective.withOwnInputs(Double.parseDouble(o.getOrDefault("own-inputs", "0")));
     if (o.containsKey("redraw-pool")) {
       RedrawPool pool = redrawPool(o, model, data, work, Integer.parseInt(o.get("redraw-pool")), seed);
       objective.withRedrawPool(pool, Double.parseDouble(o.getOrDefault("redraw-share", "0.5")));

@@ -63,10 +63,10 @@ public final class TestModels {
         config.vae(), config.text(), config.diffusion(), stages);
   }
 
-  /** {@code config} with a caption refiner of {@code channels} x {@code layers} on its base stage. */
+  /** {@code config} with a caption refiner of {@code channels} x {@code layers} (one pass) on its base stage. */
   public static WaltConfig withCaptionRefiner(WaltConfig config, int channels, int layers) {
     List<StageConfig> stages = new java.util.ArrayList<>(config.stages());
-    stages.set(0, stages.get(0).withCaptionRefiner(new RefinerConfig(channels, layers)));
+    stages.set(0, stages.get(0).withCaptionRefiner(new dev.walt.model.CaptionRefinerConfig(channels, layers, 1)));
     return new WaltConfig(config.name(), config.fps(), config.frames(), config.overlapFrames(), config.maxFrames(),
         config.vae(), config.text(), config.diffusion(), stages);
   }

@@ -88,16 +88,16 @@ class WaltConfigTest {
   @Test
   void aFirstStagesCaptionRefinerRoundTripsAndOnlyAFirstStageThatReadsTextHasOne() throws Exception {
     WaltConfig refined = TestModels.withCaptionRefiner(WaltConfig.tiny(), 48, 5);
-    assertThat(refined.base().captionRefiner()).isEqualTo(new RefinerConfig(48, 5));
+    assertThat(refined.base().captionRefiner()).isEqualTo(new CaptionRefinerConfig(48, 5, 1));
     assertThat(refined.base().captionRefinerWeightsFile()).isEqualTo("base-caption-refiner.safetensors");
     assertThat(refined.base().partWeightFiles()).contains("base-caption-refiner.safetensors");
     Checkpoints.writeConfig(dir, refined);
     assertThat(Checkpoints.readConfig(dir, WaltConfig.class)).isEqualTo(refined);
-    assertThatThrownBy(() -> WaltConfig.tiny().stages().get(1).withCaptionRefiner(new RefinerConfig(48, 5)))
+    assertThatThrownBy(() -> WaltConfig.tiny().stages().get(1).withCaptionRefiner(new CaptionRefinerConfig(48, 5, 1)))
         .hasMessage("stage sr2: only a first stage that reads text has a caption refiner");
     StageConfig base = WaltConfig.tiny().base();
     assertThatThrownBy(() -> new StageConfig("base", base.transformer(), 64, 64, 32, 1, 0, false, null, null,
-            new RefinerConfig(48, 5)))
+            new CaptionRefinerConfig(48, 5, 1)))
         .hasMessage("stage base: only a first stage that reads text has a caption refiner");
     WaltConfig tiny = WaltConfig.tiny();
     StageConfig clash =
@@ -136,7 +136,7 @@ class WaltConfigTest {
         .containsExactly("vae.safetensors", "text.safetensors", "vocab.txt", "base.safetensors",
             "base-caption-refiner.safetensors", "sr2.safetensors", "sr2-refiner.safetensors");
     assertThat(tiny.stages().get(1).refiner()).isEqualTo(new RefinerConfig(32, 5));
-    assertThat(tiny.base().captionRefiner()).isEqualTo(new RefinerConfig(32, 2));
+    assertThat(tiny.base().captionRefiner()).isEqualTo(new CaptionRefinerConfig(32, 2, 3));
   }
 
   @Test

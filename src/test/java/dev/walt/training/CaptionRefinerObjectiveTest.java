@@ -41,6 +41,11 @@ class CaptionRefinerObjectiveTest {
       assertTrue(trained < 0.9 * first, "loss " + first + " -> " + trained);
       assertTrue(objective.report(model.manager()).startsWith("caption refiner on 64 held-out scenes, output (input)"
           + " nearest to the caption's shape: average "));
+      // own inputs: the trained refiner's output, refined again, is not the frame refined once
+      double own = ObjectiveLosses.mean(objective.withOwnInputs(1), model, 8);
+      assertTrue(Math.abs(own - trained) > 1e-4, "own inputs " + own + ", plain " + trained);
+      assertEquals("the own-input share must be in [0, 1], got -0.5",
+          assertThrows(IllegalArgumentException.class, () -> objective.withOwnInputs(-0.5)).getMessage());
     }
   }
 

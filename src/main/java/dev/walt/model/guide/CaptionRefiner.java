@@ -7,7 +7,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
-import dev.walt.model.RefinerConfig;
+import dev.walt.model.CaptionRefinerConfig;
 import dev.walt.model.diffusion.FrameRefiner;
 import dev.walt.model.diffusion.TextConditioning;
 import dev.walt.model.nn.CausalConv3d;
@@ -53,7 +53,7 @@ public final class CaptionRefiner extends FixedShapeBlock implements FrameRefine
   private static final int[] STRIDE_1 = {1, 1, 1};
   private static final int[] STRIDE_2 = {1, 2, 2};
 
-  private final RefinerConfig config;
+  private final CaptionRefinerConfig config;
   private final int textDim;
   private final Parameter query;
   private final Dense text;
@@ -70,7 +70,7 @@ public final class CaptionRefiner extends FixedShapeBlock implements FrameRefine
    *     blocks at the coarsest level
    * @param textDim Dt of the text encoder's tokens
    */
-  public CaptionRefiner(RefinerConfig config, int textDim) {
+  public CaptionRefiner(CaptionRefinerConfig config, int textDim) {
     this.config = config;
     this.textDim = textDim;
     int c = config.channels();
@@ -89,7 +89,7 @@ public final class CaptionRefiner extends FixedShapeBlock implements FrameRefine
     out = addChildBlock("out", new CausalConv3d(c, 3, KERNEL, STRIDE_1));
   }
 
-  public RefinerConfig config() {
+  public CaptionRefinerConfig config() {
     return config;
   }
 
@@ -140,9 +140,15 @@ public final class CaptionRefiner extends FixedShapeBlock implements FrameRefine
     return x.repeat(3, 2).repeat(4, 2);
   }
 
+  /** The config's {@code passes} of the refiner, each on the output of the one before. */
   @Override
   public NDArray refine(NDArray video, TextConditioning caption) {
-    return refine(new ParameterStore(video.getManager(), false), video, caption.tokens(), caption.mask(), false);
+    ParameterStore store = new ParameterStore(video.getManager(), false);
+    NDArray refined = video;
+    for (int pass = 0; pass < config.passes(); pass++) {
+      refined = refine(store, refined, caption.tokens(), caption.mask(), false);
+    }
+    return refined;
   }
 
   @Override

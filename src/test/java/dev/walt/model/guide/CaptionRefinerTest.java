@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import dev.walt.model.RefinerConfig;
+import dev.walt.model.CaptionRefinerConfig;
 import dev.walt.model.diffusion.GaussianNoise;
 import dev.walt.model.diffusion.TextConditioning;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +29,7 @@ class CaptionRefinerTest {
   void open() {
     manager = NDManager.newBaseManager();
     manager.getEngine().setRandomSeed(7);
-    refiner = new CaptionRefiner(new RefinerConfig(8, 2), 12);
+    refiner = new CaptionRefiner(new CaptionRefinerConfig(8, 2, 1), 12);
     refiner.initialize(manager);
     GaussianNoise noise = new GaussianNoise(3);
     video = noise.next(manager, VIDEO);
@@ -91,6 +91,33 @@ class CaptionRefinerTest {
       assertThat(refined.get(frame).toFloatArray()).as(frame).containsExactly(before.get(frame).toFloatArray());
     }
     assertThat(refined.get(":, :, 1").sub(before.get(":, :, 1")).abs().max().getFloat()).isGreaterThan(0f);
+  }
+
+  @Test
+  void eachPassWorksOnTheOutputOfThePassBefore() {
+    manager.getEngine().setRandomSeed(7);
+    CaptionRefiner thrice = new CaptionRefiner(new CaptionRefinerConfig(8, 2, 3), 12);
+    thrice.initialize(manager);
+    for (var pair : refiner.getParameters()) { // the same weights as the one-pass refiner
+      thrice.getParameters().get(pair.getKey()).getArray().set(pair.getValue().getArray().toFloatArray());
+    }
+    ParameterStore store = new ParameterStore(manager, false);
+    NDArray expected = video;
+    for (int pass = 0; pass < 3; pass++) {
+      expected = refiner.refine(store, expected, tokens, mask, false);
+    }
+    float[] once = refine(video, tokens);
+    float[] out = thrice.refine(video, new TextConditioning(tokens, mask, null, null)).toFloatArray();
+    assertThat(out).containsExactly(expected.toFloatArray());
+    assertThat(out).isNotEqualTo(once);
+    assertThatThrownBy(() -> new CaptionRefinerConfig(8, 2, 0))
+        .hasMessage("caption refiner passes must be in 1..8, got 0");
+    assertThatThrownBy(() -> new CaptionRefinerConfig(8, 2, 9))
+        .hasMessage("caption refiner passes must be in 1..8, got 9");
+    assertThatThrownBy(() -> new CaptionRefinerConfig(8, 0, 1))
+        .hasMessage("caption refiner layers must be in 1..32, got 0");
+    assertThatThrownBy(() -> new CaptionRefinerConfig(0, 2, 1))
+        .hasMessage("caption refiner channels must be in 1..512, got 0");
   }
 
   @Test
