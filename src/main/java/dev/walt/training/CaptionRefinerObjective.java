@@ -49,6 +49,7 @@ final class CaptionRefinerObjective implements Objective {
   static final double MAX_BLOTCHES = 0.3;
   static final int MAX_SHIFT = 2;
   static final double OUTLINE_WEIGHT = 3;
+  static final double MIN_CONTRAST = 0.25;
   private static final dev.walt.world.Shape[] SHAPES = dev.walt.world.Shape.values();
 
   private final CaptionRefiner refiner;
@@ -61,6 +62,7 @@ final class CaptionRefinerObjective implements Objective {
   private @Nullable RedrawPool pool;
   private double poolShare;
   private double ownInputShare;
+  private double fadeShare;
 
   /**
    * @param resolution the stage's frame size
@@ -111,6 +113,19 @@ final class CaptionRefinerObjective implements Objective {
       throw new IllegalArgumentException("the own-input share must be in [0, 1], got " + share);
     }
     this.ownInputShare = share;
+    return this;
+  }
+
+  /**
+   * Fades a share of the rendered inputs towards their background, the object kept at a contrast uniform in
+   * [{@value #MIN_CONTRAST}, 1]: the stage sometimes draws a faint object, which the refiner must strengthen, not
+   * take for noise and erase (run more than once, it otherwise loses such objects).
+   */
+  CaptionRefinerObjective withFading(double share) {
+    if (!(share >= 0 && share <= 1)) {
+      throw new IllegalArgumentException("the faded share must be in [0, 1], got " + share);
+    }
+    this.fadeShare = share;
     return this;
   }
 
@@ -175,6 +190,9 @@ final class CaptionRefinerObjective implements Objective {
     float[] mix = new float[n * SHAPES.length];
     float[] level = new float[n];
     float[] blotches = new float[n];
+    float[] contrast = new float[n];
+    java.util.Arrays.fill(contrast, 1f); // a redrawn frame (no mixture) must come through as it is
+    float[] background = new float[n * 3];
     float[] redrawn = new float[n * pixels];
     List<String> captions = new ArrayList<>(n);
     List<Scene> scenes = new ArrayList<>(n);
@@ -225,10 +243,21 @@ final class CaptionRefinerObjective implements Objective {
       }
       level[b] = kind == null ? (float) (random.nextDouble() * MAX_NOISE) : 0f;
       blotches[b] = kind == null ? (float) (random.nextDouble() * MAX_BLOTCHES) : 0f;
+      if (kind == null && fadeShare > 0 && random.nextDouble() < fadeShare) {
+        contrast[b] = (float) (MIN_CONTRAST + (1 - MIN_CONTRAST) * random.nextDouble());
+      }
     }
     NDArray mixed = scope.create(all, new Shape(n, SHAPES.length, 3, 1, resolution, resolution));
     Shape weights = new Shape(n, SHAPES.length, 1, 1, 1, 1);
-    NDArray input = mixed.mul(scope.create(mix, weights)).sum(new int[] {1})
+    for (int b = 0; b < n; b++) {
+      dev.walt.world.Rgb bg = scenes.get(b).background().rgb();
+      background[3 * b] = bg.r() / 127.5f - 1f;
+      background[3 * b + 1] = bg.g() / 127.5f - 1f;
+      background[3 * b + 2] = bg.b() / 127.5f - 1f;
+    }
+    NDArray flat = scope.create(background, new Shape(n, 3, 1, 1, 1));
+    NDArray input = mixed.mul(scope.create(mix, weights)).sum(new int[] {1}).sub(flat)
+        .mul(scope.create(contrast, new Shape(n, 1, 1, 1, 1))).add(flat)
         .add(scope.create(redrawn, new Shape(n, 3, 1, resolution, resolution)));
     NDArray shapes = scope.create(rendered, mixed.getShape());
     NDArray target = shapes.mul(scope.create(own, weights)).sum(new int[] {1});

@@ -42,7 +42,7 @@ import org.jspecify.annotations.Nullable;
  *       [--refiner [--refiner-pool N | --refiner-redraws N [--redraw-strength A-B]] [--refiner-noise S]
  *       [--refiner-clean P]]
  *       [--guide [--guide-pool N] [--guide-robust R]]
- *       [--caption-refiner [--redraw-pool N [--redraw-share P] [--redraw-strength A-B]] [--own-inputs P]]
+ *       [--caption-refiner [--redraw-pool N [--redraw-share P] [--redraw-strength A-B]] [--own-inputs P] [--fade P]]
  * </pre>
  *
  * {@code --init-from DIR} builds the model of the folder's config (or of the preset) afresh and copies into it
@@ -78,7 +78,8 @@ import org.jspecify.annotations.Nullable;
  * {@code --redraw-pool N} a share P of them ({@code --redraw-share}, default 0.5) from a pool of N of the stage's
  * own redraws of known scenes ({@link RedrawPool}; strengths uniform in {@code --redraw-strength}, default
  * 0.5-0.85); {@code --own-inputs P} passes a share P of the steps' inputs through the refiner first (default 0),
- * for a refiner that runs more than once. The work folder
+ * for a refiner that runs more than once, and {@code --fade P} fades a share P of the rendered inputs
+ * towards their background (default 0). The work folder
  * defaults to {@code /work/walt-train/<stage>-refiner}, {@code -guide} or {@code -caption-refiner}.
  *
  * The model folder ({@code --model-out}, default {@code src/main/resources/models/walt-tiny}) is loaded when
@@ -106,7 +107,7 @@ public final class TrainCommand {
           "ema-decay", "resolutions", "crop", "max-augmentation", "detail-weight", "frame-conditioning", "high-noise",
           "motion-captions", "object-weight", "outline-weight", "latent-pool", "noise-band", "init-from", "init-parts",
           "refiner-pool", "refiner-noise", "refiner-clean", "guide-pool", "guide-robust", "redraw-pool", "redraw-share",
-          "redraw-strength", "refiner-redraws", "own-inputs");
+          "redraw-strength", "refiner-redraws", "own-inputs", "fade");
 
   /** Options that only the base stage reads ({@link #refuseBaseOptions}). */
   private static final List<String> BASE_OPTIONS =
@@ -156,7 +157,7 @@ public final class TrainCommand {
             + " [--checkpoint-every N] [--until N] [--ema-decay D] [--frame-conditioning P] [--high-noise P]"
             + " [--motion-captions P] [--object-weight W] [--outline-weight W] [--latent-pool N] [--noise-band FROM-TO]"
             + " [--refiner [--refiner-pool N | --refiner-redraws N [--redraw-strength A-B]] [--refiner-noise S] [--refiner-clean P]] [--guide [--guide-pool N] [--guide-robust R]]"
-            + " [--caption-refiner [--redraw-pool N [--redraw-share P] [--redraw-strength A-B]] [--own-inputs P]]"
+            + " [--caption-refiner [--redraw-pool N [--redraw-share P] [--redraw-strength A-B]] [--own-inputs P] [--fade P]]"
             + " [--init-from DIR [--init-parts P,...]]");
     return 2;
   }
@@ -197,9 +198,10 @@ public final class TrainCommand {
     if (captionRefinerOnly && (guideOnly || refinerOnly || stage.equals("vae") || decoderOnly)) {
       throw new IllegalArgumentException("--caption-refiner is for the first stage");
     }
-    if ((o.containsKey("redraw-pool") || o.containsKey("redraw-share") || o.containsKey("own-inputs"))
-        && !captionRefinerOnly) {
-      throw new IllegalArgumentException("--redraw-pool, --redraw-share and --own-inputs are for --caption-refiner");
+    if ((o.containsKey("redraw-pool") || o.containsKey("redraw-share") || o.containsKey("own-inputs")
+        || o.containsKey("fade")) && !captionRefinerOnly) {
+      throw new IllegalArgumentException(
+          "--redraw-pool, --redraw-share, --own-inputs and --fade are for --caption-refiner");
     }
     if (o.containsKey("redraw-share") && !o.containsKey("redraw-pool")) {
       throw new IllegalArgumentException("--redraw-share needs --redraw-pool N");
@@ -426,7 +428,8 @@ public final class TrainCommand {
     }
     CaptionRefinerObjective objective = new CaptionRefinerObjective(sc.name(), refiner, model.textEncoder(), data,
         batch, sc.height(), model.config().frames());
-    objective.withOwnInputs(Double.parseDouble(o.getOrDefault("own-inputs", "0")));
+    objective.withOwnInputs(Double.parseDouble(o.getOrDefault("own-inputs", "0")))
+        .withFading(Double.parseDouble(o.getOrDefault("fade", "0")));
     if (o.containsKey("redraw-pool")) {
       RedrawPool pool = redrawPool(o, model, data, work, Integer.parseInt(o.get("redraw-pool")), seed);
       objective.withRedrawPool(pool, Double.parseDouble(o.getOrDefault("redraw-share", "0.5")));

@@ -46,6 +46,11 @@ class CaptionRefinerObjectiveTest {
       assertTrue(Math.abs(own - trained) > 1e-4, "own inputs " + own + ", plain " + trained);
       assertEquals("the own-input share must be in [0, 1], got -0.5",
           assertThrows(IllegalArgumentException.class, () -> objective.withOwnInputs(-0.5)).getMessage());
+      // faded inputs: the object nearer its background is further from the target
+      double faded = ObjectiveLosses.mean(objective.withOwnInputs(0).withFading(1), model, 8);
+      assertTrue(faded > trained, "faded " + faded + ", plain " + trained);
+      assertEquals("the faded share must be in [0, 1], got 2.0",
+          assertThrows(IllegalArgumentException.class, () -> objective.withFading(2)).getMessage());
     }
   }
 

@@ -267,8 +267,8 @@ class TrainCommandTest {
             () -> TrainCommand.train("base",
                 Map.of("caption-refiner", "true", "model-out", plain.toString(), "work", work), false, false))
         .getMessage().startsWith("stage base has no caption refiner in its config.json"));
-    for (String option : List.of("redraw-pool", "redraw-share", "own-inputs")) {
-      assertEquals("--redraw-pool, --redraw-share and --own-inputs are for --caption-refiner",
+    for (String option : List.of("redraw-pool", "redraw-share", "own-inputs", "fade")) {
+      assertEquals("--redraw-pool, --redraw-share, --own-inputs and --fade are for --caption-refiner",
           assertThrows(IllegalArgumentException.class,
               () -> TrainCommand.train("base", Map.of(option, "1", "model-out", plain.toString(), "work", work), false,
                   false)).getMessage());
