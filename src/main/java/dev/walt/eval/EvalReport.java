@@ -83,6 +83,16 @@ public final class EvalReport {
       s.measurements().forEach((name, st) -> out.append(String.format(
           Locale.ROOT, "| %s | %d | %.2f | %.2f | %.2f |%n", name, st.count(), st.mean(), st.min(), st.max())));
     }
+    return out.append(errorsMarkdown(s)).toString();
+  }
+
+  /** The most frequent errors alone, as in {@link #markdown()}; empty when there are none. */
+  public String errorsMarkdown() {
+    return errorsMarkdown(summary());
+  }
+
+  private static String errorsMarkdown(Summary s) {
+    StringBuilder out = new StringBuilder();
     List<String> lines = new ArrayList<>();
     s.errors().forEach((attribute, e) -> e.entrySet().stream()
         .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))

@@ -67,6 +67,12 @@ class EvalReportTest {
         Most frequent errors (wanted -> read):
         - shape: circle -> square (1)
         """);
+    assertThat(report.errorsMarkdown()).isEqualTo("""
+
+        Most frequent errors (wanted -> read):
+        - shape: circle -> square (1)
+        """);
+    assertThat(new EvalReport().errorsMarkdown()).isEmpty();
   }
 
   @Test

@@ -140,6 +140,7 @@ public final class EvalCommand {
       out.printf(Locale.ROOT, "| shape accuracy | %.1f%% |%n", 100 * imageToVideo.summary().accuracy("shape"));
       EvalReport.Stat psnr = imageToVideo.summary().measurements().get("first-frame PSNR (dB)");
       out.printf(Locale.ROOT, "| first-frame PSNR (dB), mean (min) | %.2f (%.2f) |%n", psnr.mean(), psnr.min());
+      out.print(imageToVideo.errorsMarkdown());
     }
 
     EvalReport reconstruction = new EvalReport();
