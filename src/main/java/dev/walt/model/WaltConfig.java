@@ -208,7 +208,7 @@ public record WaltConfig(
         new TextConfig(TextConfig.WORD, 16, WordTextEncoderConfig.tiny()),
         DiffusionConfig.paper(),
         List.of(
-            new StageConfig("base", base, 64, 64, 32, 4.0, 0, true, null, null, new CaptionRefinerConfig(32, 2, 3)),
+            new StageConfig("base", base, 64, 64, 32, 4.0, 0, true, null, null, new CaptionRefinerConfig(32, 2, 2)),
             new StageConfig("sr2", sr2, 128, 128, 12, 1.0, 0.1, false, new RefinerConfig(32, 5))));
   }
 

@@ -136,7 +136,7 @@ class WaltConfigTest {
         .containsExactly("vae.safetensors", "text.safetensors", "vocab.txt", "base.safetensors",
             "base-caption-refiner.safetensors", "sr2.safetensors", "sr2-refiner.safetensors");
     assertThat(tiny.stages().get(1).refiner()).isEqualTo(new RefinerConfig(32, 5));
-    assertThat(tiny.base().captionRefiner()).isEqualTo(new CaptionRefinerConfig(32, 2, 3));
+    assertThat(tiny.base().captionRefiner()).isEqualTo(new CaptionRefinerConfig(32, 2, 2));
   }
 
   @Test
