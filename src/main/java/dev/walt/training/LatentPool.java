@@ -10,13 +10,11 @@ import dev.walt.world.Frames;
 import dev.walt.world.SceneRenderer;
 import dev.walt.world.TrainingBatches;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -223,9 +221,7 @@ final class LatentPool {
   }
 
   private void write(Path file, int resolution, int frames, double fingerprint, long scenes) throws IOException {
-    Files.createDirectories(file.getParent()); // the trainer has not made the work folder yet on a first start
-    Path partial = file.resolveSibling(file.getFileName() + ".partial");
-    try (var out = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(partial)))) {
+    PoolFiles.write(file, out -> {
       out.writeInt(MAGIC);
       out.writeInt(latents.length);
       out.writeInt(resolution);
@@ -242,8 +238,7 @@ final class LatentPool {
         buffer.asFloatBuffer().put(clip);
         out.write(buffer.array());
       }
-    }
-    Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    });
   }
 
   /**

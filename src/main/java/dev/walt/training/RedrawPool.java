@@ -11,11 +11,9 @@ import dev.walt.world.SceneRenderer;
 import dev.walt.world.Shape;
 import dev.walt.world.TrainingBatches;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
@@ -145,9 +143,7 @@ final class RedrawPool {
   }
 
   private void write(Path file, long fingerprint) throws IOException {
-    Files.createDirectories(file.getParent());
-    Path partial = file.resolveSibling(file.getFileName() + ".partial");
-    try (var out = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(partial)))) {
+    PoolFiles.write(file, out -> {
       out.writeInt(MAGIC);
       out.writeInt(size());
       out.writeInt(frames);
@@ -157,8 +153,7 @@ final class RedrawPool {
       for (byte[] clip : redrawn) {
         out.write(clip);
       }
-    }
-    Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    });
   }
 
   /** The pool in {@code file}, or null when it was made for another size, geometry, model or stream. */

@@ -13,11 +13,9 @@ import dev.walt.world.Batch;
 import dev.walt.world.Example;
 import dev.walt.world.TrainingBatches;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -300,9 +298,7 @@ final class RefinerObjective implements Objective {
     }
 
     private void write(Path file, long fingerprint) throws IOException {
-      Files.createDirectories(file.getParent());
-      Path partial = file.resolveSibling(file.getFileName() + ".partial");
-      try (var out = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(partial)))) {
+      PoolFiles.write(file, out -> {
         out.writeInt(MAGIC);
         out.writeInt(size());
         out.writeInt(frames);
@@ -314,8 +310,7 @@ final class RefinerObjective implements Objective {
           out.write(target[i]);
           out.write(input[i]);
         }
-      }
-      Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      });
     }
 
     /** The pool in {@code file}, or null when it was made for another size, geometry, model or stream. */
