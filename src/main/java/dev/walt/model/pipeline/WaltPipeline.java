@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
@@ -115,9 +116,7 @@ public final class WaltPipeline {
     }
     WaltConfig config = model.config();
     int segments = config.segments(spec.frames());
-    boolean gradMode = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
-    try (NDManager job = model.manager().newSubManager()) {
+    return inJob(job -> {
       List<@Nullable TextConditioning> text = text(job, spec);
       List<@Nullable NDArray> images = spec.image() == null ? List.of() : images(job, spec.image());
       Cascade cascade = cascade(spec);
@@ -128,9 +127,7 @@ public final class WaltPipeline {
       Clip clip = clip(video); // the only full-size host copy, after sampling
       listener.onProgress(previews.last(100));
       return clip;
-    } finally {
-      JniUtils.setGradMode(gradMode);
-    }
+    });
   }
 
   /**
@@ -170,9 +167,7 @@ public final class WaltPipeline {
           "the low-resolution clip must be " + previous.width() + "x" + previous.height() + ", got "
               + lowRes.width() + "x" + lowRes.height());
     }
-    boolean gradMode = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
-    try (NDManager job = model.manager().newSubManager()) {
+    return inJob(job -> {
       NDArray input = pixels(job, lowRes);
       NDArray latent = model.vae().encode(input);
       if (latentNoise > 0) {
@@ -183,9 +178,7 @@ public final class WaltPipeline {
       int s = target.height() / previous.height();
       Shape shape = new Shape(1, low.get(1), low.get(2), low.get(3) * s, low.get(4) * s);
       TextConditioning text = target.text() ? text(job, GenerationSpec.text(prompt, config.frames(), seed)).get(stage) : null;
-      SamplerSettings settings =
-          new SamplerSettings(target.steps(), config.diffusion().eta(), target.text() ? target.guidance() : 1.0,
-              target.transformer().selfConditioning());
+      SamplerSettings settings = settings(target, target.steps(), target.guidance());
       NDArray result =
           new SuperResolutionStage(new DdimSampler(schedule))
               .sample(job, denoisers.apply(model.stages().get(stage)), latent, shape, target.noiseAugmentation(),
@@ -200,9 +193,7 @@ public final class WaltPipeline {
       NDArray up = refiner.upsample(input);
       return new SuperResolved(
           clip(refiner.refine(decoded, input)), clip(decoded), clip(refiner.refine(up, input)), inputClip);
-    } finally {
-      JniUtils.setGradMode(gradMode);
-    }
+    });
   }
 
   /**
@@ -220,20 +211,15 @@ public final class WaltPipeline {
       throw new IllegalArgumentException("the clip must be " + config.frames() + " frames of " + base.width() + "x"
           + base.height() + ", got " + clip.frameCount() + " of " + clip.width() + "x" + clip.height());
     }
-    boolean gradMode = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
-    try (NDManager job = model.manager().newSubManager()) {
+    return inJob(job -> {
       NDArray latent = model.vae().encode(pixels(job, clip));
       List<@Nullable TextConditioning> texts = text(job, GenerationSpec.text(prompt, config.frames(), seed));
       TextConditioning text = texts.isEmpty() ? null : texts.get(0);
-      SamplerSettings settings = new SamplerSettings(base.steps(), config.diffusion().eta(),
-          base.text() ? base.guidance() : 1.0, base.transformer().selfConditioning());
+      SamplerSettings settings = settings(base, base.steps(), base.guidance());
       NDArray sample = new DdimSampler(schedule).redraw(job, denoisers.apply(model.stages().get(0)), latent, strength,
           Conditioning.text(text), settings, seed);
       return clip(model.vae().decode(sample));
-    } finally {
-      JniUtils.setGradMode(gradMode);
-    }
+    });
   }
 
   /**
@@ -251,14 +237,10 @@ public final class WaltPipeline {
     if (refiner == null || model.textEncoder() == null) {
       return clip;
     }
-    boolean gradMode = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
-    try (NDManager job = model.manager().newSubManager()) {
+    return inJob(job -> {
       TextConditioning text = text(job, GenerationSpec.text(prompt, config.frames(), 0)).get(0);
       return clip(refiner.refine(pixels(job, clip), text));
-    } finally {
-      JniUtils.setGradMode(gradMode);
-    }
+    });
   }
 
   /**
@@ -274,13 +256,27 @@ public final class WaltPipeline {
 
   /** The clip through the autoencoder: encoded, then decoded (its reconstruction). */
   public Clip reconstruct(Clip clip) {
+    return inJob(job -> clip(model.vae().decode(model.vae().encode(pixels(job, clip)))));
+  }
+
+  /**
+   * Runs {@code body} with gradient recording off (restored afterwards) on a sub-manager of the model's that is
+   * closed when it returns: every array of the job is freed, only host copies (clips) survive.
+   */
+  private <T> T inJob(Function<NDManager, T> body) {
     boolean gradMode = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
     try (NDManager job = model.manager().newSubManager()) {
-      return clip(model.vae().decode(model.vae().encode(pixels(job, clip))));
+      return body.apply(job);
     } finally {
       JniUtils.setGradMode(gradMode);
     }
+  }
+
+  /** Stage sampler settings: {@code steps}, the model's eta, {@code guidance} when the stage reads text. */
+  private SamplerSettings settings(StageConfig stage, int steps, double guidance) {
+    return new SamplerSettings(steps, model.config().diffusion().eta(), stage.text() ? guidance : 1.0,
+        stage.transformer().selfConditioning());
   }
 
   /** A clip as (1, 3, T, H, W) in [-1, 1]. */
@@ -329,15 +325,13 @@ public final class WaltPipeline {
     WaltConfig config = model.config();
     StageConfig base = config.base();
     int baseSteps = spec.steps() != null ? spec.steps() : base.steps();
-    double eta = config.diffusion().eta();
     List<CascadeStage> stages = new ArrayList<>();
     for (int k = 0; k < config.stages().size(); k++) {
       StageConfig stage = config.stages().get(k);
       int steps =
           k == 0 ? baseSteps : Math.max(1, (int) Math.round((double) stage.steps() * baseSteps / base.steps()));
       double guidance = k == 0 && spec.guidance() != null ? spec.guidance() : stage.guidance();
-      SamplerSettings sampler =
-          new SamplerSettings(steps, eta, stage.text() ? guidance : 1.0, stage.transformer().selfConditioning());
+      SamplerSettings sampler = settings(stage, steps, guidance);
       stages.add(
           new CascadeStage(
               stage.name(), denoisers.apply(model.stages().get(k)), model.vae(), stage.height(), stage.width(),
