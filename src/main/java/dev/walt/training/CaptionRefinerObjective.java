@@ -251,9 +251,9 @@ final class CaptionRefinerObjective implements Objective {
     Shape weights = new Shape(n, SHAPES.length, 1, 1, 1, 1);
     for (int b = 0; b < n; b++) {
       dev.walt.world.Rgb bg = scenes.get(b).background().rgb();
-      background[3 * b] = bg.r() / 127.5f - 1f;
-      background[3 * b + 1] = bg.g() / 127.5f - 1f;
-      background[3 * b + 2] = bg.b() / 127.5f - 1f;
+      background[3 * b] = Frames.value(bg.r());
+      background[3 * b + 1] = Frames.value(bg.g());
+      background[3 * b + 2] = Frames.value(bg.b());
     }
     NDArray flat = scope.create(background, new Shape(n, 3, 1, 1, 1));
     NDArray input = mixed.mul(scope.create(mix, weights)).sum(new int[] {1}).sub(flat)

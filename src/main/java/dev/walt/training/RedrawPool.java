@@ -85,7 +85,7 @@ final class RedrawPool {
     return SHAPES[drawnShape[clip]];
   }
 
-  /** Frame {@code t} of clip {@code clip}'s redraw as floats in [-1, 1] into {@code out} at {@code offset}, (3, s, s). */
+  /** Frame {@code t} of clip {@code clip}'s redraw, (3, s, s) in [-1, 1], into {@code out} at {@code offset}. */
   void frame(int clip, int t, float[] out, int offset) {
     RefinerObjective.frame(redrawn[clip], frames, t, side, out, offset);
   }

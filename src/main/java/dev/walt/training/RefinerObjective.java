@@ -11,6 +11,7 @@ import dev.walt.model.vae.InputRefiner;
 import dev.walt.video.Clip;
 import dev.walt.world.Batch;
 import dev.walt.world.Example;
+import dev.walt.world.Frames;
 import dev.walt.world.TrainingBatches;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -176,14 +177,14 @@ final class RefinerObjective implements Objective {
   static byte[] bytes(float[] values) {
     byte[] out = new byte[values.length];
     for (int i = 0; i < values.length; i++) {
-      out[i] = (byte) Math.round(Math.min(255f, Math.max(0f, (values[i] + 1f) * 127.5f)));
+      out[i] = (byte) Frames.toByte(values[i]);
     }
     return out;
   }
 
   /** A stored byte (0..255) as the value in [-1, 1] it stands for. */
   private static float value(byte stored) {
-    return (stored & 0xff) / 127.5f - 1f;
+    return Frames.value(stored & 0xff);
   }
 
   /**

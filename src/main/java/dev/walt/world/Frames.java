@@ -39,9 +39,9 @@ public final class Frames {
         int base = offset + (f * h + y) * w;
         for (int x = 0; x < w; x++) {
           int p = row[x];
-          dst[base + x] = ((p >> 16) & 0xff) / 127.5f - 1f;
-          dst[base + plane + x] = ((p >> 8) & 0xff) / 127.5f - 1f;
-          dst[base + 2 * plane + x] = (p & 0xff) / 127.5f - 1f;
+          dst[base + x] = value((p >> 16) & 0xff);
+          dst[base + plane + x] = value((p >> 8) & 0xff);
+          dst[base + 2 * plane + x] = value(p & 0xff);
         }
       }
     }
@@ -75,7 +75,13 @@ public final class Frames {
     return out;
   }
 
-  private static int toByte(float v) {
+  /** An 8-bit value 0..255 as the model's value in [-1, 1]. */
+  public static float value(int c) {
+    return c / 127.5f - 1f;
+  }
+
+  /** A model value as an 8-bit value, rounded and clamped to [0, 255]. */
+  public static int toByte(float v) {
     long c = Math.round((v + 1.0) * 127.5);
     return (int) Math.max(0, Math.min(255, c));
   }
