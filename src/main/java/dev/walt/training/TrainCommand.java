@@ -71,16 +71,16 @@ import org.jspecify.annotations.Nullable;
  * RefinerObjective refiner} from a pool of N clips of the stage's own samples ({@code --refiner-pool}, default
  * 300), with {@code --refiner-redraws N} the second stage's from N clips whose inputs (but every fourth, clean) are
  * the first stage's redraws of their scenes ({@link RedrawPool}, kept in the work folder as {@value
- * RedrawPool#FILE}) refined by its caption refiner; {@code --guide} trains the first stage's {@link GuideObjective caption guide} from a pool of N scenes
- * each encoded in every shape ({@code --guide-pool}, default 600), on adversarial perturbations of at most R per
- * value with {@code --guide-robust R} (default 0); {@code --caption-refiner} trains the first stage's {@link
- * CaptionRefinerObjective caption refiner} on frames of the training stream rendered in every shape, and with
- * {@code --redraw-pool N} a share P of them ({@code --redraw-share}, default 0.5) from a pool of N of the stage's
- * own redraws of known scenes ({@link RedrawPool}; strengths uniform in {@code --redraw-strength}, default
- * 0.5-0.85); {@code --own-inputs P} passes a share P of the steps' inputs through the refiner first (default 0),
- * for a refiner that runs more than once, and {@code --fade P} fades a share P of the rendered inputs
- * towards their background (default 0). The work folder
- * defaults to {@code /work/walt-train/<stage>-refiner}, {@code -guide} or {@code -caption-refiner}.
+ * RedrawPool#FILE}) refined by its caption refiner; {@code --guide} trains the first stage's {@link GuideObjective
+ * caption guide} from a pool of N scenes each encoded in every shape ({@code --guide-pool}, default 600), on
+ * adversarial perturbations of at most R per value with {@code --guide-robust R} (default 0); {@code
+ * --caption-refiner} trains the first stage's {@link CaptionRefinerObjective caption refiner} on frames of the
+ * training stream rendered in every shape, and with {@code --redraw-pool N} a share P of them ({@code
+ * --redraw-share}, default 0.5) from a pool of N of the stage's own redraws of known scenes ({@link RedrawPool};
+ * strengths uniform in {@code --redraw-strength}, default 0.5-0.85); {@code --own-inputs P} passes a share P of the
+ * steps' inputs through the refiner first (default 0), for a refiner that runs more than once, and {@code --fade P}
+ * fades a share P of the rendered inputs towards their background (default 0). The work folder defaults to {@code
+ * /work/walt-train/<stage>-refiner}, {@code -guide} or {@code -caption-refiner}.
  *
  * The model folder ({@code --model-out}, default {@code src/main/resources/models/walt-tiny}) is loaded when
  * it holds a complete model, else initialised from {@code --config} (default {@code walt-tiny}) and {@code
@@ -156,7 +156,8 @@ public final class TrainCommand {
             + " [--crop N] [--max-augmentation A] [--detail-weight W] [--images N] [--config PRESET]"
             + " [--checkpoint-every N] [--until N] [--ema-decay D] [--frame-conditioning P] [--high-noise P]"
             + " [--motion-captions P] [--object-weight W] [--outline-weight W] [--latent-pool N] [--noise-band FROM-TO]"
-            + " [--refiner [--refiner-pool N | --refiner-redraws N [--redraw-strength A-B]] [--refiner-noise S] [--refiner-clean P]] [--guide [--guide-pool N] [--guide-robust R]]"
+            + " [--refiner [--refiner-pool N | --refiner-redraws N [--redraw-strength A-B]] [--refiner-noise S] [--refiner-clean P]]"
+            + " [--guide [--guide-pool N] [--guide-robust R]]"
             + " [--caption-refiner [--redraw-pool N [--redraw-share P] [--redraw-strength A-B]] [--own-inputs P] [--fade P]]"
             + " [--init-from DIR [--init-parts P,...]]");
     return 2;
@@ -376,11 +377,8 @@ public final class TrainCommand {
             .withObjectWeight(Double.parseDouble(o.getOrDefault("object-weight", "0")))
             .withOutlineWeight(Double.parseDouble(o.getOrDefault("outline-weight", "0")));
     if (o.containsKey("noise-band")) {
-      String[] band = o.get("noise-band").split("-", 2);
-      if (band.length != 2) {
-        throw new IllegalArgumentException("--noise-band takes FROM-TO (timesteps), got " + o.get("noise-band"));
-      }
-      base.withTimestepBand(Integer.parseInt(band[0].trim()), Integer.parseInt(band[1].trim()));
+      String[] band = range(o, "noise-band", null, "FROM-TO (timesteps)");
+      base.withTimestepBand(Integer.parseInt(band[0]), Integer.parseInt(band[1]));
     }
     if (o.containsKey("latent-pool")) {
       base.withLatentPool(
@@ -437,15 +435,28 @@ public final class TrainCommand {
     return objective;
   }
 
-  /** The first stage's redraws of {@code size} scenes in the work folder ({@code --redraw-strength}), made if needed. */
+  /**
+   * Option {@code name} (or {@code fallback} when it is not given) split at its first '-' into its two ends,
+   * trimmed; {@code form} names them in the refusal.
+   */
+  private static String[] range(Map<String, String> o, String name, @Nullable String fallback, String form) {
+    String value = fallback == null ? o.get(name) : o.getOrDefault(name, fallback);
+    String[] ends = value.split("-", 2);
+    if (ends.length != 2) {
+      throw new IllegalArgumentException("--" + name + " takes " + form + ", got " + value);
+    }
+    return new String[] {ends[0].trim(), ends[1].trim()};
+  }
+
+  /**
+   * The first stage's redraws of {@code size} scenes in the work folder, at the strengths of {@code
+   * --redraw-strength}, made if needed.
+   */
   private static RedrawPool redrawPool(Map<String, String> o, WaltModel model, TrainingBatches data, Path work,
       int size, long seed) throws IOException {
-    String[] strength = o.getOrDefault("redraw-strength", "0.5-0.85").split("-", 2);
-    if (strength.length != 2) {
-      throw new IllegalArgumentException("--redraw-strength takes A-B, got " + o.get("redraw-strength"));
-    }
+    String[] strength = range(o, "redraw-strength", "0.5-0.85", "A-B");
     return RedrawPool.open(work.resolve(RedrawPool.FILE), model, data, size, seed,
-        Double.parseDouble(strength[0].trim()), Double.parseDouble(strength[1].trim()),
+        Double.parseDouble(strength[0]), Double.parseDouble(strength[1]),
         poolProgress("redraw pool: clips redrawn", size, 20));
   }
 
